@@ -1,0 +1,41 @@
+// One table per enum drives both parsing and printing of its names (as iproute2's ipmptcp.c does).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace mprecover {
+
+// Specialise with `static constexpr std::array<std::pair<E, std::string_view>, N> table`.
+template <typename E>
+struct EnumNames;
+
+template <typename E>
+constexpr std::string_view name_of(E value) {
+  for (const auto& [v, n] : EnumNames<E>::table)
+    if (v == value) return n;
+  return "?";
+}
+
+template <typename E>
+constexpr std::optional<E> parse_name(std::string_view text) {
+  for (const auto& [v, n] : EnumNames<E>::table)
+    if (n == text) return v;
+  return std::nullopt;
+}
+
+// "a, b or c": for error messages that list what is accepted.
+template <typename E>
+std::string names_list() {
+  std::string out;
+  const auto& t = EnumNames<E>::table;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (i > 0) out += (i + 1 == t.size()) ? " or " : ", ";
+    out += t[i].second;
+  }
+  return out;
+}
+
+}  // namespace mprecover

@@ -1,0 +1,197 @@
+#include "metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace mprecover {
+
+namespace {
+
+double seconds_between(Instant from, Instant to) { return to_seconds(to - from); }
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double>& sorted, double fraction) {
+  const auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
+  return sorted[std::max<std::size_t>(rank, 1) - 1];
+}
+
+double median(const std::vector<double>& sorted) {
+  const std::size_t n = sorted.size();
+  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+}  // namespace
+
+MetricsCollector::MetricsCollector(std::size_t path_count, MetricsConfig config)
+    : path_count_(path_count), config_(config), verdicts_(path_count) {}
+
+void MetricsCollector::check_path(PathId path) const {
+  if (path >= path_count_)
+    throw std::out_of_range("metrics: path " + std::to_string(path) + " of " + std::to_string(path_count_));
+}
+
+void MetricsCollector::outage_started(PathId path, std::string_view kind, Instant at) {
+  check_path(path);
+  outage_ended(path, at);  // a new outage on the path ends the one in progress
+  outages_.push_back({path, std::string(kind), at, std::nullopt});
+}
+
+void MetricsCollector::outage_ended(PathId path, Instant at) {
+  check_path(path);
+  for (auto it = outages_.rbegin(); it != outages_.rend(); ++it) {
+    if (it->path != path) continue;
+    if (!it->end) it->end = at;
+    return;
+  }
+}
+
+void MetricsCollector::notice(const Notice& notice) {
+  if (notice.kind != NoticeKind::path_down && notice.kind != NoticeKind::path_up) return;
+  check_path(notice.path);
+  verdicts_[notice.path].emplace_back(notice.at, notice.kind == NoticeKind::path_up);
+}
+
+void MetricsCollector::connection_opened(ConnectionToken token, PathId initial_path, Instant at) {
+  lifetimes_[token] = {at, std::nullopt};
+  subflow_established(token, initial_path, at);
+}
+
+void MetricsCollector::connection_closed(ConnectionToken token, Instant at) {
+  const auto it = lifetimes_.find(token);
+  if (it != lifetimes_.end() && !it->second.closed) it->second.closed = at;
+}
+
+void MetricsCollector::subflow_established(ConnectionToken token, PathId path, Instant at) {
+  check_path(path);
+  subflows_[{token, path}].push_back({at, true});
+}
+
+void MetricsCollector::subflow_closed(ConnectionToken token, PathId path, Instant at) {
+  check_path(path);
+  subflows_[{token, path}].push_back({at, false});
+}
+
+void MetricsCollector::bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at) {
+  check_path(path);
+  auto& bucket = delivered_.try_emplace(at, path_count_, 0).first->second;
+  Progress& progress = progress_[{token, path}];
+  if (cumulative <= progress.last) return;
+  bucket[path] += cumulative - progress.last;
+  progress.last = cumulative;
+  progress.moved.push_back(at);
+}
+
+std::vector<OutageReport> MetricsCollector::report(Instant end) const {
+  std::vector<OutageReport> reports;
+  for (std::size_t i = 0; i < outages_.size(); ++i) {
+    const Outage& o = outages_[i];
+    // Figures of an outage are looked for until the next outage on the same path (or, for the
+    // traffic shares, on any path) starts.
+    Instant same_path_horizon = end;
+    Instant any_path_horizon = end;
+    for (std::size_t j = i + 1; j < outages_.size(); ++j) {
+      any_path_horizon = std::min(any_path_horizon, outages_[j].start);
+      if (outages_[j].path == o.path) {
+        same_path_horizon = std::min(same_path_horizon, outages_[j].start);
+        break;
+      }
+    }
+
+    OutageReport r;
+    r.path = o.path;
+    r.kind = o.kind;
+    r.start_s = to_seconds(o.start);
+    if (o.end) r.end_s = to_seconds(*o.end);
+
+    std::optional<Instant> down_at;
+    for (const auto& [at, up] : verdicts_[o.path]) {
+      if (at < o.start || at >= same_path_horizon) continue;
+      if (!down_at && !up) {
+        down_at = at;
+        r.detected_down_s = to_seconds(at);
+      } else if (down_at && up) {
+        r.detected_up_s = to_seconds(at);
+        break;
+      }
+    }
+
+    if (o.end) {
+      const Instant restore = *o.end;
+      std::vector<double> latencies;
+      for (const auto& [token, life] : lifetimes_) {
+        if (life.opened > restore || (life.closed && *life.closed <= restore)) continue;
+        ++r.connections;
+        if (const auto latency = rebuild_latency(token, o.path, restore, same_path_horizon))
+          latencies.push_back(*latency);
+      }
+      r.rebuilt = latencies.size();
+      std::sort(latencies.begin(), latencies.end());
+      if (!latencies.empty()) {
+        r.rebuild_latency_s.median = median(latencies);
+        r.rebuild_latency_s.p95 = percentile(latencies, 0.95);
+        if (r.rebuilt == r.connections) r.rebuild_latency_s.max = latencies.back();
+      }
+      r.rebalance_s = rebalance(o, any_path_horizon);
+    }
+    reports.push_back(std::move(r));
+  }
+  return reports;
+}
+
+std::optional<double> MetricsCollector::rebuild_latency(ConnectionToken token, PathId path, Instant restore,
+                                                        Instant horizon) const {
+  const auto events = subflows_.find({token, path});
+  if (events == subflows_.end()) return std::nullopt;
+  bool up_at_restore = false;
+  for (const SubflowEvent& e : events->second) {
+    if (e.at > restore) break;
+    up_at_restore = e.established;
+  }
+  if (up_at_restore) {
+    // It outlived the outage: it is back when it moves data again.
+    const auto progress = progress_.find({token, path});
+    if (progress == progress_.end()) return std::nullopt;
+    const auto& moved = progress->second.moved;
+    const auto first = std::upper_bound(moved.begin(), moved.end(), restore);
+    if (first == moved.end() || *first >= horizon) return std::nullopt;
+    return seconds_between(restore, *first);
+  }
+  for (const SubflowEvent& e : events->second)
+    if (e.established && e.at >= restore && e.at < horizon) return seconds_between(restore, e.at);
+  return std::nullopt;
+}
+
+std::optional<double> MetricsCollector::rebalance(const Outage& outage, Instant horizon) const {
+  const Instant baseline_from = outage.start - config_.baseline_window;
+  const std::uint64_t total_before = delivered_all(baseline_from, outage.start);
+  if (total_before == 0) return std::nullopt;
+  const double share_before =
+      static_cast<double>(delivered(outage.path, baseline_from, outage.start)) / static_cast<double>(total_before);
+  if (share_before <= 0) return std::nullopt;
+
+  const Instant restore = *outage.end;
+  for (auto it = delivered_.lower_bound(restore + config_.rebalance_window);
+       it != delivered_.end() && it->first < horizon; ++it) {
+    const Instant from = it->first - config_.rebalance_window;
+    const std::uint64_t total = delivered_all(from, it->first);
+    if (total == 0) continue;
+    const double share = static_cast<double>(delivered(outage.path, from, it->first)) / static_cast<double>(total);
+    if (share >= config_.rebalance_fraction * share_before) return seconds_between(restore, it->first);
+  }
+  return std::nullopt;
+}
+
+std::uint64_t MetricsCollector::delivered(PathId path, Instant from, Instant to) const {
+  std::uint64_t sum = 0;
+  for (auto it = delivered_.upper_bound(from); it != delivered_.end() && it->first <= to; ++it) sum += it->second[path];
+  return sum;
+}
+
+std::uint64_t MetricsCollector::delivered_all(Instant from, Instant to) const {
+  std::uint64_t sum = 0;
+  for (PathId p = 0; p < path_count_; ++p) sum += delivered(p, from, to);
+  return sum;
+}
+
+}  // namespace mprecover

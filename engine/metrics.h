@@ -1,0 +1,103 @@
+// Recovery metrics computed from what happened during a run: outages, the detector's verdicts,
+// subflow events and byte counters. Sans-I/O: the backend feeds it, the harness writes it out.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "clock.h"
+#include "ids.h"
+#include "notices.h"
+
+namespace mprecover {
+
+struct MetricsConfig {
+  Duration baseline_window = std::chrono::seconds{5};  // before an outage: the path's normal share
+  Duration rebalance_window = std::chrono::milliseconds{500};
+  double rebalance_fraction = 0.9;  // rebalanced: the path carries this much of its normal share
+};
+
+struct LatencyStats {
+  std::optional<double> median;
+  std::optional<double> p95;
+  std::optional<double> max;  // null when some connection was never rebuilt
+};
+
+struct OutageReport {
+  PathId path = 0;
+  std::string kind;
+  double start_s = 0;
+  std::optional<double> end_s;  // null when the run ended first
+  std::optional<double> detected_down_s;
+  std::optional<double> detected_up_s;
+  std::size_t connections = 0;  // open at the restore
+  std::size_t rebuilt = 0;      // of those, with a working subflow on the path again
+  LatencyStats rebuild_latency_s;
+  std::optional<double> rebalance_s;
+};
+
+// Feed it in time order. A connection's subflow on a path is "back" after an outage when a subflow
+// is established there after the restore, or, if one stayed established through the restore, when
+// it first carries data again afterwards (so its precision is the byte-sampling interval).
+class MetricsCollector {
+ public:
+  explicit MetricsCollector(std::size_t path_count, MetricsConfig config = {});
+
+  void outage_started(PathId path, std::string_view kind, Instant at);
+  void outage_ended(PathId path, Instant at);
+  // The engine's notices; path_down and path_up are the detection instants.
+  void notice(const Notice& notice);
+  // The connection is established (MPTCP_EVENT_ESTABLISHED) / closed.
+  void connection_opened(ConnectionToken token, PathId initial_path, Instant at);
+  void connection_closed(ConnectionToken token, Instant at);
+  void subflow_established(ConnectionToken token, PathId path, Instant at);
+  void subflow_closed(ConnectionToken token, PathId path, Instant at);
+  // Cumulative bytes the connection delivered over its subflow(s) on `path`, sampled at `at`.
+  // Sample every connection and path at the same instants.
+  void bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at);
+
+  std::vector<OutageReport> report(Instant end) const;
+
+ private:
+  struct Outage {
+    PathId path;
+    std::string kind;
+    Instant start;
+    std::optional<Instant> end;
+  };
+  struct Lifetime {
+    Instant opened;
+    std::optional<Instant> closed;
+  };
+  struct SubflowEvent {
+    Instant at;
+    bool established;
+  };
+  struct Progress {
+    std::uint64_t last = 0;
+    std::vector<Instant> moved;  // sample instants at which the counter grew
+  };
+  using Key = std::pair<ConnectionToken, PathId>;
+
+  std::optional<double> rebuild_latency(ConnectionToken token, PathId path, Instant restore, Instant horizon) const;
+  std::optional<double> rebalance(const Outage& outage, Instant horizon) const;
+  std::uint64_t delivered(PathId path, Instant from, Instant to) const;  // over (from, to]
+  std::uint64_t delivered_all(Instant from, Instant to) const;
+  void check_path(PathId path) const;
+
+  std::size_t path_count_;
+  MetricsConfig config_;
+  std::vector<Outage> outages_;
+  std::vector<std::vector<std::pair<Instant, bool>>> verdicts_;  // per path: (at, up)
+  std::map<ConnectionToken, Lifetime> lifetimes_;
+  std::map<Key, std::vector<SubflowEvent>> subflows_;
+  std::map<Key, Progress> progress_;
+  std::map<Instant, std::vector<std::uint64_t>> delivered_;  // bytes per path in (previous sample, at]
+};
+
+}  // namespace mprecover

@@ -1,0 +1,136 @@
+// Recovery metrics from hand-made event streams.
+#include <gtest/gtest.h>
+
+#include "engine/metrics.h"
+
+namespace mprecover {
+namespace {
+
+using namespace std::chrono_literals;
+
+Instant at(double s) { return at_seconds(s); }
+
+// Two paths, `n` connections that each move `rate` bytes per 100 ms sample on each path, except
+// on path 1 while it is cut.
+struct TwoPathRun {
+  MetricsCollector metrics{2};
+  std::vector<std::array<std::uint64_t, 2>> bytes;
+
+  explicit TwoPathRun(ConnectionToken n) : bytes(n) {
+    for (ConnectionToken t = 0; t < n; ++t) {
+      metrics.connection_opened(t, 0, at(0));
+      metrics.subflow_established(t, 1, at(0.05));
+    }
+  }
+  // Samples from `from` to `to` (exclusive) every 100 ms; `flows(t, conn)` tells whether the
+  // connection moves data on path 1 at instant t.
+  template <typename F>
+  void traffic(double from, double to, F flows) {
+    for (double s = from; s < to - 1e-9; s += 0.1) {
+      for (ConnectionToken c = 0; c < bytes.size(); ++c) {
+        bytes[c][0] += 1000;
+        if (flows(s, c)) bytes[c][1] += 1000;
+        metrics.bytes_sample(c, 0, bytes[c][0], at(s));
+        metrics.bytes_sample(c, 1, bytes[c][1], at(s));
+      }
+    }
+  }
+};
+
+TEST(Metrics, ReportsDetectionAndRebuildOfResetSubflows) {
+  TwoPathRun run(4);
+  run.traffic(0.1, 10, [](double, ConnectionToken) { return true; });
+  run.metrics.outage_started(1, "reset", at(10));
+  for (ConnectionToken c = 0; c < 4; ++c) run.metrics.subflow_closed(c, 1, at(10));
+  run.metrics.notice({.at = at(13), .kind = NoticeKind::path_down, .path = 1, .token = {}});
+  run.traffic(10, 25, [](double, ConnectionToken) { return false; });
+  run.metrics.outage_ended(1, at(25));
+  run.metrics.notice({.at = at(25.02), .kind = NoticeKind::path_up, .path = 1, .token = {}});
+  // Connections 0..2 come back 40, 50 and 60 ms after the restore; 3 never does.
+  for (ConnectionToken c = 0; c < 3; ++c) run.metrics.subflow_established(c, 1, at(25.04 + 0.01 * c));
+  run.traffic(25, 40, [](double, ConnectionToken c) { return c < 3; });
+
+  const auto reports = run.metrics.report(at(40));
+  ASSERT_EQ(reports.size(), 1u);
+  const OutageReport& r = reports[0];
+  EXPECT_EQ(r.path, 1u);
+  EXPECT_EQ(r.kind, "reset");
+  EXPECT_DOUBLE_EQ(r.start_s, 10);
+  EXPECT_DOUBLE_EQ(*r.end_s, 25);
+  EXPECT_DOUBLE_EQ(*r.detected_down_s, 13);
+  EXPECT_DOUBLE_EQ(*r.detected_up_s, 25.02);
+  EXPECT_EQ(r.connections, 4u);
+  EXPECT_EQ(r.rebuilt, 3u);
+  EXPECT_NEAR(*r.rebuild_latency_s.median, 0.05, 1e-9);
+  EXPECT_NEAR(*r.rebuild_latency_s.p95, 0.06, 1e-9);
+  EXPECT_FALSE(r.rebuild_latency_s.max) << "max is null while a connection was never rebuilt";
+  // Before: path 1 carried half. After: 3 of 4 connections, 3/7 of the bytes: 86 % of its share.
+  EXPECT_FALSE(r.rebalance_s);
+}
+
+TEST(Metrics, SurvivingSubflowIsBackWhenItMovesDataAgain) {
+  TwoPathRun run(2);
+  run.traffic(0.1, 10, [](double, ConnectionToken) { return true; });
+  run.metrics.outage_started(1, "blackhole", at(10));
+  run.traffic(10, 20, [](double, ConnectionToken) { return false; });
+  run.metrics.outage_ended(1, at(20));
+  // TCP's retransmission timer brings one back at 20.5 s and the other at 21.2 s.
+  run.traffic(20, 30, [](double s, ConnectionToken c) { return s > (c == 0 ? 20.45 : 21.15); });
+
+  const auto r = run.metrics.report(at(30)).at(0);
+  EXPECT_EQ(r.connections, 2u);
+  EXPECT_EQ(r.rebuilt, 2u);
+  EXPECT_NEAR(*r.rebuild_latency_s.max, 1.2, 1e-6);
+  EXPECT_NEAR(*r.rebuild_latency_s.median, 0.85, 1e-6);
+  EXPECT_FALSE(r.detected_down_s);
+  EXPECT_FALSE(r.detected_up_s);
+  // Path 1's normal share is 1/2. The window (21.0, 21.5] has 9 of its 10 samples: 9/19 = 47 %,
+  // at least 90 % of the normal share, so rebalanced at 21.5 s; (20.9, 21.4] had 8/18 = 44 %.
+  ASSERT_TRUE(r.rebalance_s);
+  EXPECT_NEAR(*r.rebalance_s, 1.5, 1e-6);
+}
+
+TEST(Metrics, OutageStillInProgressAtTheEndHasNoRestoreFigures) {
+  TwoPathRun run(1);
+  run.metrics.outage_started(1, "down", at(5));
+  const auto r = run.metrics.report(at(10)).at(0);
+  EXPECT_FALSE(r.end_s);
+  EXPECT_EQ(r.connections, 0u);
+  EXPECT_FALSE(r.rebuild_latency_s.median);
+  EXPECT_FALSE(r.rebalance_s);
+}
+
+TEST(Metrics, ANewOutageOnThePathEndsTheCurrentOne) {
+  MetricsCollector metrics(2);
+  metrics.outage_started(1, "reset", at(10));
+  metrics.outage_started(1, "degrade", at(25));
+  metrics.outage_ended(1, at(30));
+  const auto reports = metrics.report(at(40));
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_DOUBLE_EQ(*reports[0].end_s, 25);
+  EXPECT_EQ(reports[1].kind, "degrade");
+  EXPECT_DOUBLE_EQ(*reports[1].end_s, 30);
+}
+
+TEST(Metrics, ConnectionsClosedBeforeTheRestoreDoNotCount) {
+  MetricsCollector metrics(2);
+  metrics.connection_opened(1, 0, at(0));
+  metrics.connection_opened(2, 0, at(0));
+  metrics.outage_started(1, "reset", at(5));
+  metrics.connection_closed(2, at(6));
+  metrics.outage_ended(1, at(10));
+  metrics.connection_opened(3, 0, at(11));  // opened after the restore
+  metrics.subflow_established(1, 1, at(10.5));
+  const auto r = metrics.report(at(20)).at(0);
+  EXPECT_EQ(r.connections, 1u);
+  EXPECT_EQ(r.rebuilt, 1u);
+  EXPECT_NEAR(*r.rebuild_latency_s.max, 0.5, 1e-9);
+}
+
+TEST(Metrics, RejectsUnknownPaths) {
+  MetricsCollector metrics(2);
+  EXPECT_THROW(metrics.outage_started(2, "down", at(1)), std::out_of_range);
+}
+
+}  // namespace
+}  // namespace mprecover
