@@ -26,7 +26,7 @@ class ConnectionTable {
   // MPTCP_EVENT_CLOSED.
   void remove(ConnectionToken token);
 
-  bool contains(ConnectionToken token) const { return connections_.contains(token); }
+  bool contains(ConnectionToken token) const { return connections_.find(token) != connections_.end(); }
   bool established(ConnectionToken token) const;
   SubflowState subflow(ConnectionToken token, PathId path) const;
   // Ignored for unknown tokens: events of connections opened before the engine started.

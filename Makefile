@@ -1,0 +1,38 @@
+# The two commands of the README: `make demo` and `make test`. Both install what is missing
+# (Debian packages), configure and build in build/, then run.
+BUILD ?= build
+BUILD_TYPE ?= Release
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build demo test test-sanitize clean
+
+all: build
+
+deps:
+	@bash cmake/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Runs the default scenario on the default backend; a build without a backend validates them all.
+demo: build
+	@if [ "$$($(BUILD)/mprecover backends)" = "this build has no backend" ]; then \
+	  echo "This build has no backend yet: validating every scenario file instead of running one."; \
+	  $(BUILD)/mprecover validate scenarios/*.yaml; \
+	else \
+	  $(BUILD)/mprecover run scenarios/wan-reset.yaml; \
+	fi
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in build-sanitize/.
+test-sanitize:
+	$(MAKE) test BUILD=build-sanitize BUILD_TYPE=Debug CMAKE_FLAGS="-DMPRECOVER_SANITIZE=ON $(CMAKE_FLAGS)"
+
+clean:
+	rm -rf $(BUILD) build-sanitize

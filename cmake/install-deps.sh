@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build and the tests need, when some are missing.
+# As root it uses apt-get; otherwise it lists what to install and fails.
+set -euo pipefail
+
+packages=(
+  cmake g++ make git pkg-config
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev python3 python3-pytest
+  # ns-3 3.37; its CMake package also wants these three
+  libns3-dev ns3 libgsl-dev libxml2-dev libpython3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "mprecover needs these Debian packages, which are not installed:" >&2
+  echo "  sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing missing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Package lists may be missing or stale on a fresh machine: refresh them once, then install.
+apt-get install -y -q --no-install-recommends "${missing[@]}" || {
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+}

@@ -1,0 +1,143 @@
+// mprecover: validate and run MPTCP WAN-outage recovery scenarios.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/run.h"
+#include "harness/scenario/loader.h"
+#include "harness/scenario/spec.h"
+#include "version.h"
+
+namespace {
+
+using namespace mprecover;
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void request_stop(int /*signal*/) { g_stop.store(true); }
+
+constexpr const char* kExamples = R"(
+Examples:
+  mprecover validate scenarios/*.yaml
+  mprecover run scenarios/wan-reset.yaml                      # default backend, engine policy
+  mprecover run scenarios/wan-reset.yaml --policy kernel      # the in-kernel PM's bug, as a baseline
+  mprecover run scenarios/wan-reset.yaml --backend netns --policy omr --seed 7 --out /tmp/run
+  mprecover show scenarios/wan-flap.yaml                      # every setting, defaults filled in
+  mprecover spec                                              # the scenario file format
+)";
+
+std::string joined_arguments(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i ? " " : "") + std::string(argv[i]);
+  return line;
+}
+
+int validate(const std::vector<std::string>& files) {
+  int failures = 0;
+  for (const std::string& file : files) {
+    try {
+      const Scenario s = load_scenario_file(file);
+      std::cout << "ok    " << file << ": " << s.name << ", " << s.paths.size() << " paths, "
+                << s.traffic.connections << " connections, " << s.events.size() << " events, "
+                << to_seconds(s.duration) << " s\n";
+    } catch (const ScenarioError& e) {
+      std::cerr << e.what() << '\n';
+      ++failures;
+    }
+  }
+  if (failures > 0) std::cerr << failures << " of " << files.size() << " scenario files are invalid\n";
+  return failures > 0 ? 1 : 0;
+}
+
+int run(const std::string& file, RunRequest request) {
+  const Scenario scenario = load_scenario_file(file);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  const RunResult result = run_scenario(scenario, request, g_stop);
+  std::cout << (g_stop ? "interrupted; partial results in " : "results in ") << result.dir.string() << '\n';
+  return g_stop ? 130 : 0;
+}
+
+int list_backends() {
+  if (compiled_backends().empty()) std::cout << "this build has no backend\n";
+  for (const BackendEntry& b : compiled_backends()) {
+    const auto reason = b.unavailable();
+    std::cout << b.name << "\t" << b.description << (reason ? "  (unavailable here: " + *reason + ")" : "") << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mprecover: measure how MPTCP connections recover their subflows after WAN outages"};
+  app.footer(kExamples);
+  app.set_version_flag("--version", std::string("mprecover ") + kVersion + " (" + kGitRevision + ")");
+  app.require_subcommand(1);
+
+  std::vector<std::string> files;
+  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; errors name file:line:column and key");
+  validate_cmd->add_option("files", files, "Scenario files")->required()->check(CLI::ExistingFile);
+
+  std::string run_file;
+  std::string backend;
+  std::string policy;
+  std::uint64_t seed = 0;
+  std::string out;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results folder");
+  run_cmd->add_option("file", run_file, "Scenario file")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("--backend", backend, "sim or netns (default: the first this build has)");
+  auto* policy_opt = run_cmd->add_option("--policy", policy, "kernel, omr or engine (default: the scenario's)")
+                         ->check(CLI::IsMember({"kernel", "omr", "engine"}));
+  auto* seed_opt = run_cmd->add_option("--seed", seed, "Random seed (default: the scenario's)");
+  run_cmd->add_option("--out", out, "Results folder (default: results/<scenario>/<backend>-<policy>-<seed>)");
+
+  std::string show_file;
+  auto* show_cmd = app.add_subcommand("show", "Print a scenario with every setting, defaults filled in");
+  show_cmd->add_option("file", show_file, "Scenario file")->required()->check(CLI::ExistingFile);
+
+  auto* spec_cmd = app.add_subcommand("spec", "Print the scenario file format as a Markdown table");
+  auto* backends_cmd = app.add_subcommand("backends", "List the backends of this build and whether they can run here");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*validate_cmd) return validate(files);
+    if (*show_cmd) {
+      std::cout << describe(load_scenario_file(show_file));
+      return 0;
+    }
+    if (*spec_cmd) {
+      std::cout << spec_markdown();
+      return 0;
+    }
+    if (*backends_cmd) return list_backends();
+    if (*run_cmd) {
+      RunRequest request;
+      request.backend = backend;
+      if (*policy_opt) request.policy = parse_name<PolicyKind>(policy);
+      if (*seed_opt) request.seed = seed;
+      if (!out.empty()) request.out = out;
+      request.command_line = joined_arguments(argc, argv);
+      return run(run_file, request);
+    }
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "mprecover: " << e.what() << '\n';
+    return 1;
+  }
+  return 2;
+}

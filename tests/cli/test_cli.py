@@ -1,0 +1,87 @@
+"""The mprecover command line, as a user runs it."""
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+
+BIN = os.environ.get("MPRECOVER_BIN", "build/mprecover")
+SOURCE = pathlib.Path(os.environ.get("MPRECOVER_SOURCE_DIR", "."))
+SCENARIOS = sorted((SOURCE / "scenarios").glob("*.yaml"))
+
+
+def mprecover(*args, cwd=None):
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_validate_accepts_every_shipped_scenario():
+    assert len(SCENARIOS) >= 6
+    r = mprecover("validate", *SCENARIOS)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("ok ") == len(SCENARIOS)
+
+
+def test_validate_names_file_line_column_and_key(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "name: broken\n"
+        "duration: 30s\n"
+        "topology:\n"
+        "  paths:\n"
+        "    - {name: wan1, rate: 50Mbit}\n"
+        "    - {name: wan2, rate: fast}\n"
+    )
+    r = mprecover("validate", broken)
+    assert r.returncode == 1
+    assert re.search(re.escape(str(broken)) + r":6:\d+: topology\.paths\[1\]\.rate: ", r.stderr), r.stderr
+
+
+def test_validate_reports_every_bad_file_and_fails(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nduration: [1\n")
+    r = mprecover("validate", SCENARIOS[0], bad)
+    assert r.returncode == 1
+    assert "ok " in r.stdout
+    assert str(bad) + ":" in r.stderr
+    assert "1 of 2 scenario files are invalid" in r.stderr
+
+
+def test_validate_missing_file_is_a_usage_error(tmp_path):
+    r = mprecover("validate", tmp_path / "nope.yaml")
+    assert r.returncode == 2
+    assert "nope.yaml" in r.stderr
+
+
+def test_run_with_an_unknown_backend_lists_the_backends_of_this_build():
+    r = mprecover("run", SOURCE / "scenarios" / "wan-reset.yaml", "--backend", "quantum")
+    assert r.returncode == 1
+    assert "backend 'quantum' is not in this build; this build has: " in r.stderr
+
+
+def test_run_rejects_an_unknown_policy():
+    r = mprecover("run", SOURCE / "scenarios" / "wan-reset.yaml", "--policy", "magic")
+    assert r.returncode == 2
+    assert "magic" in r.stderr
+
+
+def test_version_and_help():
+    r = mprecover("--version")
+    assert r.returncode == 0 and re.match(r"mprecover \d+\.\d+\.\d+ \(", r.stdout)
+    r = mprecover("--help")
+    assert r.returncode == 0
+    assert "Examples:" in r.stdout and "mprecover run scenarios/wan-reset.yaml" in r.stdout
+
+
+def test_spec_prints_the_table_the_scenario_readme_carries():
+    r = mprecover("spec")
+    assert r.returncode == 0
+    readme = (SOURCE / "scenarios" / "README.md").read_text()
+    assert r.stdout.strip() in readme
+
+
+def test_show_fills_in_defaults():
+    r = mprecover("show", SOURCE / "scenarios" / "wan-reset.yaml")
+    assert r.returncode == 0, r.stderr
+    assert "wan-reset" in r.stdout
+    assert "interval" in r.stdout
