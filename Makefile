@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test test-sanitize clean
+.PHONY: all deps configure build demo test test-sanitize bench clean
 
 all: build
 
@@ -33,6 +33,10 @@ test: build
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in build-sanitize/.
 test-sanitize:
 	$(MAKE) test BUILD=build-sanitize BUILD_TYPE=Debug CMAKE_FLAGS="-DMPRECOVER_SANITIZE=ON $(CMAKE_FLAGS)"
+
+# Performance targets live in benchmarks, not in timed unit tests.
+bench: build
+	$(BUILD)/bench/engine_bench
 
 clean:
 	rm -rf $(BUILD) build-sanitize
