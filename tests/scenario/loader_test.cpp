@@ -1,0 +1,137 @@
+#include "harness/scenario/loader.h"
+
+#include <gtest/gtest.h>
+
+namespace mprecover {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Loader, FillsLeftOutKeysWithTheStructsDefaults) {
+  const Scenario s = load_scenario_text("name: t\nduration: 30s\ntopology:\n  paths:\n    - name: a\n");
+  EXPECT_EQ(s.name, "t");
+  EXPECT_EQ(s.duration, 30s);
+  EXPECT_EQ(s.seed, Scenario{}.seed);
+  EXPECT_EQ(s.server.rate, ServerSpec{}.rate);
+  ASSERT_EQ(s.paths.size(), 1u);
+  EXPECT_EQ(s.paths[0].rate, PathSpec{}.rate);
+  EXPECT_EQ(s.paths[0].queue, PathSpec{}.queue);
+  EXPECT_EQ(s.paths[0].line, 5);
+  EXPECT_EQ(s.traffic.connections, TrafficSpec{}.connections);
+  EXPECT_FALSE(s.traffic.bytes);
+  EXPECT_TRUE(s.events.empty());
+  EXPECT_TRUE(s.source_file.empty());
+}
+
+TEST(Loader, ReadsEveryKey) {
+  const Scenario s = load_scenario_text(R"(name: all-keys
+description: |
+  two lines
+  of text
+duration: 90s
+seed: 7
+topology:
+  server: {rate: 10Gbit, delay: 2ms}
+  paths:
+    - {name: a, rate: 20Mbit, delay: 5ms, loss: 1%, queue: 64KB}
+    - {name: b}
+traffic: {connections: 3, start: 2s, spacing: 100ms, bytes: 1GiB}
+engine:
+  policy: omr
+  rebuild_via: endpoint
+  omr_wait: 10s
+  omr_flap_gap: 2s
+  retry: {initial: 1s, max: 4s}
+  probe: {mode: tcp, interval: 500ms, timeout: 300ms, down_after: 2, up_after: 4, hold: 3s, confirm: http}
+netns: {require_delay: true}
+events:
+  - {at: 20s, path: b, action: degrade, rate: 1Mbit, delay: 100ms, loss: 5%}
+  - {at: 30s, path: b, action: restore}
+)");
+  EXPECT_EQ(s.description, "two lines\nof text");
+  EXPECT_EQ(s.seed, 7u);
+  EXPECT_EQ(s.server.rate, 10'000'000'000u);
+  EXPECT_EQ(s.server.delay, 2ms);
+  EXPECT_EQ(s.paths[0].loss, 0.01);
+  EXPECT_EQ(s.paths[0].queue, (QueueSize{QueueSize::Unit::bytes, 64'000}));
+  EXPECT_EQ(s.traffic.bytes, 1ULL << 30);
+  EXPECT_EQ(s.traffic.spacing, 100ms);
+  EXPECT_EQ(s.engine.policy.kind, PolicyKind::omr);
+  EXPECT_EQ(s.engine.policy.rebuild_via, RebuildVia::endpoint);
+  EXPECT_EQ(s.engine.policy.omr_wait, 10s);
+  EXPECT_EQ(s.engine.policy.retry_max, 4s);
+  const DetectorConfig d = s.detector_config();
+  EXPECT_EQ(d.mode, ProbeMode::tcp);
+  EXPECT_EQ(d.interval, 500ms);
+  EXPECT_EQ(d.timeout, 300ms);
+  EXPECT_EQ(d.down_after, 2u);
+  EXPECT_EQ(d.up_after, 4u);
+  EXPECT_EQ(d.hold, 3s);
+  EXPECT_EQ(d.confirm, ProbeMode::http);
+  EXPECT_TRUE(s.netns.require_delay);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].path, 1u);
+  EXPECT_EQ(s.events[0].kind, PathEventKind::degrade);
+  EXPECT_EQ(s.events[0].rate, 1'000'000u);
+  EXPECT_EQ(s.events[0].delay, 100ms);
+  EXPECT_EQ(s.events[0].loss, 0.05);
+  EXPECT_EQ(s.events[0].line, 22);
+}
+
+TEST(Loader, ProbeSettingsLeftOutTakeThePolicysDefaults) {
+  const Scenario s = load_scenario_text(
+      "name: t\nduration: 60s\ntopology: {paths: [{name: a}]}\nengine: {policy: omr, probe: {interval: 3s}}\n");
+  const DetectorConfig omr = default_detector_config(PolicyKind::omr);
+  EXPECT_EQ(s.detector_config().interval, 3s);
+  EXPECT_EQ(s.detector_config().up_after, omr.up_after);
+  EXPECT_EQ(s.detector_config().timeout, omr.timeout);
+  EXPECT_EQ(s.engine_config().policy.kind, PolicyKind::omr);
+}
+
+TEST(Loader, SortsEventsByTimeKeepingTheFileOrderForEqualTimes) {
+  const Scenario s = load_scenario_text(R"(name: t
+duration: 60s
+topology: {paths: [{name: a}, {name: b}]}
+events:
+  - {at: 20s, path: a, action: restore}
+  - {at: 10s, path: b, action: down}
+  - {at: 10s, path: a, action: reset}
+  - {at: 20s, path: b, action: up}
+)");
+  ASSERT_EQ(s.events.size(), 4u);
+  EXPECT_EQ(s.events[0].line, 6);
+  EXPECT_EQ(s.events[1].line, 7);
+  EXPECT_EQ(s.events[2].line, 5);
+  EXPECT_EQ(s.events[3].line, 8);
+}
+
+TEST(Loader, AcceptsAnOutageThatEndsAnother) {
+  // degrade starts a new outage and ends the reset; one restore then ends the degrade.
+  const Scenario s = load_scenario_text(R"(name: t
+duration: 60s
+topology: {paths: [{name: a}]}
+events:
+  - {at: 10s, path: a, action: reset}
+  - {at: 20s, path: a, action: degrade, loss: 50%}
+  - {at: 30s, path: a, action: restore}
+)");
+  EXPECT_EQ(s.events.size(), 3u);
+}
+
+TEST(Loader, TakesAnEmptyEventsKeyAsNoEvents) {
+  EXPECT_TRUE(load_scenario_text("name: t\nduration: 60s\ntopology: {paths: [{name: a}]}\nevents:\n").events.empty());
+}
+
+TEST(Loader, SetsSourceFileAndNamesItInErrors) {
+  const std::string path = MPRECOVER_SOURCE_DIR "/scenarios/wan-reset.yaml";
+  EXPECT_EQ(load_scenario_file(path).source_file, path);
+  try {
+    load_scenario_text("name: t\n", "memory.yaml");
+    FAIL() << "loaded without duration";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.file(), "memory.yaml");
+  }
+}
+
+}  // namespace
+}  // namespace mprecover

@@ -1,0 +1,134 @@
+// The files in scenarios/ load and reproduce what their names promise.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "harness/scenario/loader.h"
+#include "harness/scenario/spec.h"
+
+namespace mprecover {
+namespace {
+
+using namespace std::chrono_literals;
+
+Scenario shipped(const std::string& name) {
+  return load_scenario_file(MPRECOVER_SOURCE_DIR "/scenarios/" + name + ".yaml");
+}
+
+struct Expected {
+  Duration at;
+  std::string path;
+  PathEventKind kind;
+};
+
+void expect_events(const Scenario& s, const std::vector<Expected>& expected) {
+  ASSERT_EQ(s.events.size(), expected.size()) << s.name;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(s.events[i].at, expected[i].at) << s.name << " event " << i;
+    EXPECT_EQ(s.paths[s.events[i].path].name, expected[i].path) << s.name << " event " << i;
+    EXPECT_EQ(s.events[i].kind, expected[i].kind) << s.name << " event " << i;
+  }
+}
+
+void expect_two_standard_paths(const Scenario& s) {
+  ASSERT_EQ(s.paths.size(), 2u) << s.name;
+  EXPECT_EQ(s.paths[0].name, "wan1");
+  EXPECT_EQ(s.paths[0].rate, 50'000'000u);
+  EXPECT_EQ(s.paths[0].delay, 10ms);
+  EXPECT_EQ(s.paths[1].name, "wan2");
+  EXPECT_EQ(s.paths[1].rate, 50'000'000u);
+  EXPECT_EQ(s.paths[1].delay, 20ms);
+}
+
+TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
+  std::size_t count = 0;
+  for (const auto& file : std::filesystem::directory_iterator(MPRECOVER_SOURCE_DIR "/scenarios")) {
+    if (file.path().extension() != ".yaml") continue;
+    ++count;
+    const Scenario s = load_scenario_file(file.path().string());
+    EXPECT_EQ(s.name + ".yaml", file.path().filename().string());
+    EXPECT_FALSE(s.description.empty()) << s.name;
+    EXPECT_GE(s.duration, 40s) << s.name;
+    EXPECT_LE(s.duration, 90s) << s.name;
+    EXPECT_FALSE(s.traffic.bytes) << s.name << ": connections are long-lived bulk";
+    EXPECT_FALSE(s.events.empty()) << s.name;
+  }
+  EXPECT_EQ(count, 8u);
+}
+
+TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
+  const Scenario s = shipped("wan-reset");
+  expect_two_standard_paths(s);
+  EXPECT_EQ(s.duration, 45s);
+  EXPECT_EQ(s.traffic.connections, 4u);
+  EXPECT_EQ(s.traffic.start, 1s);
+  expect_events(s, {{10s, "wan2", PathEventKind::reset}, {25s, "wan2", PathEventKind::restore}});
+}
+
+TEST(ShippedScenarios, WanBlackhole) {
+  const Scenario s = shipped("wan-blackhole");
+  expect_two_standard_paths(s);
+  expect_events(s, {{10s, "wan2", PathEventKind::blackhole}, {30s, "wan2", PathEventKind::restore}});
+}
+
+TEST(ShippedScenarios, WanLinkdown) {
+  const Scenario s = shipped("wan-linkdown");
+  expect_two_standard_paths(s);
+  expect_events(s, {{10s, "wan2", PathEventKind::down}, {30s, "wan2", PathEventKind::up}});
+}
+
+TEST(ShippedScenarios, WanFlap) {
+  const Scenario s = shipped("wan-flap");
+  expect_two_standard_paths(s);
+  EXPECT_EQ(s.duration, 55s);
+  expect_events(s, {{10s, "wan2", PathEventKind::reset},
+                    {13s, "wan2", PathEventKind::restore},
+                    {20s, "wan2", PathEventKind::reset},
+                    {22s, "wan2", PathEventKind::restore},
+                    {30s, "wan2", PathEventKind::down},
+                    {34s, "wan2", PathEventKind::up},
+                    {40s, "wan2", PathEventKind::blackhole},
+                    {41s, "wan2", PathEventKind::restore}});
+}
+
+TEST(ShippedScenarios, WanUnstableRecoveryHoldsLongerThanTheBadStretch) {
+  const Scenario s = shipped("wan-unstable-recovery");
+  expect_two_standard_paths(s);
+  expect_events(s, {{10s, "wan2", PathEventKind::reset},
+                    {25s, "wan2", PathEventKind::degrade},
+                    {30s, "wan2", PathEventKind::restore}});
+  EXPECT_EQ(s.events[1].loss, 0.5);
+  const Duration bad_stretch = s.events[2].at - s.events[1].at;
+  EXPECT_GT(s.detector_config().hold, bad_stretch);
+  EXPECT_EQ(s.engine.policy.kind, PolicyKind::engine);
+}
+
+TEST(ShippedScenarios, ThreeWanManyConns) {
+  const Scenario s = shipped("three-wan-many-conns");
+  ASSERT_EQ(s.paths.size(), 3u);
+  EXPECT_EQ(s.paths[1].rate, 30'000'000u);
+  EXPECT_EQ(s.paths[2].rate, 20'000'000u);
+  EXPECT_EQ(s.paths[2].delay, 30ms);
+  EXPECT_EQ(s.traffic.connections, 100u);
+  EXPECT_EQ(s.traffic.spacing, 10ms);
+  EXPECT_EQ(s.duration, 50s);
+  expect_events(s, {{15s, "wan2", PathEventKind::reset}, {30s, "wan2", PathEventKind::restore}});
+}
+
+TEST(ShippedScenarios, WanReaddress) {
+  const Scenario s = shipped("wan-readdress");
+  expect_two_standard_paths(s);
+  expect_events(s, {{10s, "wan2", PathEventKind::readdress}, {25s, "wan2", PathEventKind::restore}});
+}
+
+TEST(ShippedScenarios, WanDegrade) {
+  const Scenario s = shipped("wan-degrade");
+  expect_two_standard_paths(s);
+  expect_events(s, {{10s, "wan1", PathEventKind::degrade}, {30s, "wan1", PathEventKind::restore}});
+  EXPECT_EQ(s.events[0].rate, 5'000'000u);
+  EXPECT_EQ(s.events[0].delay, 80ms);
+  EXPECT_EQ(s.events[0].loss, 0.03);
+}
+
+}  // namespace
+}  // namespace mprecover
