@@ -1,0 +1,168 @@
+// The client side of one MPTCP connection: a bulk sender over any number of subflows.
+#pragma once
+
+#include "mptcp-data-stream.h"
+#include "mptcp-subflow.h"
+
+#include "engine/ids.h"
+#include "ns3/address.h"
+#include "ns3/callback.h"
+#include "ns3/ptr.h"
+#include "ns3/simple-ref-count.h"
+#include "ns3/socket.h"
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace mprecover
+{
+namespace sim
+{
+
+/// Gives a fresh client TCP socket bound to the path's address and device (the topology's
+/// CreateBoundTcpSocket), or a null Ptr if the path cannot have one now.
+using SubflowSocketFactory = ns3::Callback<ns3::Ptr<ns3::Socket>, PathId>;
+
+class MptcpConnection;
+
+/// What a connection tells its path manager; named after the kernel's mptcp_pm events.
+class MptcpConnectionListener
+{
+  public:
+    virtual ~MptcpConnectionListener() = default;
+    /// The initial subflow is up (MPTCP_EVENT_CREATED, then _ESTABLISHED).
+    virtual void OnEstablished(MptcpConnection& connection) = 0;
+    virtual void OnSubflowEstablished(MptcpConnection& connection, PathId path) = 0;
+    /// A subflow of an established connection is gone; `error` is an errno, 0 for a clean close.
+    virtual void OnSubflowClosed(MptcpConnection& connection, PathId path, int error) = 0;
+    /// The connection is over: DATA_FIN acknowledged, or its initial subflow never came up.
+    virtual void OnClosed(MptcpConnection& connection) = 0;
+};
+
+/**
+ * Sends the connection's byte stream (MptcpDataStream seeded with the key), limited or not,
+ * over its subflows: min-RTT scheduling, a connection-level window, mappings remembered per
+ * subflow until DATA_ACKed and reinjected when their subflow stalls or dies, DATA_FIN at the
+ * end. A connection left with no subflow stays open, as the kernel's does (it propagates subflow
+ * errors to the MPTCP socket only for fallback connections), until a new subflow joins.
+ */
+class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private MptcpSubflowOwner
+{
+  public:
+    struct Config
+    {
+        std::optional<uint64_t> bytesToSend; ///< unset: send until Stop()
+        uint32_t maxRecordPayload = 16384;   ///< the largest DSS mapping
+        /// Bytes sent beyond the peer's DATA_ACK at most: the MPTCP-level receive window.
+        uint64_t windowBytes = 8 << 20;
+    };
+
+    MptcpConnection(uint64_t key,
+                    const ns3::Address& server,
+                    SubflowSocketFactory socketFactory,
+                    const Config& config,
+                    MptcpConnectionListener& listener);
+    MptcpConnection(const MptcpConnection&) = delete;
+    MptcpConnection& operator=(const MptcpConnection&) = delete;
+
+    /// Opens the initial subflow (MP_CAPABLE) on `path`. Call once.
+    void Start(PathId initialPath);
+    /**
+     * Opens a subflow (MP_JOIN) on `path`. Returns 0, or an errno: EINVAL if the connection is
+     * not established or is over, EEXIST if a subflow on the path is up or coming up,
+     * ENETUNREACH if the path gives no socket.
+     */
+    int AddSubflow(PathId path, bool backup);
+    /// Closes the path's subflows cleanly (FIN); the listener hears of each, with error 0.
+    void CloseSubflows(PathId path);
+    /// Aborts the path's subflows with a RST; the listener hears of each, with ECONNRESET.
+    void AbortSubflows(PathId path);
+    /// Ends an unlimited transfer: the stream ends after what has been sent (DATA_FIN).
+    void Stop();
+
+    ConnectionToken GetToken() const
+    {
+        return m_token;
+    }
+    uint64_t GetKey() const
+    {
+        return m_key;
+    }
+    PathId GetInitialPath() const
+    {
+        return m_initialPath;
+    }
+    bool IsEstablished() const
+    {
+        return m_established;
+    }
+    bool IsClosed() const
+    {
+        return m_closed;
+    }
+    /// A subflow on the path is established or connecting.
+    bool HasSubflow(PathId path) const;
+    bool IsSubflowEstablished(PathId path) const;
+    /// Subflows established or connecting, besides the MP_CAPABLE one.
+    uint32_t CountJoinedSubflows() const;
+
+    /// Stream bytes sent at least once (the highest DSN sent).
+    uint64_t GetBytesSent() const
+    {
+        return m_nextDsn;
+    }
+    uint64_t GetBytesReinjected() const
+    {
+        return m_bytesReinjected;
+    }
+    /// The peer's cumulative DATA_ACK.
+    uint64_t GetDataAcked() const
+    {
+        return m_dataAcked;
+    }
+    /// Payload bytes handed to the path's subflows over the connection's life, copies included.
+    uint64_t GetBytesSentOnPath(PathId path) const;
+
+  private:
+    void OnSubflowEstablished(MptcpSubflow& subflow) override;
+    void OnSubflowProgress(MptcpSubflow& subflow) override;
+    void OnSubflowStalled(MptcpSubflow& subflow) override;
+    void OnSubflowDataAck(uint64_t dataAck) override;
+    void OnSubflowClosed(MptcpSubflow& subflow, int error) override;
+
+    MptcpSubflow& Open(PathId path,
+                       bool backup,
+                       ns3::Ptr<ns3::Socket> socket,
+                       const std::vector<uint8_t>& firstRecord);
+    /// Queues what `subflow` carried and the peer has not DATA_ACKed, for other subflows.
+    void Reinject(MptcpSubflow& subflow);
+    /// Hands out data to subflows with room, reinjections first; DATA_FIN when all is out.
+    void Push();
+    uint64_t NewDataAllowed() const;
+    void Finish();
+
+    uint64_t m_key;
+    ConnectionToken m_token;
+    ns3::Address m_server;
+    SubflowSocketFactory m_socketFactory;
+    Config m_config;
+    MptcpConnectionListener& m_listener;
+    MptcpDataStream m_stream;
+    PathId m_initialPath = 0;
+    MptcpSubflow* m_initialSubflow = nullptr;
+    /// Never shrinks while the connection lives: a subflow may close inside its socket's callback.
+    std::vector<std::unique_ptr<MptcpSubflow>> m_subflows;
+    std::deque<DsnRange> m_reinject;
+    uint64_t m_nextDsn = 0;
+    uint64_t m_dataAcked = 0;
+    uint64_t m_bytesReinjected = 0;
+    bool m_established = false;
+    bool m_closed = false;
+    bool m_pushing = false;
+};
+
+} // namespace sim
+} // namespace mprecover

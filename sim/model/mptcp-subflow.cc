@@ -1,0 +1,318 @@
+#include "mptcp-subflow.h"
+
+#include "tcp-abort.h"
+
+#include "ns3/assert.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cerrno>
+
+namespace mprecover
+{
+namespace sim
+{
+
+using namespace ns3;
+
+MptcpSubflow::MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, Ptr<Socket> socket)
+    : m_owner(owner),
+      m_path(path),
+      m_backup(backup),
+      m_socket(socket)
+{
+    UintegerValue value;
+    m_socket->GetAttribute("SegmentSize", value);
+    m_segmentSize = static_cast<uint32_t>(value.Get());
+    m_socket->GetAttribute("SndBufSize", value);
+    m_sndBufSize = static_cast<uint32_t>(value.Get());
+
+    m_socket->SetConnectCallback(MakeCallback(&MptcpSubflow::HandleConnected, this),
+                                 MakeCallback(&MptcpSubflow::HandleConnectFailed, this));
+    m_socket->SetCloseCallbacks(MakeCallback(&MptcpSubflow::HandleNormalClose, this),
+                                MakeCallback(&MptcpSubflow::HandleErrorClose, this));
+    m_socket->SetSendCallback(MakeCallback(&MptcpSubflow::HandleSend, this));
+    m_socket->SetRecvCallback(MakeCallback(&MptcpSubflow::HandleRecv, this));
+    m_socket->TraceConnectWithoutContext("State", MakeCallback(&MptcpSubflow::HandleState, this));
+    m_socket->TraceConnectWithoutContext("CongState",
+                                         MakeCallback(&MptcpSubflow::HandleCongState, this));
+    m_socket->TraceConnectWithoutContext("CongestionWindow",
+                                         MakeCallback(&MptcpSubflow::HandleCwnd, this));
+    m_socket->TraceConnectWithoutContext("RTT", MakeCallback(&MptcpSubflow::HandleRtt, this));
+}
+
+MptcpSubflow::~MptcpSubflow()
+{
+    // The socket may outlive this subflow (TCP keeps it until its close handshake ends).
+    m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                 MakeNullCallback<void, Ptr<Socket>>());
+    m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                                MakeNullCallback<void, Ptr<Socket>>());
+    m_socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    m_socket->TraceDisconnectWithoutContext("State",
+                                            MakeCallback(&MptcpSubflow::HandleState, this));
+    m_socket->TraceDisconnectWithoutContext("CongState",
+                                            MakeCallback(&MptcpSubflow::HandleCongState, this));
+    m_socket->TraceDisconnectWithoutContext("CongestionWindow",
+                                            MakeCallback(&MptcpSubflow::HandleCwnd, this));
+    m_socket->TraceDisconnectWithoutContext("RTT", MakeCallback(&MptcpSubflow::HandleRtt, this));
+}
+
+void
+MptcpSubflow::Connect(const Address& server, const std::vector<uint8_t>& firstRecord)
+{
+    m_connectStart = Simulator::Now();
+    if (m_socket->Connect(server) != 0)
+    {
+        // No route from this path's address: the kernel's connect fails at once the same way.
+        Simulator::ScheduleNow(&MptcpSubflow::Die, this, ENETUNREACH);
+        return;
+    }
+    SendBytes(firstRecord.data(), firstRecord.size());
+}
+
+void
+MptcpSubflow::Close()
+{
+    if (m_state == State::CLOSED)
+    {
+        return;
+    }
+    Detach();
+    m_socket->Close();
+}
+
+void
+MptcpSubflow::Abort()
+{
+    if (m_state == State::CLOSED)
+    {
+        return;
+    }
+    m_aborting = true;
+    AbortTcpSocket(DynamicCast<TcpSocketBase>(m_socket));
+}
+
+uint32_t
+MptcpSubflow::Queued() const
+{
+    return m_sndBufSize - m_socket->GetTxAvailable();
+}
+
+uint32_t
+MptcpSubflow::GetRoom() const
+{
+    const uint32_t limit = m_cwnd + std::max(m_cwnd / 2, 4 * m_segmentSize);
+    const uint32_t queued = Queued();
+    return queued >= limit ? 0 : std::min(limit - queued, m_socket->GetTxAvailable());
+}
+
+void
+MptcpSubflow::SendBytes(const uint8_t* data, std::size_t size)
+{
+    const int sent = m_socket->Send(Create<Packet>(data, static_cast<uint32_t>(size)));
+    NS_ASSERT_MSG(sent == static_cast<int>(size), "subflow send buffer overflow");
+}
+
+void
+MptcpSubflow::SendData(uint64_t dsn, uint32_t length, const MptcpDataStream& stream)
+{
+    NS_ASSERT(length <= MPTCP_MAX_DSS_PAYLOAD);
+    m_scratch.resize(MPTCP_DSS_HEADER_SIZE + length);
+    WriteDssHeader(m_scratch.data(), dsn, length);
+    stream.Fill(dsn, m_scratch.data() + MPTCP_DSS_HEADER_SIZE, length);
+    SendBytes(m_scratch.data(), m_scratch.size());
+    if (!m_unacked.empty() && m_unacked.back().dsn + m_unacked.back().length == dsn)
+    {
+        m_unacked.back().length += length;
+    }
+    else
+    {
+        m_unacked.push_back({dsn, length});
+    }
+    m_bytesSent += length;
+}
+
+void
+MptcpSubflow::SendDataFin(uint64_t length)
+{
+    m_scratch.clear();
+    AppendDataFin(m_scratch, length);
+    SendBytes(m_scratch.data(), m_scratch.size());
+    m_dataFinSent = true;
+}
+
+void
+MptcpSubflow::DropAcked(uint64_t dataAck)
+{
+    // Reinjected ranges may sit behind newer ones; they go once the ranges before them do.
+    while (!m_unacked.empty() && m_unacked.front().dsn + m_unacked.front().length <= dataAck)
+    {
+        m_unacked.pop_front();
+    }
+}
+
+std::deque<DsnRange>
+MptcpSubflow::TakeUnacked()
+{
+    std::deque<DsnRange> taken;
+    taken.swap(m_unacked);
+    return taken;
+}
+
+void
+MptcpSubflow::HandleConnected(Ptr<Socket>)
+{
+    if (m_state != State::CONNECTING)
+    {
+        return;
+    }
+    m_state = State::ESTABLISHED;
+    m_rtt = Simulator::Now() - m_connectStart;
+    m_owner.OnSubflowEstablished(*this);
+}
+
+void
+MptcpSubflow::HandleConnectFailed(Ptr<Socket>)
+{
+    Die(ETIMEDOUT); // the SYN retransmissions (ConnCount) gave up
+}
+
+void
+MptcpSubflow::HandleNormalClose(Ptr<Socket>)
+{
+    // ns-3 reports a received RST as a normal close; a FIN has moved the socket to CLOSE_WAIT.
+    if (m_tcpState == TcpSocket::CLOSE_WAIT)
+    {
+        Simulator::ScheduleNow(&Socket::Close, m_socket);
+        Die(0);
+    }
+    else
+    {
+        Die(ECONNRESET);
+    }
+}
+
+void
+MptcpSubflow::HandleErrorClose(Ptr<Socket>)
+{
+    // Our own RST, or the data retransmissions (DataRetries) gave up.
+    Die(m_aborting ? ECONNRESET : ETIMEDOUT);
+}
+
+void
+MptcpSubflow::Die(int error)
+{
+    if (m_state == State::CLOSED)
+    {
+        return;
+    }
+    Detach();
+    m_owner.OnSubflowClosed(*this, error);
+}
+
+void
+MptcpSubflow::Detach()
+{
+    m_state = State::CLOSED;
+    m_stalled = false;
+}
+
+void
+MptcpSubflow::HandleSend(Ptr<Socket>, uint32_t)
+{
+    if (m_state != State::ESTABLISHED)
+    {
+        return;
+    }
+    m_stalled = false;
+    m_owner.OnSubflowProgress(*this);
+}
+
+void
+MptcpSubflow::HandleRecv(Ptr<Socket> socket)
+{
+    while (Ptr<Packet> packet = socket->Recv())
+    {
+        if (m_state == State::CLOSED)
+        {
+            continue; // drain and ignore
+        }
+        m_scratch.resize(packet->GetSize());
+        packet->CopyData(m_scratch.data(), packet->GetSize());
+        if (!m_parser.Feed(m_scratch.data(), m_scratch.size(), *this) && m_state != State::CLOSED)
+        {
+            Abort(); // the server sent something a client never receives
+        }
+    }
+}
+
+void
+MptcpSubflow::HandleState(TcpSocket::TcpStates_t, TcpSocket::TcpStates_t to)
+{
+    m_tcpState = to;
+}
+
+void
+MptcpSubflow::HandleCongState(TcpSocketState::TcpCongState_t, TcpSocketState::TcpCongState_t to)
+{
+    // CA_LOSS is entered only by a retransmission timeout.
+    if (to == TcpSocketState::CA_LOSS && m_state == State::ESTABLISHED && !m_stalled &&
+        Queued() > 0)
+    {
+        m_stalled = true;
+        m_owner.OnSubflowStalled(*this);
+    }
+}
+
+void
+MptcpSubflow::HandleCwnd(uint32_t, uint32_t to)
+{
+    m_cwnd = to;
+}
+
+void
+MptcpSubflow::HandleRtt(Time, Time to)
+{
+    m_rtt = to;
+}
+
+bool
+MptcpSubflow::OnMpCapable(uint64_t, PathId)
+{
+    return false;
+}
+
+bool
+MptcpSubflow::OnMpJoin(ConnectionToken, PathId)
+{
+    return false;
+}
+
+bool
+MptcpSubflow::OnDssData(uint64_t, const uint8_t*, uint32_t)
+{
+    return false;
+}
+
+bool
+MptcpSubflow::OnDataAck(uint64_t dataAck)
+{
+    if (m_state != State::CLOSED)
+    {
+        m_owner.OnSubflowDataAck(dataAck);
+    }
+    return true;
+}
+
+bool
+MptcpSubflow::OnDataFin(uint64_t)
+{
+    return false;
+}
+
+} // namespace sim
+} // namespace mprecover

@@ -1,0 +1,170 @@
+// One client-side MPTCP subflow: an ns-3 TCP socket, what the connection has mapped onto it, and
+// the signals the scheduler needs from ns-3's TCP (RTT estimate, cwnd, RTO, death).
+#pragma once
+
+#include "mptcp-data-stream.h"
+#include "mptcp-records.h"
+
+#include "engine/ids.h"
+#include "ns3/address.h"
+#include "ns3/nstime.h"
+#include "ns3/ptr.h"
+#include "ns3/socket.h"
+#include "ns3/tcp-socket-base.h"
+#include "ns3/tcp-socket-state.h"
+#include "ns3/tcp-socket.h"
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace mprecover
+{
+namespace sim
+{
+
+class MptcpSubflow;
+
+/// What a subflow tells its connection. Handlers may open or close subflows.
+class MptcpSubflowOwner
+{
+  public:
+    virtual ~MptcpSubflowOwner() = default;
+    /// The TCP handshake completed.
+    virtual void OnSubflowEstablished(MptcpSubflow& subflow) = 0;
+    /// New TCP acks arrived: room opened, and a stall, if any, is over.
+    virtual void OnSubflowProgress(MptcpSubflow& subflow) = 0;
+    /// An RTO fired with data outstanding and no ack since.
+    virtual void OnSubflowStalled(MptcpSubflow& subflow) = 0;
+    virtual void OnSubflowDataAck(uint64_t dataAck) = 0;
+    /// The subflow is gone (never after Close or a refused record); `error` is an errno or 0.
+    virtual void OnSubflowClosed(MptcpSubflow& subflow, int error) = 0;
+};
+
+/// A range of the connection's stream: [dsn, dsn + length).
+struct DsnRange
+{
+    uint64_t dsn;
+    uint64_t length;
+};
+
+class MptcpSubflow : private MptcpRecordSink
+{
+  public:
+    enum class State
+    {
+        CONNECTING,
+        ESTABLISHED,
+        CLOSED,
+    };
+
+    /// `socket` is a fresh TCP socket bound to the path's address and device; a `backup`
+    /// subflow carries data only when no other subflow can.
+    MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, ns3::Ptr<ns3::Socket> socket);
+    ~MptcpSubflow() override;
+    MptcpSubflow(const MptcpSubflow&) = delete;
+    MptcpSubflow& operator=(const MptcpSubflow&) = delete;
+
+    /// Starts the handshake; `firstRecord` (MP_CAPABLE or MP_JOIN) is queued right behind it.
+    void Connect(const ns3::Address& server, const std::vector<uint8_t>& firstRecord);
+    /// Clean close (FIN after what is queued); the owner hears nothing more from this subflow.
+    void Close();
+    /// RST; the owner's OnSubflowClosed runs with ECONNRESET before this returns.
+    void Abort();
+
+    PathId GetPath() const
+    {
+        return m_path;
+    }
+    State GetState() const
+    {
+        return m_state;
+    }
+    bool IsBackup() const
+    {
+        return m_backup;
+    }
+    bool IsStalled() const
+    {
+        return m_stalled;
+    }
+    /// The smoothed RTT (the handshake's until TCP has a sample).
+    ns3::Time GetRtt() const
+    {
+        return m_rtt;
+    }
+    /// Bytes that may still be queued: the socket holds at most about 1.5 congestion windows,
+    /// so that little is stranded in a subflow that dies.
+    uint32_t GetRoom() const;
+    uint32_t GetSegmentSize() const
+    {
+        return m_segmentSize;
+    }
+    uint32_t GetCongestionWindow() const
+    {
+        return m_cwnd;
+    }
+
+    /// Sends bytes [dsn, dsn + length) of `stream` as one DSS record and remembers the mapping.
+    void SendData(uint64_t dsn, uint32_t length, const MptcpDataStream& stream);
+    /// Sends a DATA_FIN for a stream of `length` bytes.
+    void SendDataFin(uint64_t length);
+    bool HasSentDataFin() const
+    {
+        return m_dataFinSent;
+    }
+    /// Forgets the mappings the peer has DATA_ACKed (everything below `dataAck`).
+    void DropAcked(uint64_t dataAck);
+    /// Hands over the mappings not yet DATA_ACKed, for reinjection; the subflow forgets them.
+    std::deque<DsnRange> TakeUnacked();
+
+    uint64_t GetBytesSent() const
+    {
+        return m_bytesSent;
+    }
+
+  private:
+    void HandleConnected(ns3::Ptr<ns3::Socket> socket);
+    void HandleConnectFailed(ns3::Ptr<ns3::Socket> socket);
+    void HandleNormalClose(ns3::Ptr<ns3::Socket> socket);
+    void HandleErrorClose(ns3::Ptr<ns3::Socket> socket);
+    void HandleSend(ns3::Ptr<ns3::Socket> socket, uint32_t available);
+    void HandleRecv(ns3::Ptr<ns3::Socket> socket);
+    void HandleState(ns3::TcpSocket::TcpStates_t from, ns3::TcpSocket::TcpStates_t to);
+    void HandleCongState(ns3::TcpSocketState::TcpCongState_t from,
+                         ns3::TcpSocketState::TcpCongState_t to);
+    void HandleCwnd(uint32_t from, uint32_t to);
+    void HandleRtt(ns3::Time from, ns3::Time to);
+    void Die(int error);
+    void Detach();
+    uint32_t Queued() const;
+    void SendBytes(const uint8_t* data, std::size_t size);
+
+    bool OnMpCapable(uint64_t key, PathId addressId) override;
+    bool OnMpJoin(ConnectionToken token, PathId addressId) override;
+    bool OnDssData(uint64_t dsn, const uint8_t* data, uint32_t length) override;
+    bool OnDataAck(uint64_t dataAck) override;
+    bool OnDataFin(uint64_t dsn) override;
+
+    MptcpSubflowOwner& m_owner;
+    PathId m_path;
+    bool m_backup;
+    ns3::Ptr<ns3::Socket> m_socket;
+    State m_state = State::CONNECTING;
+    ns3::TcpSocket::TcpStates_t m_tcpState = ns3::TcpSocket::CLOSED;
+    bool m_stalled = false;
+    bool m_aborting = false;
+    bool m_dataFinSent = false;
+    ns3::Time m_connectStart;
+    ns3::Time m_rtt;
+    uint32_t m_cwnd = 0;
+    uint32_t m_segmentSize = 0;
+    uint32_t m_sndBufSize = 0;
+    std::deque<DsnRange> m_unacked; ///< in sending order; adjacent ranges merged
+    uint64_t m_bytesSent = 0;
+    MptcpRecordParser m_parser;
+    std::vector<uint8_t> m_scratch;
+};
+
+} // namespace sim
+} // namespace mprecover

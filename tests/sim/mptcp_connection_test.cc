@@ -1,0 +1,315 @@
+// The MPTCP model end to end on small networks: joins, reordering, reinjection, resets and the
+// path manager's answers to them, DATA_FIN, throughput.
+#include "mptcp-test-network.h"
+
+#include "sim/model/mptcp-path-manager.h"
+#include "sim/model/mptcp-server.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace mprecover::sim
+{
+namespace
+{
+
+using namespace ns3;
+using test::MptcpTestNetwork;
+using test::TestPathSpec;
+
+class MptcpModel : public ::testing::Test
+{
+  protected:
+    /// The network, the server, and a path manager whose events land in `events`.
+    void Build(const std::vector<TestPathSpec>& paths,
+               MptcpPathManager::Mode mode,
+               std::optional<uint64_t> bytesToSend)
+    {
+        m_network = std::make_unique<MptcpTestNetwork>(paths);
+        m_server = CreateObject<MptcpServer>(m_network->GetServer(), MptcpTestNetwork::SERVER_PORT);
+        m_pm = CreateObject<MptcpPathManager>(
+            MakeCallback(&MptcpTestNetwork::CreateBoundTcpSocket, m_network.get()),
+            m_network->GetServerAddress(),
+            mode);
+        m_pm->SetEventCallback([this](const Event& event) {
+            m_events.push_back({Simulator::Now(), event});
+        });
+        MptcpConnection::Config config;
+        config.bytesToSend = bytesToSend;
+        m_pm->SetConnectionConfig(config);
+        // Nodes initialize (traffic control finds its devices) in the first simulated instant.
+        Simulator::Stop(Seconds(0));
+        Simulator::Run();
+    }
+
+    void TearDown() override
+    {
+        m_pm = nullptr;
+        m_server = nullptr;
+        Simulator::Destroy();
+    }
+
+    template <typename E>
+    std::vector<std::pair<Time, E>> EventsOf() const
+    {
+        std::vector<std::pair<Time, E>> found;
+        for (const auto& [time, event] : m_events)
+        {
+            if (const E* e = std::get_if<E>(&event))
+            {
+                found.emplace_back(time, *e);
+            }
+        }
+        return found;
+    }
+
+    /// Sub-established events on `path` after `since`.
+    std::size_t CountSubEstablished(PathId path, Time since = Seconds(0)) const
+    {
+        std::size_t count = 0;
+        for (const auto& [time, event] : EventsOf<MptcpSubEstablished>())
+        {
+            count += (event.path == path && time >= since) ? 1U : 0U;
+        }
+        return count;
+    }
+
+    std::unique_ptr<MptcpTestNetwork> m_network;
+    Ptr<MptcpServer> m_server;
+    Ptr<MptcpPathManager> m_pm;
+    std::vector<std::pair<Time, Event>> m_events;
+};
+
+constexpr uint64_t MB = 1000 * 1000;
+
+TEST_F(MptcpModel, JoinedSubflowCarriesDataAndDataFinClosesTheConnection)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          4 * MB);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+
+    ASSERT_EQ(EventsOf<MptcpCreated>().size(), 1U);
+    EXPECT_EQ(EventsOf<MptcpCreated>()[0].second.token, token);
+    EXPECT_EQ(EventsOf<MptcpEstablished>().size(), 1U);
+    EXPECT_EQ(CountSubEstablished(1), 1U);
+    EXPECT_TRUE(EventsOf<MptcpSubClosed>().empty());
+    ASSERT_EQ(EventsOf<MptcpClosed>().size(), 1U);
+    // 4 MB over 2 x 10 Mbit/s takes about 1.7 s; one path alone would need 3.2 s.
+    EXPECT_LT(EventsOf<MptcpClosed>()[0].first, Seconds(2.6));
+
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    ASSERT_TRUE(received);
+    EXPECT_TRUE(received->IsFinished());
+    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_EQ(received->GetBytesDelivered(), 4 * MB);
+    EXPECT_GT(received->GetBytesReceivedOnPath(0), 1 * MB);
+    EXPECT_GT(received->GetBytesReceivedOnPath(1), 1 * MB);
+    EXPECT_TRUE(m_pm->GetConnection(token)->IsClosed());
+}
+
+TEST_F(MptcpModel, ReordersAcrossPathsOfVeryDifferentDelays)
+{
+    Build({{"20Mbps", MilliSeconds(2)}, {"20Mbps", MilliSeconds(80)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          10 * MB);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    ASSERT_TRUE(received);
+    EXPECT_TRUE(received->IsFinished());
+    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_EQ(received->GetBytesDelivered(), 10 * MB);
+    EXPECT_GT(received->GetBytesReceivedOnPath(1), 1 * MB);
+    EXPECT_EQ(received->GetBufferedBytes(), 0U);
+}
+
+TEST_F(MptcpModel, ResetSubflowIsReinjectedAndNotRecreatedUntilEndpointFlap)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          8 * MB);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Schedule(Seconds(1), &MptcpPathManager::AbortSubflows, m_pm, 1);
+    Simulator::Stop(Seconds(2.5));
+    Simulator::Run();
+
+    const auto closed = EventsOf<MptcpSubClosed>();
+    ASSERT_EQ(closed.size(), 1U);
+    EXPECT_EQ(closed[0].second.path, 1U);
+    EXPECT_EQ(closed[0].second.error, ECONNRESET);
+    EXPECT_EQ(CountSubEstablished(1, Seconds(1)), 0U) << "the in-kernel PM re-created it";
+    EXPECT_GT(m_pm->GetConnection(token)->GetBytesReinjected(), 0U);
+
+    // Adding another endpoint does not bring path 1 back either; a flap of its own does.
+    m_pm->DeleteEndpoint(1);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    EXPECT_EQ(CountSubEstablished(1, Seconds(2.5)), 1U);
+
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    EXPECT_TRUE(received->IsFinished());
+    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_EQ(received->GetBytesDelivered(), 8 * MB);
+    EXPECT_EQ(EventsOf<MptcpClosed>().size(), 1U);
+}
+
+TEST_F(MptcpModel, ConnectionSurvivesOnTheJoinedSubflowWhenTheInitialOneIsReset)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          5 * MB);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Schedule(Seconds(1), &MptcpPathManager::AbortSubflows, m_pm, 0);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+
+    const auto closed = EventsOf<MptcpSubClosed>();
+    ASSERT_EQ(closed.size(), 1U);
+    EXPECT_EQ(closed[0].second.path, 0U);
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    EXPECT_TRUE(received->IsFinished());
+    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_EQ(received->GetBytesDelivered(), 5 * MB);
+    EXPECT_EQ(EventsOf<MptcpClosed>().size(), 1U);
+}
+
+TEST_F(MptcpModel, UserspacePmCreatesAndDestroysSubflowsOnCommand)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::USERSPACE,
+          std::nullopt);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(CountSubEstablished(1), 0U) << "the userspace PM opens nothing by itself";
+    EXPECT_EQ(m_pm->SubflowCreate(token + 1, 1), ENOENT);
+    EXPECT_EQ(m_pm->SubflowCreate(token, 1), 0);
+    EXPECT_EQ(m_pm->SubflowCreate(token, 1), EEXIST);
+
+    Simulator::Schedule(Seconds(1), &MptcpPathManager::AbortSubflows, m_pm, 1);
+    Simulator::Stop(Seconds(2.5));
+    Simulator::Run();
+    EXPECT_EQ(CountSubEstablished(1), 1U);
+    ASSERT_EQ(EventsOf<MptcpSubClosed>().size(), 1U);
+    EXPECT_EQ(EventsOf<MptcpSubClosed>()[0].second.error, ECONNRESET);
+
+    EXPECT_EQ(m_pm->SubflowCreate(token, 1), 0);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(CountSubEstablished(1), 2U);
+    EXPECT_TRUE(m_pm->GetConnection(token)->IsSubflowEstablished(1));
+
+    EXPECT_EQ(m_pm->SubflowDestroy(token, 1), 0);
+    ASSERT_EQ(EventsOf<MptcpSubClosed>().size(), 2U);
+    EXPECT_EQ(EventsOf<MptcpSubClosed>()[1].second.error, 0);
+    EXPECT_FALSE(m_pm->GetConnection(token)->HasSubflow(1));
+
+    m_pm->GetConnection(token)->Stop();
+    Simulator::Stop(Seconds(2));
+    Simulator::Run();
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    EXPECT_TRUE(received->IsFinished());
+    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_EQ(received->GetBytesDelivered(), m_pm->GetConnection(token)->GetBytesSent());
+    EXPECT_GT(received->GetBytesDelivered(), 2 * MB);
+}
+
+TEST_F(MptcpModel, BlackholedSubflowStallsItsDataMovesOnAndItResumesAfterward)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          std::nullopt);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Ptr<MptcpConnection> connection = m_pm->GetConnection(token);
+    Simulator::Schedule(Seconds(1), &MptcpTestNetwork::SetBlackhole, m_network.get(), 1, true);
+    Simulator::Schedule(Seconds(4), &MptcpTestNetwork::SetBlackhole, m_network.get(), 1, false);
+    Simulator::Stop(Seconds(3.5));
+    Simulator::Run();
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    const uint64_t deliveredInOutage = received->GetBytesDelivered();
+    const uint64_t onPath1InOutage = received->GetBytesReceivedOnPath(1);
+    EXPECT_GT(connection->GetBytesReinjected(), 0U);
+    // The stranded data went over path 0: delivery did not wait for the path to come back.
+    EXPECT_GT(deliveredInOutage, 10 * MB / 8 * 3.5 / 2);
+
+    Simulator::Stop(Seconds(6.5));
+    Simulator::Run();
+    EXPECT_TRUE(EventsOf<MptcpSubClosed>().empty()) << "a blackhole alone kills no subflow";
+    EXPECT_GT(received->GetBytesReceivedOnPath(1), onPath1InOutage + 1 * MB)
+        << "path 1 carries data again";
+    connection->Stop();
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+    EXPECT_TRUE(received->IsFinished());
+    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_EQ(received->GetBytesDelivered(), connection->GetBytesSent());
+}
+
+TEST_F(MptcpModel, JoinThatNeverCompletesClosesWithEtimedout)
+{
+    Config::SetDefault("ns3::TcpSocket::ConnCount", UintegerValue(3)); // gives up after 7 s
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          std::nullopt);
+    m_network->SetBlackhole(1, true);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    m_pm->Connect(0);
+    Simulator::Stop(Seconds(9));
+    Simulator::Run();
+    Config::SetDefault("ns3::TcpSocket::ConnCount", UintegerValue(6));
+
+    const auto closed = EventsOf<MptcpSubClosed>();
+    ASSERT_EQ(closed.size(), 1U);
+    EXPECT_EQ(closed[0].second.path, 1U);
+    EXPECT_EQ(closed[0].second.error, ETIMEDOUT);
+    EXPECT_NEAR(closed[0].first.GetSeconds(), 7.0, 0.2);
+}
+
+TEST_F(MptcpModel, SubflowLimitCapsTheInKernelPm)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          1 * MB);
+    m_pm->SetSubflowLimit(0);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+    EXPECT_EQ(CountSubEstablished(1), 0U);
+    EXPECT_TRUE(m_server->GetConnection(token)->IsFinished());
+}
+
+TEST_F(MptcpModel, TwoFiftyMegabitPathsAddUp)
+{
+    Build({{"50Mbps", MilliSeconds(10)}, {"50Mbps", MilliSeconds(15)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          std::nullopt);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(2));
+    Simulator::Run();
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    const uint64_t before = received->GetBytesDelivered();
+    Simulator::Stop(Seconds(4));
+    Simulator::Run();
+    const double mbps = static_cast<double>(received->GetBytesDelivered() - before) * 8 / 4 / 1e6;
+    EXPECT_GT(mbps, 70.0);
+    EXPECT_TRUE(received->IsIntegrityOk());
+}
+
+} // namespace
+} // namespace mprecover::sim
