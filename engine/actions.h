@@ -24,6 +24,14 @@ struct CreateSubflow {
   PathId path;
 };
 
+// Userspace PM: MPTCP_PM_CMD_SUBFLOW_DESTROY. Only for a subflow that never got established on a
+// path that went down: its SYN retransmissions would otherwise keep the path busy until they get
+// through, long after the path is back.
+struct DestroySubflow {
+  ConnectionToken token;
+  PathId path;
+};
+
 // In-kernel PM: MPTCP_PM_CMD_ADD_ADDR / DEL_ADDR of the path's `subflow` endpoint.
 // Adding makes the kernel open a subflow from it on every connection; deleting closes them.
 struct AddEndpoint {
@@ -33,6 +41,6 @@ struct DeleteEndpoint {
   PathId path;
 };
 
-using Action = std::variant<SendProbe, CreateSubflow, AddEndpoint, DeleteEndpoint>;
+using Action = std::variant<SendProbe, CreateSubflow, DestroySubflow, AddEndpoint, DeleteEndpoint>;
 
 }  // namespace mprecover

@@ -36,15 +36,16 @@ void ConnectionTable::set_subflow(ConnectionToken token, PathId path, SubflowSta
   it->second.subflows[path] = state;
 }
 
-std::size_t ConnectionTable::forget_pending(PathId path) {
-  std::size_t forgotten = 0;
+std::vector<ConnectionToken> ConnectionTable::forget_pending(PathId path) {
+  std::vector<ConnectionToken> forgotten;
   if (path >= path_count_) return forgotten;
   for (auto& [token, c] : connections_) {
     if (c.subflows[path] == SubflowState::pending) {
       c.subflows[path] = SubflowState::none;
-      ++forgotten;
+      forgotten.push_back(token);
     }
   }
+  std::sort(forgotten.begin(), forgotten.end());
   return forgotten;
 }
 

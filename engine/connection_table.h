@@ -32,8 +32,8 @@ class ConnectionTable {
   // Ignored for unknown tokens: events of connections opened before the engine started.
   void set_subflow(ConnectionToken token, PathId path, SubflowState state);
 
-  // A path went down: creations still pending on it will not complete. Returns how many there were.
-  std::size_t forget_pending(PathId path);
+  // A path went down: creations still pending on it will not complete. Returns their tokens.
+  std::vector<ConnectionToken> forget_pending(PathId path);
 
   // Established connections without a pending or established subflow on `path`, in token order
   // so that a rebuild pass issues its commands in a reproducible order.

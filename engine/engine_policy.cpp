@@ -17,8 +17,12 @@ void EnginePolicy::on_path_down(PathId path, Instant now, Output& out) {
   }
   if (cancelled > 0)
     out.note({.at = now, .kind = NoticeKind::retries_cancelled, .path = path, .token = {}, .count = cancelled});
-  // A late MPTCP_EVENT_SUB_ESTABLISHED still marks such a subflow established.
-  context_.connections.forget_pending(path);
+  // Creations still pending on the dead path would only complete when a SYN retransmission
+  // (1, 2, 4, 8 s ... apart) happens to get through after the restore: drop them, so that the
+  // path-up pass creates them afresh at once. (A late MPTCP_EVENT_SUB_ESTABLISHED still counts.)
+  const auto pending = context_.connections.forget_pending(path);
+  if (mode_ == PathManagerMode::userspace)
+    for (const ConnectionToken token : pending) out.act(DestroySubflow{token, path});
 }
 
 void EnginePolicy::on_path_up(PathId path, Instant now, Output& out) {

@@ -1,7 +1,7 @@
 // Policy `engine` (the default): rebuilds missing subflows per connection.
 //  - path confirmed up: create the missing subflow on every connection in one pass;
 //  - subflow closed with an error while its path is up: re-create it with bounded exponential backoff;
-//  - path down: drop pending re-creations, touch nothing else;
+//  - path down: drop pending re-creations and subflows still connecting, touch nothing else;
 //  - never touches a healthy subflow.
 // Through the userspace PM (SUBFLOW_CREATE per token) where the backend has it, through an
 // endpoint flap of the in-kernel PM otherwise. The flap is the in-kernel PM's only lever, and it

@@ -76,6 +76,7 @@ void RunRecorder::action(const Action& a, Instant at) {
                        "mode=" + std::string(name_of(p.mode)) + " id=" + std::to_string(p.probe_id));
                  },
                  [&](const CreateSubflow& c) { log(at, "engine", "create_subflow", c.path, c.token, ""); },
+                 [&](const DestroySubflow& c) { log(at, "engine", "destroy_subflow", c.path, c.token, ""); },
                  [&](const AddEndpoint& e) { log(at, "engine", "add_endpoint", e.path, std::nullopt, ""); },
                  [&](const DeleteEndpoint& e) { log(at, "engine", "delete_endpoint", e.path, std::nullopt, ""); },
              },

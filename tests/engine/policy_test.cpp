@@ -81,6 +81,9 @@ TEST(EnginePolicy, RebuildsEveryConnectionInOnePassWhenThePathIsUp) {
   ASSERT_EQ(creates.size(), 12u);
   EXPECT_EQ(seconds({creates.begin() + 4, creates.end()}),
             (std::vector<double>{10.5, 10.5, 10.5, 10.5, 25.02, 25.02, 25.02, 25.02}));
+  // The 10.5 s creations were still connecting when the path went down at 13 s: dropped, so
+  // that their SYN retransmissions do not decide when the path is used again.
+  EXPECT_EQ(seconds(net.actions_of<DestroySubflow>()), (std::vector<double>{13, 13, 13, 13}));
   const auto passes = net.notices_of(NoticeKind::rebuild_pass);
   ASSERT_EQ(passes.size(), 1u);
   EXPECT_EQ(passes[0].count, 4u);

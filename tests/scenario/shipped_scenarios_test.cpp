@@ -59,7 +59,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
   const Scenario s = shipped("wan-reset");
   expect_two_standard_paths(s);
-  EXPECT_EQ(s.duration, 45s);
+  EXPECT_EQ(s.duration, 60s);
   EXPECT_EQ(s.traffic.connections, 4u);
   EXPECT_EQ(s.traffic.start, 1s);
   expect_events(s, {{10s, "wan2", PathEventKind::reset}, {25s, "wan2", PathEventKind::restore}});
@@ -111,7 +111,7 @@ TEST(ShippedScenarios, ThreeWanManyConns) {
   EXPECT_EQ(s.paths[2].delay, 30ms);
   EXPECT_EQ(s.traffic.connections, 100u);
   EXPECT_EQ(s.traffic.spacing, 10ms);
-  EXPECT_EQ(s.duration, 50s);
+  EXPECT_EQ(s.duration, 60s);
   expect_events(s, {{15s, "wan2", PathEventKind::reset}, {30s, "wan2", PathEventKind::restore}});
 }
 
