@@ -87,10 +87,12 @@ std::vector<OutageReport> MetricsCollector::report(Instant end) const {
   for (std::size_t i = 0; i < outages_.size(); ++i) {
     const Outage& o = outages_[i];
     // Figures of an outage are looked for until the next outage on the same path (or, for the
-    // traffic shares, on any path) starts.
+    // traffic shares, on any path) starts. An outage that follows at the very instant of the
+    // restore (a path that comes back degraded) is part of the recovery, not a new cut.
     Instant same_path_horizon = end;
     Instant any_path_horizon = end;
     for (std::size_t j = i + 1; j < outages_.size(); ++j) {
+      if (o.end && outages_[j].start <= *o.end) continue;
       any_path_horizon = std::min(any_path_horizon, outages_[j].start);
       if (outages_[j].path == o.path) {
         same_path_horizon = std::min(same_path_horizon, outages_[j].start);

@@ -41,7 +41,9 @@ struct OutageReport {
   std::optional<double> rebalance_s;
 };
 
-// Feed it in time order. A connection's subflow on a path is "back" after an outage when a subflow
+// Each outage's figures are looked for until the next outage starts (on its path; on any path for
+// the traffic shares); an outage starting at the instant of the restore (the path comes back
+// degraded) does not end that search. Feed it in time order. A connection's subflow on a path is "back" after an outage when a subflow
 // is established there after the restore, or, if one stayed established through the restore, when
 // it first carries data again afterwards (so its precision is the byte-sampling interval).
 class MetricsCollector {

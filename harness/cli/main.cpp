@@ -11,6 +11,7 @@
 #include "harness/run.h"
 #include "harness/scenario/loader.h"
 #include "harness/scenario/spec.h"
+#include "plot.h"
 #include "version.h"
 
 namespace {
@@ -55,12 +56,13 @@ int validate(const std::vector<std::string>& files) {
   return failures > 0 ? 1 : 0;
 }
 
-int run(const std::string& file, RunRequest request) {
+int run(const std::string& file, const RunRequest& request, bool plot) {
   const Scenario scenario = load_scenario_file(file);
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   const RunResult result = run_scenario(scenario, request, g_stop);
   std::cout << (g_stop ? "interrupted; partial results in " : "results in ") << result.dir.string() << '\n';
+  if (plot) std::cout << draw_plot(result.dir) << '\n';
   return g_stop ? 130 : 0;
 }
 
@@ -97,6 +99,8 @@ int main(int argc, char** argv) {
                          ->check(CLI::IsMember({"kernel", "omr", "engine"}));
   auto* seed_opt = run_cmd->add_option("--seed", seed, "Random seed (default: the scenario's)");
   run_cmd->add_option("--out", out, "Results folder (default: results/<scenario>/<backend>-<policy>-<seed>)");
+  bool no_plot = false;
+  run_cmd->add_flag("--no-plot", no_plot, "Do not draw throughput.png");
 
   std::string show_file;
   auto* show_cmd = app.add_subcommand("show", "Print a scenario with every setting, defaults filled in");
@@ -130,7 +134,7 @@ int main(int argc, char** argv) {
       if (*seed_opt) request.seed = seed;
       if (!out.empty()) request.out = out;
       request.command_line = joined_arguments(argc, argv);
-      return run(run_file, request);
+      return run(run_file, request, !no_plot);
     }
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << '\n';

@@ -1,18 +1,7 @@
 """The mprecover command line, as a user runs it."""
-import os
-import pathlib
 import re
-import subprocess
 
-import pytest
-
-BIN = os.environ.get("MPRECOVER_BIN", "build/mprecover")
-SOURCE = pathlib.Path(os.environ.get("MPRECOVER_SOURCE_DIR", "."))
-SCENARIOS = sorted((SOURCE / "scenarios").glob("*.yaml"))
-
-
-def mprecover(*args, cwd=None):
-    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+from conftest import SCENARIOS, SOURCE, mprecover
 
 
 def test_validate_accepts_every_shipped_scenario():

@@ -112,6 +112,26 @@ TEST(Metrics, ANewOutageOnThePathEndsTheCurrentOne) {
   EXPECT_DOUBLE_EQ(*reports[1].end_s, 30);
 }
 
+TEST(Metrics, RecoveryThroughADegradedPathCountsForTheCutBeforeIt) {
+  MetricsCollector metrics(2);
+  metrics.connection_opened(1, 0, at(0));
+  metrics.subflow_established(1, 1, at(0.1));
+  metrics.outage_started(1, "reset", at(10));
+  metrics.subflow_closed(1, 1, at(10));
+  metrics.notice({.at = at(13), .kind = NoticeKind::path_down, .path = 1, .token = {}});
+  metrics.outage_started(1, "degrade", at(25));  // back at 25 s, but lossy until 30 s
+  metrics.outage_ended(1, at(30));
+  metrics.notice({.at = at(36), .kind = NoticeKind::path_up, .path = 1, .token = {}});
+  metrics.subflow_established(1, 1, at(36.1));
+  metrics.outage_started(1, "blackhole", at(50));
+  const auto reports = metrics.report(at(60));
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_DOUBLE_EQ(*reports[0].detected_up_s, 36);
+  EXPECT_EQ(reports[0].rebuilt, 1u);
+  EXPECT_NEAR(*reports[0].rebuild_latency_s.max, 11.1, 1e-9);
+  EXPECT_NEAR(*reports[1].rebuild_latency_s.max, 6.1, 1e-9);
+}
+
 TEST(Metrics, ConnectionsClosedBeforeTheRestoreDoNotCount) {
   MetricsCollector metrics(2);
   metrics.connection_opened(1, 0, at(0));

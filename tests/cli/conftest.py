@@ -1,0 +1,24 @@
+"""Shared helpers for the command-line tests."""
+import json
+import os
+import pathlib
+import subprocess
+
+BIN = os.environ.get("MPRECOVER_BIN", "build/mprecover")
+SOURCE = pathlib.Path(os.environ.get("MPRECOVER_SOURCE_DIR", "."))
+SCENARIOS = sorted((SOURCE / "scenarios").glob("*.yaml"))
+
+
+def mprecover(*args, cwd=None, timeout=600):
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def backends():
+    return mprecover("backends").stdout
+
+
+def run_sim(scenario, out, *extra):
+    """Runs a scenario on the sim backend and returns its summary."""
+    r = mprecover("run", SOURCE / "scenarios" / scenario, "--backend", "sim", "--out", out, "--no-plot", *extra)
+    assert r.returncode == 0, r.stderr
+    return json.loads((out / "summary.json").read_text())
