@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make git pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-matplotlib
   # ns-3 3.37; its CMake package also wants these three
   libns3-dev ns3 libgsl-dev libxml2-dev libpython3-dev
 )

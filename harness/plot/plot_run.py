@@ -53,7 +53,7 @@ def main(argv):
     marks = {
         ("engine", "path_down"): ("v", "detected down"),
         ("engine", "path_up"): ("^", "detected up"),
-        ("mptcp", "sub_established"): ("|", "subflow established"),
+        ("mptcp", "sub_established"): ("x", "subflow established"),
     }
     labelled = set()
     for e in events:
@@ -71,7 +71,7 @@ def main(argv):
     ax.set_ylim(bottom=0)
     ax.set_title(f"{summary['scenario']}: {summary['backend']} backend, policy {summary['policy']}, "
                  f"seed {summary['seed']}")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=6, fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(run / "throughput.png")

@@ -136,14 +136,15 @@ void ScenarioRun::OnEngineTimer()
 void ScenarioRun::Pump()
 {
     const Instant now = Now();
+    // Decisions first, then what they led to: the log reads path_up, rebuild_pass, create_subflow.
+    while (auto notice = m_engine.poll_notice())
+    {
+        m_recorder.notice(*notice);
+    }
     while (auto action = m_engine.poll_action())
     {
         m_recorder.action(*action, now);
         Carry(*action);
-    }
-    while (auto notice = m_engine.poll_notice())
-    {
-        m_recorder.notice(*notice);
     }
     const Instant deadline = m_engine.next_deadline();
     m_engineTimer.Cancel();

@@ -1,4 +1,5 @@
 """The seed's bug and its fix, on the sim backend, as a user runs them."""
+import csv
 import json
 
 import pytest
@@ -38,6 +39,18 @@ def test_engine_policy_rebuilds_every_connection_within_a_probe_interval_and_two
     assert o["rebalance_s"] is not None
     assert s["integrity_ok"]
     assert s["bytes_delivered"] > 0
+
+
+def test_engine_does_not_rebuild_into_a_path_that_comes_back_lossy(tmp_path):
+    # wan2 answers again from 25 s but drops half its packets until 30 s; probe.hold is 6 s.
+    s = run_sim("wan-unstable-recovery.yaml", tmp_path, "--policy", "engine")
+    reset = s["outages"][0]
+    assert reset["kind"] == "reset" and reset["rebuilt"] == reset["connections"] == 4
+    assert s["integrity_ok"]
+    events = list(csv.DictReader((tmp_path / "events.csv").open()))
+    rebuilt_at = [float(e["time_s"]) for e in events
+                  if e["event"] == "sub_established" and e["path"] == "wan2" and float(e["time_s"]) > 10]
+    assert rebuilt_at and min(rebuilt_at) >= 30.0, rebuilt_at
 
 
 def test_same_scenario_and_seed_give_byte_identical_events(tmp_path):
