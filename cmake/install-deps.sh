@@ -7,6 +7,7 @@ packages=(
   cmake g++ make git pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-matplotlib
+  pybind11-dev python3-dev
   # ns-3 3.37; its CMake package also wants these three
   libns3-dev ns3 libgsl-dev libxml2-dev libpython3-dev
 )

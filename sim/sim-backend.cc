@@ -3,13 +3,20 @@
 #include "sim/helper/scenario-run.h"
 #include "ns3/simulator.h"
 
+#include <mutex>
+
 namespace mprecover {
 
 namespace {
 
-// ns-3 keeps its simulator in globals: one run at a time, destroyed on every way out.
+// ns-3 keeps its simulator in globals: runs in one process (threads of the Python module) take
+// turns, and each destroys the simulator on every way out.
+std::mutex g_simulatorInUse;
+
 struct SimulatorSession
 {
+    std::lock_guard<std::mutex> turn{g_simulatorInUse};
+
     ~SimulatorSession()
     {
         ns3::Simulator::Destroy();

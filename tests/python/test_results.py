@@ -1,0 +1,102 @@
+"""What a Result gives: summary, events and timeseries, with and without numpy."""
+
+import json
+import subprocess
+import sys
+
+import numpy
+
+import mprecover
+
+
+def test_summary_is_summary_json(wan_reset_runs):
+    r = wan_reset_runs("engine")
+    assert r.summary == json.loads((r.out_dir / "summary.json").read_text())
+    assert r.summary["scenario"] == "wan-reset" and r.summary["backend"] == "sim" and r.summary["seed"] == 1
+    assert not r.interrupted and r.end_s == 60.0
+    assert {"events.csv", "timeseries.csv", "scenario.yaml", "metadata.json"} <= {p.name for p in r.out_dir.iterdir()}
+    # The file ran unedited: the folder keeps a copy of it.
+    assert (r.out_dir / "scenario.yaml").read_text().startswith("name: wan-reset\ndescription: >")
+
+
+def test_events_and_timeseries_are_numpy_record_arrays(wan_reset_runs):
+    r = wan_reset_runs("engine")
+    ev, ts = r.events, r.timeseries
+    assert isinstance(ev, numpy.recarray) and isinstance(ts, numpy.recarray)
+    assert ev.dtype.names == ("time_s", "source", "event", "path", "connection", "detail")
+    assert ts.dtype.names == ("time_s", "scope", "id", "bytes", "throughput_bps", "subflows_up")
+    assert ev.time_s.dtype == numpy.float64 and ts.bytes.dtype == numpy.int64
+    assert numpy.all(numpy.diff(ev.time_s) >= 0)
+    scenario = ev[ev.source == "scenario"]
+    assert list(zip(scenario.time_s, scenario.event, scenario.path)) == [(10.0, "reset", "wan2"), (25.0, "restore", "wan2")]
+    assert len(ev[(ev.source == "mptcp") & (ev.event == "sub_established")]) >= 4
+    assert set(ts.scope) == {"path", "connection"}
+
+
+def test_without_numpy_they_are_lists_of_dicts(wan_reset_runs):
+    out_dir = wan_reset_runs("engine").out_dir
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import mprecover\n"
+        f"r = mprecover.read_results({str(out_dir)!r})\n"
+        "ev, ts = r.events, r.timeseries\n"
+        "assert isinstance(ev, list) and isinstance(ev[0], dict), type(ev)\n"
+        "assert isinstance(ev[0]['time_s'], float) and isinstance(ts[0]['bytes'], int)\n"
+        "assert any(e['connection'] is None for e in ev) and any(isinstance(e['connection'], int) for e in ev)\n"
+        "print(r.summary['outages'][0]['rebuilt'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "4"
+
+
+def test_read_results_gives_the_same_data(wan_reset_runs):
+    r = wan_reset_runs("kernel")
+    again = mprecover.read_results(r.out_dir)
+    assert again.summary == r.summary
+    assert len(again.events) == len(r.events)
+
+
+def test_backends_lists_sim():
+    backends = {b.name: b for b in mprecover.backends()}
+    assert "sim" in backends
+    assert backends["sim"].available and backends["sim"].reason is None
+    assert mprecover.backends()[0].name == "sim"  # the default
+
+
+def test_default_out_dir_is_a_fresh_temporary_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    s = mprecover.loads(
+        "name: tiny\nduration: 2s\ntopology:\n  paths:\n    - {name: wan1, rate: 1Mbit}\n"
+        "traffic: {connections: 1, start: 100ms}\n"
+    )
+    r = mprecover.run(s)
+    assert r.out_dir.parent == tmp_path and r.out_dir.name.startswith("mprecover-tiny-")
+    assert r.summary["outages"] == []
+    assert "tiny" in (r.out_dir / "scenario.yaml").read_text()
+
+
+def test_results_root_lays_out_folders_as_the_cli_does(tmp_path):
+    s = mprecover.loads(
+        "name: tiny\nduration: 2s\ntopology:\n  paths:\n    - {name: wan1, rate: 1Mbit}\n"
+        "traffic: {connections: 1, start: 100ms}\n"
+    )
+    r = mprecover.run(s, results_root=tmp_path, policy="kernel", seed=3)
+    assert r.out_dir == tmp_path / "tiny" / "sim-kernel-3"
+    assert r.summary["seed"] == 3
+
+
+def test_runs_from_threads_take_turns(tmp_path):
+    import concurrent.futures
+
+    s = mprecover.loads(
+        "name: tiny\nduration: 2s\ntopology:\n  paths:\n    - {name: wan1, rate: 1Mbit}\n"
+        "traffic: {connections: 1, start: 100ms}\n"
+    )
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda seed: mprecover.run(s, seed=seed, out=tmp_path / str(seed)), [1, 2, 3]))
+    assert [r.summary["seed"] for r in results] == [1, 2, 3]
+    assert all(r.summary["integrity_ok"] for r in results)
