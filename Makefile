@@ -37,6 +37,7 @@ test-sanitize:
 # Performance targets live in benchmarks, not in timed unit tests.
 bench: build
 	$(BUILD)/bench/engine_bench
+	if [ -x $(BUILD)/bench/sim_model_cost ]; then $(BUILD)/bench/sim_model_cost; fi
 
 clean:
 	rm -rf $(BUILD) build-sanitize
