@@ -53,18 +53,25 @@ PathProber::PathProber(SocketFactory sockets, Ipv4Address responder)
 {
 }
 
+// A probe's socket and timer, made unable to report anything more.
+void
+PathProber::Silence(Probe& probe)
+{
+    probe.timer.Cancel();
+    probe.socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    probe.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                     MakeNullCallback<void, Ptr<Socket>>());
+    probe.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                                    MakeNullCallback<void, Ptr<Socket>>());
+}
+
 // The sockets are not closed: the prober may outlive the simulation (Simulator::Destroy), and
 // then they are gone already. Without callbacks they report nothing.
 PathProber::~PathProber()
 {
     for (auto& [key, probe] : m_probes)
     {
-        probe.timer.Cancel();
-        probe.socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-        probe.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
-                                         MakeNullCallback<void, Ptr<Socket>>());
-        probe.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                                        MakeNullCallback<void, Ptr<Socket>>());
+        Silence(probe);
     }
 }
 
@@ -232,12 +239,7 @@ PathProber::Finish(Socket* key, bool report, bool ok)
     }
     Probe probe = found->second;
     m_probes.erase(found);
-    probe.timer.Cancel();
-    probe.socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-    probe.socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
-                                     MakeNullCallback<void, Ptr<Socket>>());
-    probe.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                                    MakeNullCallback<void, Ptr<Socket>>());
+    Silence(probe);
     probe.socket->Close();
     if (report && !m_result.IsNull())
     {

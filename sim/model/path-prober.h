@@ -63,6 +63,7 @@ class PathProber
         ns3::EventId timer; ///< the timeout, or the report of an early failure
     };
 
+    static void Silence(Probe& probe);
     bool StartUdpEcho(const Probe& probe, uint16_t port, uint32_t bytes);
     bool StartTcp(const Probe& probe);
     bool HasRoute(ns3::Ptr<ns3::Socket> socket) const;
