@@ -1,0 +1,22 @@
+// The one error type of the netns backend: it names the action that failed, the object it failed
+// on and why, in words (never a bare netlink error code).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace mprecover::realnet {
+
+class RealnetError : public std::runtime_error {
+ public:
+  RealnetError(const std::string& action, const std::string& object, const std::string& reason)
+      : std::runtime_error(action + " " + object + ": " + reason) {}
+};
+
+// Throws RealnetError with strerror(errno_value) as the reason.
+[[noreturn]] void throw_errno(const std::string& action, const std::string& object, int errno_value);
+
+// Throws RealnetError for a negative libnl return code (nl_geterror), with a hint where one helps.
+[[noreturn]] void throw_nl(const std::string& action, const std::string& object, int nl_error);
+
+}  // namespace mprecover::realnet

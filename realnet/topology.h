@@ -1,0 +1,72 @@
+// The scenario's network, built in namespaces of its own: client, one router per WAN path, an
+// aggregation router and the server (see the diagram in topology.cpp). RAII: the destructor
+// removes every namespace, and with them every veth, qdisc and nft table the run made.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/ids.h"
+#include "harness/scenario/scenario.h"
+#include "realnet/network_namespace.h"
+#include "realnet/nft_context.h"
+#include "realnet/route_socket.h"
+
+namespace mprecover::realnet {
+
+// The nft table every router namespace gets: chain `forward` (hooked) jumps to `blackhole` and
+// `loss`, which the faults fill and flush.
+inline constexpr const char* kNftTable = "inet mprecover";
+
+class Topology {
+ public:
+  // Removes leftovers of dead runs (netns_registry.h), then builds everything, all links up.
+  // Throws RealnetError with the step that failed; whatever was built by then is removed.
+  explicit Topology(const Scenario& scenario);
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+  ~Topology();
+
+  std::size_t path_count() const { return routers_.size(); }
+  // `mprecover-<pid>-<suffix>`: every namespace of this topology is `<stem>-<role>`.
+  const std::string& stem() const { return stem_; }
+
+  const NetworkNamespace& client() const { return *client_; }
+  const NetworkNamespace& router(PathId p) const { return *routers_.at(p); }
+  const NetworkNamespace& aggregation() const { return *aggregation_; }
+  const NetworkNamespace& server() const { return *server_; }
+
+  RouteSocket& client_route() { return *client_route_; }
+  RouteSocket& router_route(PathId p) { return *router_routes_.at(p); }
+  RouteSocket& aggregation_route() { return *aggregation_route_; }
+  NftContext& router_nft(PathId p) { return *router_nfts_.at(p); }
+
+  // Why the paths' delay is not emulated (no netem), or nothing when it is.
+  const std::optional<std::string>& delay_unavailable() const { return delay_unavailable_; }
+  // Namespaces of dead runs removed before building.
+  const std::vector<std::string>& leftovers_removed() const { return leftovers_removed_; }
+
+ private:
+  void build(const Scenario& scenario);
+
+  std::string stem_;
+  std::vector<std::string> leftovers_removed_;
+  std::optional<std::string> delay_unavailable_;
+  // Namespaces first: they go last, after the sockets and contexts bound to them.
+  std::unique_ptr<NetworkNamespace> client_;
+  std::vector<std::unique_ptr<NetworkNamespace>> routers_;
+  std::unique_ptr<NetworkNamespace> aggregation_;
+  std::unique_ptr<NetworkNamespace> server_;
+  std::unique_ptr<RouteSocket> client_route_;
+  std::vector<std::unique_ptr<RouteSocket>> router_routes_;
+  std::unique_ptr<RouteSocket> aggregation_route_;
+  std::unique_ptr<RouteSocket> server_route_;
+  std::vector<std::unique_ptr<NftContext>> router_nfts_;
+};
+
+// Bytes of queue a scenario's queue size stands for (packets count as 1514-byte frames).
+std::uint64_t queue_bytes(const QueueSize& queue);
+
+}  // namespace mprecover::realnet
