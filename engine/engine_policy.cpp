@@ -33,15 +33,15 @@ void EnginePolicy::on_path_up(PathId path, Instant now, Output& out) {
     cancel({token, path});
     backoff_.erase({token, path});
   }
-  rebuild(path, missing, now, out);
+  rebuild(path, missing, out);
 }
 
-void EnginePolicy::on_established(ConnectionToken token, PathId path, Instant now, Output& out) {
+void EnginePolicy::on_established(ConnectionToken token, PathId path, Instant /*now*/, Output& out) {
   // The in-kernel PM opens the extra subflows of a new connection itself; the userspace PM waits
   // for us to do it.
   if (mode_ != PathManagerMode::userspace) return;
   for (PathId p = 0; p < context_.detectors.size(); ++p)
-    if (p != path && context_.path_up(p)) rebuild(p, {token}, now, out);
+    if (p != path && context_.path_up(p)) rebuild(p, {token}, out);
 }
 
 void EnginePolicy::on_subflow_established(ConnectionToken token, PathId path, Instant /*now*/) {
@@ -79,7 +79,7 @@ void EnginePolicy::on_timeout(Instant now, Output& out) {
     if (context_.path_up(path) && context_.connections.subflow(token, path) == SubflowState::none)
       ready[path].push_back(token);
   }
-  for (const auto& [path, tokens] : ready) rebuild(path, tokens, now, out);
+  for (const auto& [path, tokens] : ready) rebuild(path, tokens, out);
 }
 
 std::optional<Instant> EnginePolicy::next_deadline() const {
@@ -87,7 +87,7 @@ std::optional<Instant> EnginePolicy::next_deadline() const {
   return due_.begin()->first;
 }
 
-void EnginePolicy::rebuild(PathId path, const std::vector<ConnectionToken>& tokens, Instant /*now*/, Output& out) {
+void EnginePolicy::rebuild(PathId path, const std::vector<ConnectionToken>& tokens, Output& out) {
   if (tokens.empty()) return;
   auto& table = context_.connections;
   if (mode_ == PathManagerMode::userspace) {

@@ -39,7 +39,7 @@ class EnginePolicy final : public PathManagerPolicy {
   };
 
   // Creates the subflow of each listed connection on `path` (or flaps the endpoint once).
-  void rebuild(PathId path, const std::vector<ConnectionToken>& tokens, Instant now, Output& out);
+  void rebuild(PathId path, const std::vector<ConnectionToken>& tokens, Output& out);
   void cancel(const Key& key);
 
   PolicyConfig config_;
