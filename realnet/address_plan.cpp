@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+
 namespace mprecover::realnet {
 
 std::optional<PathId> path_of_client_address(std::string_view address) {
@@ -11,6 +13,18 @@ std::optional<PathId> path_of_client_address(std::string_view address) {
   const std::uint32_t n = (host >> 8) & 0xffU;
   if ((host >> 16) != ((10U << 8) | 1U) || n == 0 || n > kMaxPaths) return std::nullopt;
   return n - 1;
+}
+
+std::optional<PathId> path_of_client_device(std::string_view device) {
+  constexpr std::string_view prefix = "path";
+  if (!device.starts_with(prefix)) return std::nullopt;
+  const std::string_view digits = device.substr(prefix.size());
+  PathId path = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), path);
+  if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty() || path >= kMaxPaths) {
+    return std::nullopt;
+  }
+  return path;
 }
 
 }  // namespace mprecover::realnet

@@ -44,6 +44,9 @@ inline constexpr const char* kServerDevice = "agg";
 inline std::uint32_t client_table(PathId p) { return 100 + p; }
 inline std::uint32_t client_rule_priority(PathId p) { return 1000 + p; }
 
+// The path of a client device name ("path<i>"), or nothing for any other device.
+std::optional<PathId> path_of_client_device(std::string_view device);
+
 // The path whose LAN a client address (any 10.1.n.x, readdressed ones included) is on.
 std::optional<PathId> path_of_client_address(std::string_view address);
 

@@ -16,6 +16,8 @@ namespace {
 
 using namespace mptcp_pm;
 
+constexpr int kEventBufferBytes = 16 * 1024 * 1024;
+
 std::string dotted(nlattr* attr) {
   if (attr == nullptr) return {};
   in_addr addr{};
@@ -71,6 +73,10 @@ MptcpEventListener::MptcpEventListener(const NetworkNamespace& ns) : ns_name_(ns
     throw_nl("joining multicast group", std::string(kEventsGroup) + " in " + ns_name_, err);
   }
   nl_socket_set_nonblocking(sock_);
+  // A rebuild of a thousand connections is a burst of thousands of events: room for them, past
+  // net.core.rmem_max (root may force it).
+  const int bytes = kEventBufferBytes;
+  setsockopt(nl_socket_get_fd(sock_), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes);
 }
 
 MptcpEventListener::~MptcpEventListener() {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "realnet/crash_cleanup.h"
 #include "realnet/realnet_error.h"
 
 namespace mprecover::realnet {
@@ -69,6 +70,7 @@ NetworkNamespace NetworkNamespace::create(const std::string& name) {
     }
     throw_errno("creating network namespace", name, error);
   }
+  remove_on_crash(path);
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int open_error = errno;
@@ -102,6 +104,7 @@ void NetworkNamespace::remove() noexcept {
   }
   if (!name_.empty()) {
     remove_named_namespace(name_);
+    forget_on_crash(path());
     name_.clear();
   }
 }

@@ -36,4 +36,38 @@ void PathFaults::set_rate(PathId path, BitRate rate, const QueueSize& queue) {
   topology_.aggregation_route().set_tbf(client_device(path), rate, queue_bytes(queue));
 }
 
+std::string PathFaults::readdress(PathId path) {
+  const std::string old_address = topology_.client_address_of(path);
+  const std::size_t last_dot = old_address.rfind('.');
+  const std::uint32_t old_host = static_cast<std::uint32_t>(std::stoul(old_address.substr(last_dot + 1)));
+  const std::uint32_t router_host = 254;
+  if (old_host + 1 >= router_host) {
+    throw RealnetError("readdressing", "path " + std::to_string(path),
+                       "no address left in " + lan_subnet(path) + " (the client has " + old_address + ")");
+  }
+  const std::string new_address = old_address.substr(0, last_dot + 1) + std::to_string(old_host + 1);
+  RouteSocket& client = topology_.client_route();
+  const std::string device = client_device(path);
+  // Old address out before the new one is in, as a reconnect does it (and as the sim backend
+  // reports it). With the device's last address, the kernel flushes its routes: put them back.
+  client.delete_address(device, old_address + "/24");
+  client.add_address(device, new_address + "/24");
+  topology_.put_client_routes(path);
+  client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
+  client.add_source_rule(new_address, client_table(path), client_rule_priority(path));
+  topology_.client_addresses_.at(path) = new_address;
+  return new_address;
+}
+
+void PathFaults::set_delay(PathId path, Duration delay) {
+  const auto delay_us = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
+  const std::string object = "path " + std::to_string(path);
+  if (auto why = topology_.client_route().try_netem(client_device(path), delay_us)) {
+    throw RealnetError("setting the delay of", object + " on the client's " + client_device(path), *why);
+  }
+  if (auto why = topology_.router_route(path).try_netem(kRouterLanDevice, delay_us)) {
+    throw RealnetError("setting the delay of", object + " on its router's " + kRouterLanDevice, *why);
+  }
+}
+
 }  // namespace mprecover::realnet

@@ -9,8 +9,14 @@ namespace mprecover::realnet {
 
 class RealnetError : public std::runtime_error {
  public:
-  RealnetError(const std::string& action, const std::string& object, const std::string& reason)
-      : std::runtime_error(action + " " + object + ": " + reason) {}
+  RealnetError(const std::string& action, const std::string& object, const std::string& reason, int error = 0)
+      : std::runtime_error(action + " " + object + ": " + reason), error_(error) {}
+
+  // The errno the kernel answered with, where there was one (EEXIST, ENOENT, ...); else 0.
+  int error() const { return error_; }
+
+ private:
+  int error_;
 };
 
 // Throws RealnetError with strerror(errno_value) as the reason.

@@ -109,6 +109,10 @@ bool RouteSocket::has_carrier(const std::string& dev) {
   return (flags & IFF_UP) != 0 && (flags & IFF_LOWER_UP) != 0;
 }
 
+bool RouteSocket::is_operational(const std::string& dev) {
+  return rtnl_link_get_operstate(get_link(sock_, dev, where(dev)).get()) == IF_OPER_UP;
+}
+
 LinkCounters RouteSocket::counters(const std::string& dev) {
   Link link = get_link(sock_, dev, where(dev));
   return {rtnl_link_get_stat(link.get(), RTNL_LINK_RX_BYTES), rtnl_link_get_stat(link.get(), RTNL_LINK_TX_BYTES),
@@ -128,21 +132,39 @@ void RouteSocket::add_address(const std::string& dev, const std::string& cidr) {
   }
 }
 
+void RouteSocket::delete_address(const std::string& dev, const std::string& cidr) {
+  const std::string action = "deleting address " + cidr + " from";
+  NlAddr local = parse_addr(cidr, action);
+  Addr addr(rtnl_addr_alloc());
+  rtnl_addr_set_ifindex(addr.get(), ifindex(dev));
+  rtnl_addr_set_family(addr.get(), AF_INET);
+  rtnl_addr_set_prefixlen(addr.get(), static_cast<int>(nl_addr_get_prefixlen(local.get())));
+  if (const int err = rtnl_addr_set_local(addr.get(), local.get()); err < 0) throw_nl(action, where(dev), err);
+  if (const int err = rtnl_addr_delete(sock_, addr.get(), 0); err < 0) throw_nl(action, where(dev), err);
+}
+
 void RouteSocket::add_route(const std::string& dst, const std::string& gateway, std::uint32_t table) {
+  put_route(dst, gateway, table, NLM_F_CREATE | NLM_F_EXCL);
+}
+
+void RouteSocket::replace_route(const std::string& dst, const std::string& gateway, std::uint32_t table) {
+  put_route(dst, gateway, table, NLM_F_CREATE | NLM_F_REPLACE);
+}
+
+void RouteSocket::put_route(const std::string& dst, const std::string& gateway, std::uint32_t table, int flags) {
+  const std::string action = (flags & NLM_F_REPLACE) != 0 ? "replacing" : "adding";
   const std::string object = where("route " + dst + " via " + gateway +
                                    (table != 0 ? " table " + std::to_string(table) : std::string{}));
-  NlAddr dst_addr = parse_addr(dst, "adding");
-  NlAddr gw_addr = parse_addr(gateway, "adding");
+  NlAddr dst_addr = parse_addr(dst, action);
+  NlAddr gw_addr = parse_addr(gateway, action);
   Route route(rtnl_route_alloc());
   rtnl_route_set_family(route.get(), AF_INET);
-  if (const int err = rtnl_route_set_dst(route.get(), dst_addr.get()); err < 0) throw_nl("adding", object, err);
+  if (const int err = rtnl_route_set_dst(route.get(), dst_addr.get()); err < 0) throw_nl(action, object, err);
   rtnl_route_set_table(route.get(), table != 0 ? table : RT_TABLE_MAIN);
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
   rtnl_route_nh_set_gateway(nh, gw_addr.get());
   rtnl_route_add_nexthop(route.get(), nh);  // the route owns it now
-  if (const int err = rtnl_route_add(sock_, route.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0) {
-    throw_nl("adding", object, err);
-  }
+  if (const int err = rtnl_route_add(sock_, route.get(), flags); err < 0) throw_nl(action, object, err);
 }
 
 void RouteSocket::add_source_rule(const std::string& src, std::uint32_t table, std::uint32_t priority) {
@@ -157,6 +179,18 @@ void RouteSocket::add_source_rule(const std::string& src, std::uint32_t table, s
   if (const int err = rtnl_rule_add(sock_, rule.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0) {
     throw_nl("adding", object, err);
   }
+}
+
+void RouteSocket::delete_source_rule(const std::string& src, std::uint32_t table, std::uint32_t priority) {
+  const std::string object = where("rule from " + src + " table " + std::to_string(table));
+  NlAddr src_addr = parse_addr(src, "deleting");
+  Rule rule(rtnl_rule_alloc());
+  rtnl_rule_set_family(rule.get(), AF_INET);
+  if (const int err = rtnl_rule_set_src(rule.get(), src_addr.get()); err < 0) throw_nl("deleting", object, err);
+  rtnl_rule_set_table(rule.get(), table);
+  rtnl_rule_set_action(rule.get(), FR_ACT_TO_TBL);
+  rtnl_rule_set_prio(rule.get(), priority);
+  if (const int err = rtnl_rule_delete(sock_, rule.get(), 0); err < 0) throw_nl("deleting", object, err);
 }
 
 void RouteSocket::set_tbf(const std::string& dev, std::uint64_t rate, std::uint64_t limit) {

@@ -35,14 +35,24 @@ class RouteSocket {
   int ifindex(const std::string& dev);
   // Whether the device is admin-up and has carrier (IFF_LOWER_UP).
   bool has_carrier(const std::string& dev);
+  // Whether the kernel's link watcher has brought the device into service (operstate UP). Until
+  // then its qdisc is the no-op one, which drops every packet sent.
+  bool is_operational(const std::string& dev);
   LinkCounters counters(const std::string& dev);
 
   // `ip addr add CIDR dev DEV` (e.g. "10.1.1.1/24").
   void add_address(const std::string& dev, const std::string& cidr);
+  // `ip addr del CIDR dev DEV`. Removing a device's last IPv4 address makes the kernel flush
+  // every route through the device (put them back with replace_route()).
+  void delete_address(const std::string& dev, const std::string& cidr);
   // `ip route add DST via GATEWAY [table TABLE]`; DST "default" or a CIDR. Table 0: main.
   void add_route(const std::string& dst, const std::string& gateway, std::uint32_t table = 0);
+  // `ip route replace ...`: as add_route(), but an existing route to DST is replaced, not an error.
+  void replace_route(const std::string& dst, const std::string& gateway, std::uint32_t table = 0);
   // `ip rule add from SRC table TABLE priority PRIO`.
   void add_source_rule(const std::string& src, std::uint32_t table, std::uint32_t priority);
+  // `ip rule del from SRC table TABLE priority PRIO`.
+  void delete_source_rule(const std::string& src, std::uint32_t table, std::uint32_t priority);
 
   // Root tbf qdisc on DEV (added or replaced): `rate` bits/s, `limit` bytes queued.
   void set_tbf(const std::string& dev, std::uint64_t rate, std::uint64_t limit);
@@ -54,6 +64,7 @@ class RouteSocket {
 
  private:
   std::string where(const std::string& object) const;
+  void put_route(const std::string& dst, const std::string& gateway, std::uint32_t table, int flags);
 
   struct nl_sock* sock_ = nullptr;
   std::string ns_name_;

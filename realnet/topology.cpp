@@ -1,5 +1,8 @@
 #include "realnet/topology.h"
 
+#include <chrono>
+#include <thread>
+
 #include "realnet/address_plan.h"
 #include "realnet/delay_support.h"
 #include "realnet/netns_registry.h"
@@ -8,6 +11,12 @@
 #include "realnet/sysctl.h"
 
 namespace mprecover::realnet {
+
+namespace {
+
+constexpr auto kOperationalTimeout = std::chrono::seconds(5);
+
+}  // namespace
 
 std::uint64_t queue_bytes(const QueueSize& queue) {
   return queue.unit == QueueSize::Unit::bytes ? queue.value : queue.value * 1514;
@@ -42,6 +51,9 @@ Topology::~Topology() = default;
 //   (default via .254)     (blackhole,     (router wan and
 //   main: default via      loss), route    aggregation path<i>)
 //   path 0's router        10.3/24 via .2
+//
+// A readdress fault moves the client's address on path i to 10.1.n.2, then .3, ...: the rule
+// follows it, and the routes the kernel flushes with the old address are put back.
 //
 // Only the routers and the aggregation forward; routers have no default route, so while the
 // client's side is down a packet for it dies at the router. rp_filter is off everywhere (the
@@ -97,12 +109,12 @@ void Topology::build(const Scenario& scenario) {
 
   // Routes and the client's source routing.
   for (PathId p = 0; p < paths; ++p) {
-    client_route_->add_route("default", router_lan_address(p), client_table(p));
+    put_client_routes(p);
     client_route_->add_source_rule(client_address(p), client_table(p), client_rule_priority(p));
+    client_addresses_.push_back(client_address(p));
     router_routes_[p]->add_route(kServerSubnet, aggregation_wan_address(p));
     aggregation_route_->add_route(lan_subnet(p), router_wan_address(p));
   }
-  client_route_->add_route("default", router_lan_address(0));
   server_route_->add_route("default", kAggregationServerAddress);
 
   // Rates: each path's WAN hop both ways, and the server link both ways.
@@ -125,10 +137,43 @@ void Topology::build(const Scenario& scenario) {
                          "add rule " + t + " forward jump blackhole\n" +
                          "add rule " + t + " forward jump loss\n");
   }
+  wait_until_operational(paths);
+
+  // Loss and, where the kernel has netem, delay as the scenario starts.
   PathFaults faults(*this);
   for (PathId p = 0; p < paths; ++p) {
     if (scenario.paths[p].loss > 0.0) faults.set_loss(p, scenario.paths[p].loss);
+    if (!delay_unavailable_ && scenario.paths[p].delay > Duration{0}) faults.set_delay(p, scenario.paths[p].delay);
   }
+}
+
+void Topology::wait_until_operational(std::size_t paths) {
+  // The link watcher puts a device that came up into service up to a second later; a packet sent
+  // before that (the first ARP request of a probe, say) is dropped and costs a second's retry.
+  std::vector<std::pair<RouteSocket*, std::string>> devices;
+  for (PathId p = 0; p < paths; ++p) {
+    devices.emplace_back(client_route_.get(), client_device(p));
+    devices.emplace_back(router_routes_[p].get(), kRouterLanDevice);
+    devices.emplace_back(router_routes_[p].get(), kRouterWanDevice);
+    devices.emplace_back(aggregation_route_.get(), client_device(p));
+  }
+  devices.emplace_back(aggregation_route_.get(), kAggregationServerDevice);
+  devices.emplace_back(server_route_.get(), kServerDevice);
+  const auto deadline = std::chrono::steady_clock::now() + kOperationalTimeout;
+  for (auto& [route, dev] : devices) {
+    while (!route->is_operational(dev)) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw RealnetError("waiting for", dev + " in " + route->namespace_name(),
+                           "it did not come into service (operstate UP) within 5 s");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+}
+
+void Topology::put_client_routes(PathId p) {
+  client_route_->replace_route("default", router_lan_address(p), client_table(p));
+  if (p == 0) client_route_->replace_route("default", router_lan_address(0));
 }
 
 }  // namespace mprecover::realnet

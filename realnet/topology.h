@@ -43,17 +43,28 @@ class Topology {
   RouteSocket& aggregation_route() { return *aggregation_route_; }
   NftContext& router_nft(PathId p) { return *router_nfts_.at(p); }
 
+  // The client's current address on path p: client_address(p) until PathFaults::readdress()
+  // gives it another one.
+  const std::string& client_address_of(PathId p) const { return client_addresses_.at(p); }
+
   // Why the paths' delay is not emulated (no netem), or nothing when it is.
   const std::optional<std::string>& delay_unavailable() const { return delay_unavailable_; }
   // Namespaces of dead runs removed before building.
   const std::vector<std::string>& leftovers_removed() const { return leftovers_removed_; }
 
  private:
+  friend class PathFaults;  // readdress() changes client_addresses_ and puts the routes back
+
   void build(const Scenario& scenario);
+  void wait_until_operational(std::size_t paths);
+  // The client's routes through path p: its table's default, and main's default for path 0.
+  // Added, or replaced when they are there already.
+  void put_client_routes(PathId p);
 
   std::string stem_;
   std::vector<std::string> leftovers_removed_;
   std::optional<std::string> delay_unavailable_;
+  std::vector<std::string> client_addresses_;
   // Namespaces first: they go last, after the sockets and contexts bound to them.
   std::unique_ptr<NetworkNamespace> client_;
   std::vector<std::unique_ptr<NetworkNamespace>> routers_;

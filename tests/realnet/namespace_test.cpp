@@ -1,10 +1,12 @@
 // Namespaces: create, enter, remove; names; leftovers of dead runs removed, live ones kept.
 #include <gtest/gtest.h>
 #include <net/if.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 
 #include "realnet/namespace_scope.h"
@@ -148,6 +150,52 @@ TEST(NetnsRegistry, RemovesLeftoversOfDeadPidsOnly) {
   EXPECT_FALSE(listed(live_name));
   remove_named_namespace(dead_name);  // in case the check above failed
 }
+
+// A child makes a namespace, tells its name, then dies of `signal` (as a crash would).
+// Returns the name and whether the child died of that signal.
+std::pair<std::string, bool> namespace_of_crashed_child(int signal) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return {};
+  const pid_t child = fork();
+  if (child == 0) {
+    close(pipefd[0]);
+    NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "client"));
+    [[maybe_unused]] const auto n = write(pipefd[1], ns.name().c_str(), ns.name().size());
+    close(pipefd[1]);
+    const rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    raise(signal);
+    _exit(0);
+  }
+  close(pipefd[1]);
+  char name[256] = {};
+  [[maybe_unused]] const auto n = read(pipefd[0], name, sizeof name - 1);
+  close(pipefd[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return {name, WIFSIGNALED(status) && WTERMSIG(status) == signal};
+}
+
+class NamespaceOnCrash : public ::testing::TestWithParam<int> {};
+
+TEST_P(NamespaceOnCrash, IsRemovedAndTheProcessStillDiesOfTheSignal) {
+  MPRECOVER_REQUIRE_NETNS();
+  const auto [name, died_of_signal] = namespace_of_crashed_child(GetParam());
+  ASSERT_FALSE(name.empty()) << "the child could not make its namespace";
+  EXPECT_TRUE(died_of_signal) << "the handler must hand the signal on";
+  EXPECT_FALSE(listed(name)) << name << " survived the crash";
+  remove_named_namespace(name);  // in case the check above failed
+}
+
+std::string signal_name(const ::testing::TestParamInfo<int>& info) {
+  switch (info.param) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGABRT: return "SIGABRT";
+    default: return "SIGBUS";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(FatalSignals, NamespaceOnCrash, ::testing::Values(SIGSEGV, SIGABRT, SIGBUS), signal_name);
 
 }  // namespace
 }  // namespace mprecover::realnet

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "realnet/path_faults.h"
+#include "realnet/socket_destroyer.h"
 #include "realnet/topology.h"
 #include "test_support.h"
 
@@ -54,6 +55,9 @@ TEST(RootNamespace, UnchangedByATopologyAndItsFaults) {
     faults.set_rate(1, 5'000'000, QueueSize{});
     faults.set_link(1, true);
     faults.set_blackhole(0, false);
+    faults.readdress(1);
+    faults.readdress(0);
+    destroy_tcp_sockets(topology.client(), topology.client_address_of(1));
     const auto during = snapshot();
     for (std::size_t i = 0; i < kRootState.size(); ++i) {
       EXPECT_EQ(during[i], before[i]) << "root namespace " << kRootState[i].what << " changed while the topology ran";
