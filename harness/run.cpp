@@ -18,7 +18,7 @@ RunResult run_scenario(const Scenario& scenario, const RunRequest& request, cons
   const auto entry = std::find_if(backends.begin(), backends.end(), [&](const BackendEntry& b) { return b.name == name; });
   if (entry == backends.end())
     throw RunError("backend '" + name + "' is not in this build; this build has: " + compiled_backend_names());
-  if (const auto reason = entry->unavailable()) throw RunError("backend '" + name + "' cannot run here: " + *reason);
+  if (const auto reason = entry->unavailable()) throw BackendUnavailable("backend '" + name + "' cannot run here: " + *reason);
 
   Scenario effective = scenario;
   if (request.policy) effective.engine.policy.kind = *request.policy;

@@ -31,6 +31,12 @@ class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The backend is in this build but this machine cannot run it (not root, no MPTCP, ...).
+class BackendUnavailable : public RunError {
+ public:
+  using RunError::RunError;
+};
+
 RunResult run_scenario(const Scenario& scenario, const RunRequest& request, const std::atomic<bool>& stop);
 
 // "sim, netns" or "none": for messages.

@@ -31,6 +31,9 @@ Examples:
   mprecover run scenarios/wan-reset.yaml --backend netns --policy omr --seed 7 --out /tmp/run
   mprecover show scenarios/wan-flap.yaml                      # every setting, defaults filled in
   mprecover spec                                              # the scenario file format
+
+Exit codes: 0 done, 1 error (bad scenario, failed run), 2 bad command line,
+  4 the backend cannot run on this machine (e.g. netns without root), 130 interrupted (Ctrl-C, SIGTERM).
 )";
 
 std::string joined_arguments(int argc, char** argv) {
@@ -139,6 +142,9 @@ int main(int argc, char** argv) {
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << '\n';
     return 1;
+  } catch (const BackendUnavailable& e) {
+    std::cerr << "mprecover: " << e.what() << '\n';
+    return 4;
   } catch (const std::exception& e) {
     std::cerr << "mprecover: " << e.what() << '\n';
     return 1;

@@ -22,3 +22,20 @@ def run_sim(scenario, out, *extra):
     r = mprecover("run", SOURCE / "scenarios" / scenario, "--backend", "sim", "--out", out, "--no-plot", *extra)
     assert r.returncode == 0, r.stderr
     return json.loads((out / "summary.json").read_text())
+
+
+def netns_unavailable():
+    """Why the netns backend cannot run here (not in this build, not root, ...), or None."""
+    line = next((l for l in backends().splitlines() if l.startswith("netns\t")), None)
+    if line is None:
+        return "the netns backend is not in this build"
+    if "unavailable here:" in line:
+        return line.split("unavailable here:", 1)[1].strip(" )")
+    return None
+
+
+def run_netns(scenario, out, *extra):
+    """Runs a scenario on the netns backend (real time) and returns its summary."""
+    r = mprecover("run", scenario, "--backend", "netns", "--out", out, "--no-plot", *extra, timeout=900)
+    assert r.returncode == 0, r.stderr
+    return json.loads((out / "summary.json").read_text())
