@@ -38,6 +38,9 @@ test-sanitize:
 bench: build
 	$(BUILD)/bench/engine_bench
 	if [ -x $(BUILD)/bench/sim_model_cost ]; then $(BUILD)/bench/sim_model_cost; fi
+	if $(BUILD)/mprecover backends | grep -q '^netns' && [ "$$(id -u)" = 0 ]; then \
+	  /usr/bin/python3 bench/netns_rebuild.py --bin $(BUILD)/mprecover; \
+	else echo "netns rebuild bench skipped: needs the netns backend and root"; fi
 
 clean:
 	rm -rf $(BUILD) build-sanitize
