@@ -136,6 +136,10 @@ std::vector<OutageReport> MetricsCollector::report(Instant end) const {
       }
       r.rebalance_s = rebalance(o, any_path_horizon);
     }
+    goodput_loss(o, any_path_horizon, r);
+    r.subflows_per_connection = {typical_subflow_count(o.start),
+                                 o.end ? typical_subflow_count(*o.end) : std::nullopt,
+                                 o.end ? typical_subflow_count(same_path_horizon) : std::nullopt};
     reports.push_back(std::move(r));
   }
   return reports;
@@ -182,6 +186,56 @@ std::optional<double> MetricsCollector::rebalance(const Outage& outage, Instant 
     if (share >= config_.rebalance_fraction * share_before) return seconds_between(restore, it->first);
   }
   return std::nullopt;
+}
+
+void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, OutageReport& report) const {
+  const Instant baseline_from = outage.start - config_.baseline_window;
+  const auto first_sample = delivered_.upper_bound(baseline_from);
+  // Only a full baseline window of traffic says what the normal rate is.
+  if (first_sample == delivered_.end() || first_sample->first >= outage.start ||
+      first_sample->first - baseline_from > config_.rebalance_window)
+    return;
+  const std::uint64_t normal_bytes = delivered_all(baseline_from, outage.start);
+  if (normal_bytes == 0 || horizon <= outage.start) return;
+  const double normal_rate = static_cast<double>(normal_bytes) / to_seconds(config_.baseline_window);
+
+  const double expected = normal_rate * seconds_between(outage.start, horizon);
+  const auto got = static_cast<double>(delivered_all(outage.start, horizon));
+  report.bytes_lost = expected > got ? static_cast<std::uint64_t>(std::llround(expected - got)) : 0;
+
+  double lowest_rate = normal_rate;
+  for (auto it = delivered_.lower_bound(outage.start + config_.rebalance_window);
+       it != delivered_.end() && it->first <= horizon; ++it) {
+    const double rate = static_cast<double>(delivered_all(it->first - config_.rebalance_window, it->first)) /
+                        to_seconds(config_.rebalance_window);
+    lowest_rate = std::min(lowest_rate, rate);
+  }
+  report.goodput_dip = 1.0 - lowest_rate / normal_rate;
+}
+
+std::optional<unsigned> MetricsCollector::typical_subflow_count(Instant at) const {
+  std::map<ConnectionToken, unsigned> counts;
+  for (const auto& [token, life] : lifetimes_)
+    if (life.opened < at && !(life.closed && *life.closed < at)) counts[token] = 0;
+  if (counts.empty()) return std::nullopt;
+  for (const auto& [key, events] : subflows_) {
+    const auto count = counts.find(key.first);
+    if (count == counts.end()) continue;
+    bool up = false;
+    for (const SubflowEvent& e : events) {
+      if (e.at >= at) break;
+      up = e.established;
+    }
+    count->second += up ? 1 : 0;
+  }
+  std::map<unsigned, std::size_t> tally;
+  for (const auto& [token, n] : counts) ++tally[n];
+  // The most common count; on a tie, the larger one.
+  return std::max_element(tally.begin(), tally.end(),
+                          [](const auto& a, const auto& b) {
+                            return std::pair(a.second, a.first) < std::pair(b.second, b.first);
+                          })
+      ->first;
 }
 
 std::uint64_t MetricsCollector::delivered(PathId path, Instant from, Instant to) const {

@@ -28,6 +28,15 @@ struct LatencyStats {
   std::optional<double> max;  // null when some connection was never rebuilt
 };
 
+// How many subflows the connections had at the end of each phase of an outage: the most common
+// count among the connections open then (null when none was). "before" is the instant the outage
+// starts, "during" the instant of the restore, "after" the end of the outage's recovery period.
+struct SubflowPhases {
+  std::optional<unsigned> before;
+  std::optional<unsigned> during;
+  std::optional<unsigned> after;
+};
+
 struct OutageReport {
   PathId path = 0;
   std::string kind;
@@ -39,6 +48,12 @@ struct OutageReport {
   std::size_t rebuilt = 0;      // of those, with a working subflow on the path again
   LatencyStats rebuild_latency_s;
   std::optional<double> rebalance_s;
+  // Against the aggregate goodput of the baseline window before the outage, from the outage start
+  // to the end of its recovery period (the next outage, or the end of the run): the deepest drop
+  // over a rebalance window (0.5: half the goodput was gone), and the bytes short of that rate.
+  std::optional<double> goodput_dip;
+  std::optional<std::uint64_t> bytes_lost;
+  SubflowPhases subflows_per_connection;
 };
 
 // Each outage's figures are looked for until the next outage starts (on its path; on any path for
@@ -88,6 +103,8 @@ class MetricsCollector {
 
   std::optional<double> rebuild_latency(ConnectionToken token, PathId path, Instant restore, Instant horizon) const;
   std::optional<double> rebalance(const Outage& outage, Instant horizon) const;
+  void goodput_loss(const Outage& outage, Instant horizon, OutageReport& report) const;
+  std::optional<unsigned> typical_subflow_count(Instant at) const;
   std::uint64_t delivered(PathId path, Instant from, Instant to) const;  // over (from, to]
   std::uint64_t delivered_all(Instant from, Instant to) const;
   void check_path(PathId path) const;

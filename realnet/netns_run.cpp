@@ -357,6 +357,7 @@ RunTotals NetnsRun::totals() const {
   }
   for (const PathEvent& event : scenario_.events) loss_in_scenario = loss_in_scenario || event.loss.value_or(0.0) > 0.0;
   if (delay_in_scenario && topology_.delay_unavailable()) {
+    totals.delay_emulated = false;
     totals.notes.push_back("netns: path delay not emulated (" + *topology_.delay_unavailable() +
                            "): round trips are the veth pairs' own, well under a millisecond");
   }

@@ -29,6 +29,8 @@ Json seconds_json(std::optional<double> s) {
   return std::stod(fixed(*s, 6));
 }
 
+Json optional_json(std::optional<unsigned> value) { return value ? Json(*value) : Json(nullptr); }
+
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -140,7 +142,13 @@ void RunRecorder::write_summary(const std::filesystem::path& file, const RunTota
                         {{"median", seconds_json(o.rebuild_latency_s.median)},
                          {"p95", seconds_json(o.rebuild_latency_s.p95)},
                          {"max", seconds_json(o.rebuild_latency_s.max)}}},
-                       {"rebalance_s", seconds_json(o.rebalance_s)}});
+                       {"rebalance_s", seconds_json(o.rebalance_s)},
+                       {"goodput_dip", o.goodput_dip ? Json(std::stod(fixed(*o.goodput_dip, 4))) : Json(nullptr)},
+                       {"bytes_lost", o.bytes_lost ? Json(*o.bytes_lost) : Json(nullptr)},
+                       {"subflows_per_connection",
+                        {{"before", optional_json(o.subflows_per_connection.before)},
+                         {"during", optional_json(o.subflows_per_connection.during)},
+                         {"after", optional_json(o.subflows_per_connection.after)}}}});
   }
   const Json summary{{"scenario", scenario_.name},
                      {"backend", identity_.backend},
@@ -152,6 +160,7 @@ void RunRecorder::write_summary(const std::filesystem::path& file, const RunTota
                      {"bytes_sent", totals.bytes_sent},
                      {"bytes_delivered", totals.bytes_delivered},
                      {"integrity_ok", totals.integrity_ok},
+                     {"delay_emulated", totals.delay_emulated},
                      {"notes", totals.notes}};
   auto out = open_for_writing(file);
   out << summary.dump(2) << '\n';

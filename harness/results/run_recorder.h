@@ -30,6 +30,7 @@ struct RunTotals {
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_delivered = 0;
   bool integrity_ok = false;
+  bool delay_emulated = true;  // false: the scenario's delays could not be applied (no netem)
   std::vector<std::string> notes;  // what was emulated differently or left out, for the summary
 };
 

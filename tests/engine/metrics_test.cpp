@@ -66,6 +66,23 @@ TEST(Metrics, ReportsDetectionAndRebuildOfResetSubflows) {
   EXPECT_FALSE(r.rebuild_latency_s.max) << "max is null while a connection was never rebuilt";
   // Before: path 1 carried half. After: 3 of 4 connections, 3/7 of the bytes: 86 % of its share.
   EXPECT_FALSE(r.rebalance_s);
+  // 8 kB per 100 ms before; 4 kB during the 15 s cut (half gone), 7 kB in the 15 s after it.
+  // Tolerances: a 100 ms sample more or less at each end of the windows (8 kB each).
+  EXPECT_NEAR(*r.goodput_dip, 0.5, 0.02);
+  EXPECT_NEAR(static_cast<double>(*r.bytes_lost), 15 * 40'000 + 15 * 10'000, 24'000);
+  EXPECT_EQ(r.subflows_per_connection.before, 2u);
+  EXPECT_EQ(r.subflows_per_connection.during, 1u);
+  EXPECT_EQ(r.subflows_per_connection.after, 2u) << "three of the four connections have two again";
+}
+
+TEST(Metrics, NoGoodputFiguresWithoutAFullBaselineWindowOfTraffic) {
+  TwoPathRun run(1);
+  run.traffic(7, 10, [](double, ConnectionToken) { return true; });  // 3 s of the 5 s window
+  run.metrics.outage_started(1, "blackhole", at(10));
+  run.traffic(10, 20, [](double, ConnectionToken) { return false; });
+  const auto r = run.metrics.report(at(20)).at(0);
+  EXPECT_FALSE(r.goodput_dip);
+  EXPECT_FALSE(r.bytes_lost);
 }
 
 TEST(Metrics, SurvivingSubflowIsBackWhenItMovesDataAgain) {
