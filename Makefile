@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test test-sanitize bench clean
+.PHONY: all deps configure build demo test test-sanitize bench regress reference clean
 
 all: build
 
@@ -34,13 +34,23 @@ test: build
 test-sanitize:
 	$(MAKE) test BUILD=build-sanitize BUILD_TYPE=Debug CMAKE_FLAGS="-DMPRECOVER_SANITIZE=ON $(CMAKE_FLAGS)"
 
-# Performance targets live in benchmarks, not in timed unit tests.
+# Performance targets live in benchmarks, not in timed unit tests: runs them all and writes
+# results/bench/report.md (the netns benchmark only as root).
 bench: build
-	$(BUILD)/bench/engine_bench
-	if [ -x $(BUILD)/bench/sim_model_cost ]; then $(BUILD)/bench/sim_model_cost; fi
-	if $(BUILD)/mprecover backends | grep -q '^netns' && [ "$$(id -u)" = 0 ]; then \
-	  /usr/bin/python3 bench/netns_rebuild.py --bin $(BUILD)/mprecover; \
-	else echo "netns rebuild bench skipped: needs the netns backend and root"; fi
+	/usr/bin/python3 bench/report.py --build $(BUILD) --out results/bench/report.md
+
+# The whole regression gate: every shipped scenario and policy on both backends against the
+# baseline (the netns part needs root and plays in real time, about 25 minutes). `make test` runs
+# the sim part.
+regress: build
+	$(BUILD)/mprecover check --baseline results/baseline/comparison.json --backends sim,netns --out results/check
+
+# Refreshes the reference report and the baseline on purpose (results/README.md): every shipped
+# scenario, three policies, both backends (root; about 35 minutes).
+reference: build
+	rm -rf results/reference
+	$(BUILD)/mprecover compare scenarios/*.yaml --backends sim,netns --out results/reference
+	mkdir -p results/baseline && cp results/reference/comparison.json results/baseline/comparison.json
 
 clean:
 	rm -rf $(BUILD) build-sanitize

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "compare_commands.h"
 #include "harness/run.h"
 #include "harness/scenario/loader.h"
 #include "harness/scenario/spec.h"
@@ -31,9 +32,13 @@ Examples:
   mprecover run scenarios/wan-reset.yaml --backend netns --policy omr --seed 7 --out /tmp/run
   mprecover show scenarios/wan-flap.yaml                      # every setting, defaults filled in
   mprecover spec                                              # the scenario file format
+  mprecover compare scenarios/wan-reset.yaml --out /tmp/cmp   # 3 policies x sim and netns: report.md
+  mprecover compare scenarios/*.yaml --backends sim --seeds 3
+  mprecover check --baseline results/baseline/comparison.json --backends sim
 
 Exit codes: 0 done, 1 error (bad scenario, failed run), 2 bad command line,
-  4 the backend cannot run on this machine (e.g. netns without root), 130 interrupted (Ctrl-C, SIGTERM).
+  3 check found a regression, 4 the backend cannot run on this machine (e.g. netns without root),
+  130 interrupted (Ctrl-C, SIGTERM).
 )";
 
 std::string joined_arguments(int argc, char** argv) {
@@ -109,6 +114,38 @@ int main(int argc, char** argv) {
   auto* show_cmd = app.add_subcommand("show", "Print a scenario with every setting, defaults filled in");
   show_cmd->add_option("file", show_file, "Scenario file")->required()->check(CLI::ExistingFile);
 
+  CompareRequest compare_request;
+  compare_request.out = "results/compare";
+  bool compare_no_plot = false;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Run scenarios with each policy on each backend; write report.md, comparison.json and PNGs");
+  compare_cmd->add_option("files", compare_request.files, "Scenario files")->required()->check(CLI::ExistingFile);
+  compare_cmd->add_option("--backends", compare_request.backends, "Backends, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
+  compare_cmd->add_option("--policies", compare_request.policies, "Policies, comma-separated")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"kernel", "omr", "engine"}))
+      ->capture_default_str();
+  compare_cmd->add_option("--seeds", compare_request.seeds, "Seeds per combination: the scenario's and the next ones")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
+  compare_cmd->add_option("--out", compare_request.out, "Folder for the report, the figures and the runs")
+      ->capture_default_str();
+  compare_cmd->add_flag("--no-plot", compare_no_plot, "Do not draw the PNGs");
+
+  CheckRequest check_request;
+  check_request.out = "results/check";
+  auto* check_cmd = app.add_subcommand(
+      "check", "Rerun a baseline's scenarios; exit 3 naming each figure where recovery got worse than its tolerance");
+  check_cmd->add_option("--baseline", check_request.baseline, "A comparison.json (results/baseline/comparison.json)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  check_cmd->add_option("files", check_request.files, "Scenario files (default: the baseline's)")->check(CLI::ExistingFile);
+  check_cmd->add_option("--backends", check_request.backends, "Backends to check, comma-separated (default: the baseline's that can run here)")
+      ->delimiter(',');
+  check_cmd->add_option("--out", check_request.out, "Folder for the new runs and their comparison")->capture_default_str();
+
   auto* spec_cmd = app.add_subcommand("spec", "Print the scenario file format as a Markdown table");
   auto* backends_cmd = app.add_subcommand("backends", "List the backends of this build and whether they can run here");
 
@@ -130,6 +167,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*backends_cmd) return list_backends();
+    if (*compare_cmd || *check_cmd) {
+      std::signal(SIGINT, request_stop);
+      std::signal(SIGTERM, request_stop);
+      compare_request.command_line = check_request.command_line = joined_arguments(argc, argv);
+      if (*compare_cmd) return compare_command(compare_request, !compare_no_plot, g_stop);
+      return check_command(check_request, g_stop);
+    }
     if (*run_cmd) {
       RunRequest request;
       request.backend = backend;

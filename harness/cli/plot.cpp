@@ -16,13 +16,12 @@ namespace mprecover {
 namespace {
 // Debian's matplotlib belongs to the system interpreter, not to whatever python3 is first on PATH.
 constexpr const char* kPython = "/usr/bin/python3";
-// plot_run.py's exit code when matplotlib cannot be imported.
+// The plot scripts' exit code when matplotlib cannot be imported.
 constexpr int kNoMatplotlib = 3;
-}  // namespace
 
-std::string draw_plot(const std::filesystem::path& run_dir) {
-  const std::string script = MPRECOVER_PLOT_SCRIPT;
-  const std::string dir = run_dir.string();
+// Runs `script` on `folder`; `drawn` says what the user finds when it worked.
+std::string run_plot_script(const std::string& script, const std::filesystem::path& folder, const std::string& drawn) {
+  const std::string dir = folder.string();
   std::vector<char*> argv{const_cast<char*>(kPython), const_cast<char*>(script.c_str()),
                           const_cast<char*>(dir.c_str()), nullptr};
   posix_spawn_file_actions_t actions;
@@ -35,10 +34,20 @@ std::string draw_plot(const std::filesystem::path& run_dir) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "plot: " + (run_dir / "throughput.png").string();
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return drawn;
   if (WIFEXITED(status) && WEXITSTATUS(status) == kNoMatplotlib)
     return "plot skipped: matplotlib is not installed (apt-get install python3-matplotlib)";
   return "plot skipped: " + script + " failed on " + dir;
+}
+
+}  // namespace
+
+std::string draw_plot(const std::filesystem::path& run_dir) {
+  return run_plot_script(MPRECOVER_PLOT_DIR "/plot_run.py", run_dir, "plot: " + (run_dir / "throughput.png").string());
+}
+
+std::string draw_comparison_plots(const std::filesystem::path& compare_dir) {
+  return run_plot_script(MPRECOVER_PLOT_DIR "/plot_compare.py", compare_dir, "plots: " + (compare_dir / "*.png").string());
 }
 
 }  // namespace mprecover

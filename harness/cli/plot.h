@@ -1,4 +1,5 @@
-// Draws throughput.png for a run folder with harness/plot/plot_run.py (matplotlib).
+// Draws the PNGs of a run folder (harness/plot/plot_run.py) and of a comparison folder
+// (harness/plot/plot_compare.py) with matplotlib, through Debian's /usr/bin/python3.
 #pragma once
 
 #include <filesystem>
@@ -6,8 +7,9 @@
 
 namespace mprecover {
 
-// Runs the plot script on `run_dir` and returns a line for the user: where the plot went, or why
-// there is none (no matplotlib, no Python, the script failed). Never throws for a missing plot.
+// Each runs its script on the folder and returns a line for the user: where the plots went, or
+// why there are none (no matplotlib, no Python, the script failed). Never throws for a missing plot.
 std::string draw_plot(const std::filesystem::path& run_dir);
+std::string draw_comparison_plots(const std::filesystem::path& compare_dir);
 
 }  // namespace mprecover

@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""Runs every benchmark of the build and writes results/bench/report.md: each figure, its target,
+whether it is met, and the machine it ran on.
+
+  engine_bench      engine events per second on one core, one 10,000-connection rebuild pass
+                    (Google Benchmark, medians of 5 repetitions)
+  sim_model_cost    MPTCP model against plain ns-3 TCP, wall-time ratio (one process, interleaved
+                    repetitions; only when the build has the sim backend)
+  netns_rebuild.py  1,000 connections rebuilt on the live kernel after the restore is detected
+                    (median of 3 runs; only as root with the netns backend)
+
+Usage: bench/report.py [--build build] [--out results/bench/report.md]
+A benchmark that cannot run here is listed with the reason; the exit code is 1 when a figure that
+ran missed its target.
+"""
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+
+SOURCE = pathlib.Path(__file__).resolve().parent.parent
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor() or "unknown CPU")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{platform.system()} {platform.release()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs; load average {load} at the start"
+
+
+def git_revision():
+    r = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=SOURCE, capture_output=True, text=True)
+    return r.stdout.strip() or "unknown"
+
+
+def run(command, **kwargs):
+    print("$ " + " ".join(map(str, command)), file=sys.stderr, flush=True)
+    return subprocess.run(list(map(str, command)), capture_output=True, text=True, **kwargs)
+
+
+def engine_figures(build):
+    binary = build / "bench" / "engine_bench"
+    r = run([binary, "--benchmark_repetitions=5", "--benchmark_report_aggregates_only=true",
+             "--benchmark_format=json"])
+    if r.returncode != 0:
+        raise SystemExit(f"{binary} failed:\n{r.stderr}")
+    medians = {b["run_name"]: b for b in json.loads(r.stdout)["benchmarks"] if b.get("aggregate_name") == "median"}
+    rows = []
+    for name in ("BM_EngineEvents/100", "BM_EngineEvents/10000"):
+        rate = medians[name]["events_per_s"]
+        rows.append((f"engine events per second, one core ({name.split('/')[1]} connections)",
+                     f"{rate / 1e6:.1f} M/s", "≥ 5 M/s", rate >= 5e6, "median of 5 repetitions"))
+    rebuild = medians["BM_RebuildPass/10000"]
+    ms = rebuild["real_time"] if rebuild["time_unit"] == "ms" else rebuild["real_time"] / 1e6
+    rows.append(("engine time to rebuild 10,000 connections (one path-up pass)", f"{ms:.2f} ms", "≤ 10 ms", ms <= 10,
+                 "median of 5 repetitions"))
+    return rows, f"`{binary.relative_to(SOURCE) if binary.is_relative_to(SOURCE) else binary} --benchmark_repetitions=5`"
+
+
+def sim_figures(build):
+    binary = build / "bench" / "sim_model_cost"
+    if not binary.exists():
+        return [], "sim_model_cost: not built (this build has no sim backend)"
+    r = run([binary])
+    if r.returncode != 0:
+        raise SystemExit(f"{binary} failed:\n{r.stderr}")
+    rows = []
+    for m in re.finditer(r"model/plain-TCP wall ratio, (\d+) paths?: ([\d.]+) \(medians of (\d+) and \d+ runs: "
+                         r"(\d+) ms / (\d+) ms", r.stdout):
+        paths, ratio, reps, model_ms, plain_ms = m.groups()
+        rows.append((f"MPTCP model / plain ns-3 TCP wall time, {paths} path{'s' if paths != '1' else ''}, 20 s simulated",
+                     f"{float(ratio):.2f} ({model_ms} / {plain_ms} ms)", "≤ 1.3", float(ratio) <= 1.3,
+                     f"ratio of medians of {reps} interleaved repetitions in one process"))
+    if not rows:
+        raise SystemExit(f"{binary}: no ratio line in its output:\n{r.stdout}")
+    return rows, f"`{binary}`"
+
+
+def netns_figures(build):
+    backends = run([build / "mprecover", "backends"]).stdout
+    line = next((l for l in backends.splitlines() if l.startswith("netns\t")), None)
+    if line is None:
+        return [], "netns rebuild: not run (this build has no netns backend)"
+    if "unavailable here" in line:
+        return [], "netns rebuild: not run (" + line.split("unavailable here:", 1)[1].strip(" )") + ")"
+    with tempfile.TemporaryDirectory() as tmp:
+        figures_file = pathlib.Path(tmp) / "netns.json"
+        r = run(["/usr/bin/python3", SOURCE / "bench" / "netns_rebuild.py", "--bin", build / "mprecover",
+                 "--json", figures_file])
+        print(r.stdout, file=sys.stderr)
+        if not figures_file.exists():
+            raise SystemExit(f"netns_rebuild.py failed:\n{r.stderr}")
+        figures = json.loads(figures_file.read_text())
+    runs = ", ".join(f"{s * 1000:.0f}" for s in figures["runs_s"])
+    detail = [l for l in r.stdout.splitlines() if l.startswith("run ")]
+    row = (f"netns: last of {figures['connections']} connections rebuilt after the restore is detected",
+           f"{figures['median_s'] * 1000:.0f} ms", f"≤ {figures['target_s'] * 1000:.0f} ms",
+           figures["median_s"] <= figures["target_s"], f"median of {len(figures['runs_s'])} runs ({runs} ms)")
+    return [row], "`bench/netns_rebuild.py`\n\n" + "\n".join(f"  - {l}" for l in detail)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", default=SOURCE / "build", type=pathlib.Path)
+    parser.add_argument("--out", default=SOURCE / "results" / "bench" / "report.md", type=pathlib.Path)
+    args = parser.parse_args()
+    build = args.build.resolve()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    where = machine()
+
+    rows, sources = [], []
+    for part in (engine_figures, sim_figures, netns_figures):
+        part_rows, source = part(build)
+        rows += part_rows
+        sources.append(source)
+
+    lines = [
+        "# Benchmark report",
+        "",
+        f"Written by `make bench` (bench/report.py) on {started:%Y-%m-%d %H:%M} UTC at git revision "
+        f"`{git_revision()}`.",
+        f"Machine: {where}.",
+        "",
+        "| figure | measured | target | met | how |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {what} | {value} | {target} | {'yes' if met else '**no**'} | {how} |"
+              for what, value, target, met, how in rows]
+    lines += ["", "Sources:", ""] + [f"- {s}" for s in sources] + [
+        "", "What each benchmark measures and how: bench/README.md.", ""]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    print(f"report: {args.out}", file=sys.stderr)
+    return 0 if all(met for *_, met, _ in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

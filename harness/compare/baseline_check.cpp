@@ -1,0 +1,90 @@
+#include "baseline_check.h"
+
+#include <cstdio>
+
+namespace mprecover {
+
+namespace {
+
+std::string shown(std::optional<double> value) {
+  if (!value) return "none";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", *value);
+  return buf;
+}
+
+class Judge {
+ public:
+  Judge(const RunFigures& run, const Tolerance& tolerance, std::vector<Regression>& found)
+      : run_(run), tolerance_(tolerance), found_(found) {}
+
+  // A time that must not grow: a baseline value that is now missing (never happened) or longer
+  // than the tolerance allows is a regression; a missing baseline value cannot regress.
+  void time(std::size_t outage, const char* figure, std::optional<double> baseline, std::optional<double> now) {
+    if (!baseline) return;
+    const double limit = *baseline + tolerance_.absolute_s + tolerance_.relative * *baseline;
+    if (now && *now <= limit) return;
+    found_.push_back({run_.scenario, run_.backend, run_.policy, outage + 1, figure, baseline, now, limit});
+  }
+
+  void rebuilt(std::size_t outage, const OutageFigures& baseline, const OutageFigures& now) {
+    const double slack = tolerance_.rebuilt_fraction * baseline.connections;
+    if (now.rebuilt + slack >= baseline.rebuilt) return;
+    found_.push_back({run_.scenario, run_.backend, run_.policy, outage + 1, "rebuilt", baseline.rebuilt, now.rebuilt,
+                      baseline.rebuilt - slack});
+  }
+
+  void integrity(bool baseline_ok) {
+    if (!baseline_ok || run_.integrity_ok) return;
+    found_.push_back({run_.scenario, run_.backend, run_.policy, 0, "integrity_ok", 1, 0, 1});
+  }
+
+ private:
+  const RunFigures& run_;
+  const Tolerance& tolerance_;
+  std::vector<Regression>& found_;
+};
+
+}  // namespace
+
+std::string Regression::describe() const {
+  std::string where = scenario + " " + policy + " on " + backend;
+  if (outage > 0) where += ", outage " + std::to_string(outage);
+  if (figure == "integrity_ok") return where + ": the byte stream no longer arrives intact (it did in the baseline)";
+  return where + ": " + figure + " went from " + shown(baseline) + " to " + shown(now) + " (limit " + shown(limit) + ")";
+}
+
+std::vector<Regression> find_regressions(const Comparison& baseline, const Comparison& now) {
+  std::vector<Regression> found;
+  for (const ScenarioComparison& scenario : now.scenarios) {
+    const ScenarioComparison* base = baseline.find(scenario.name);
+    if (!base) continue;
+    for (const RunFigures& run : scenario.runs) {
+      const RunFigures* base_run = base->find(run.backend, run.policy);
+      if (!base_run) continue;
+      const auto tolerance_it = baseline.tolerances.find(run.backend);
+      const Tolerance tolerance =
+          tolerance_it == baseline.tolerances.end() ? default_tolerance(run.backend) : tolerance_it->second;
+      Judge judge(run, tolerance, found);
+      judge.integrity(base_run->integrity_ok);
+      if (base_run->outages.size() != run.outages.size()) {
+        found.push_back({run.scenario, run.backend, run.policy, 0, "outages",
+                         static_cast<double>(base_run->outages.size()), static_cast<double>(run.outages.size()),
+                         static_cast<double>(base_run->outages.size())});
+        continue;
+      }
+      for (std::size_t i = 0; i < run.outages.size(); ++i) {
+        const OutageFigures& b = base_run->outages[i];
+        const OutageFigures& n = run.outages[i];
+        judge.rebuilt(i, b, n);
+        judge.time(i, "rebuild_latency_median_s", b.latency_median_s, n.latency_median_s);
+        judge.time(i, "rebuild_latency_p95_s", b.latency_p95_s, n.latency_p95_s);
+        judge.time(i, "rebuild_latency_max_s", b.latency_max_s, n.latency_max_s);
+        judge.time(i, "rebalance_s", b.rebalance_s, n.rebalance_s);
+      }
+    }
+  }
+  return found;
+}
+
+}  // namespace mprecover

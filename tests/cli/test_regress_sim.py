@@ -1,0 +1,30 @@
+"""The regression gate on the sim backend: every shipped scenario with every policy reruns and
+stays within the baseline (results/baseline/comparison.json); every run keeps its byte stream."""
+import json
+
+import pytest
+
+from conftest import SCENARIOS, SOURCE, backends, mprecover
+
+pytestmark = pytest.mark.skipif("sim\t" not in backends(), reason="this build has no sim backend")
+
+
+def test_main_is_within_the_baseline(tmp_path):
+    r = mprecover("check", "--baseline", "results/baseline/comparison.json", "--backends", "sim",
+                  "--out", tmp_path, cwd=SOURCE, timeout=1800)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "no regression" in r.stdout
+
+    comparison = json.loads((tmp_path / "comparison.json").read_text())
+    assert sorted(s["name"] for s in comparison["scenarios"]) == sorted(p.stem for p in SCENARIOS), \
+        "the baseline must hold every shipped scenario"
+    for scenario in comparison["scenarios"]:
+        assert sorted(r["policy"] for r in scenario["runs"]) == ["engine", "kernel", "omr"]
+        for run in scenario["runs"]:
+            summary = json.loads((tmp_path / run["run_dirs"][0] / "summary.json").read_text())
+            where = f"{scenario['name']} {run['policy']}"
+            assert summary["integrity_ok"], (where, summary["notes"])
+            assert summary["bytes_delivered"] > 0, where
+            assert summary["outages"], f"{where}: every shipped scenario has an outage"
+            for o in summary["outages"]:
+                assert o["connections"] >= o["rebuilt"], where
