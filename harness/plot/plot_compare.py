@@ -13,6 +13,8 @@ import json
 import pathlib
 import sys
 
+from plot_common import NO_MATPLOTLIB, headless_pyplot
+
 BACKEND_STYLE = {"sim": "-", "netns": "--"}
 
 
@@ -100,14 +102,9 @@ def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 1
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("plot skipped: matplotlib is not installed (apt-get install python3-matplotlib)", file=sys.stderr)
-        return 3
+    plt = headless_pyplot()
+    if plt is None:
+        return NO_MATPLOTLIB
     out = pathlib.Path(argv[1])
     comparison = json.loads((out / "comparison.json").read_text())
     for scenario in comparison["scenarios"]:
