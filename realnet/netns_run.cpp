@@ -62,6 +62,7 @@ NetnsRun::NetnsRun(const Scenario& scenario, const EngineConfig& config, RunReco
               [this](PathId path, std::uint64_t probe_id, bool ok) { feed(ProbeResult{path, probe_id, ok}); }),
       server_(topology_.server(), loop_, kMptcpPort),
       outage_(scenario.paths.size()),
+      readdresses_(scenario.paths.size()),
       show_progress_(isatty(STDERR_FILENO) != 0) {
   set_up_path_manager();
   loop_.watch(kernel_events_.fd(), EPOLLIN, [this](std::uint32_t) { on_kernel_events(); });
@@ -183,7 +184,7 @@ void NetnsRun::carry(const Action& action) {
 
 void NetnsRun::create_subflow(ConnectionToken token, PathId path) {
   try {
-    client_pm_.create_subflow(token, {topology_.client_address_of(path), 0, endpoint_id(path)},
+    client_pm_.create_subflow(token, {topology_.client_address_of(path), 0, subflow_local_id(path)},
                               {kServerAddress, kMptcpPort, 0});
   } catch (const RealnetError& e) {
     // EEXIST: a subflow is there already, nothing to rebuild. Any other refusal reaches the
@@ -193,6 +194,16 @@ void NetnsRun::create_subflow(ConnectionToken token, PathId path) {
     const int error = e.error();
     loop_.after(Duration{0}, [this, token, path, error] { feed(MptcpSubClosed{token, path, error}); });
   }
+}
+
+// The userspace PM remembers each connection's local addresses by id, and refuses (EINVAL) an id
+// it knows with another address: after a readdress the path's subflows need an id of their own.
+std::uint8_t NetnsRun::subflow_local_id(PathId path) const {
+  const std::size_t id = endpoint_id(path) + readdresses_[path] * scenario_.paths.size();
+  if (id > 255)
+    throw std::runtime_error("path " + scenario_.paths[path].name + " readdressed " + std::to_string(readdresses_[path]) +
+                             " times: the userspace PM's local address ids (1 to 255) are used up");
+  return static_cast<std::uint8_t>(id);
 }
 
 void NetnsRun::destroy_subflow(ConnectionToken token, PathId path) {
@@ -234,6 +245,7 @@ void NetnsRun::apply_path_event(const PathEvent& event) {
       abort_subflows(event.path);
       faults_.set_blackhole(event.path, true);
       const std::string address = faults_.readdress(event.path);
+      ++readdresses_[event.path];
       recorder_.backend_note(loop_.now(), "readdressed", event.path, address);
       break;
     }

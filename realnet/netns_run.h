@@ -51,6 +51,7 @@ class NetnsRun {
   void pump();
   void carry(const Action& action);
   void create_subflow(ConnectionToken token, PathId path);
+  std::uint8_t subflow_local_id(PathId path) const;
   void destroy_subflow(ConnectionToken token, PathId path);
   void apply_path_event(const PathEvent& event);
   void end_outage(PathId path);
@@ -83,6 +84,7 @@ class NetnsRun {
   std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
   std::optional<EventLoop::TimerId> engine_timer_;
   std::vector<std::optional<PathEventKind>> outage_;  // per path: the outage in progress
+  std::vector<unsigned> readdresses_;                 // per path: how often its address changed
   bool delay_not_emulated_ = false;  // a degrade asked for a delay this kernel cannot give
   std::chrono::steady_clock::time_point last_progress_;
   bool show_progress_;

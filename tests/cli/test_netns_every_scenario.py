@@ -50,7 +50,19 @@ def check_three_wan(s, policy):
         assert o["rebuild_latency_s"]["max"] <= 1.0 + 0.5, o
 
 
-FIGURES = {"wan-reset": check_wan_reset, "three-wan-many-conns": check_three_wan}
+def check_wan_readdress(s, policy):
+    o = outage(s, "wan2")
+    if policy == "kernel":
+        assert o["rebuilt"] == 0, o
+        return
+    # The new address needs subflows of its own: for the engine, through SUBFLOW_CREATE with a
+    # local id the connection has not seen with the old address.
+    assert o["rebuilt"] == o["connections"] == 4, o
+    if policy == "engine":
+        assert o["rebuild_latency_s"]["max"] <= 1.0 + 0.3, o
+
+
+FIGURES = {"wan-reset": check_wan_reset, "three-wan-many-conns": check_three_wan, "wan-readdress": check_wan_readdress}
 
 
 @pytest.mark.parametrize("policy", ["kernel", "omr", "engine"])
