@@ -122,9 +122,11 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("files", compare_request.files, "Scenario files")->required()->check(CLI::ExistingFile);
   compare_cmd->add_option("--backends", compare_request.backends, "Backends, comma-separated")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->capture_default_str();
   compare_cmd->add_option("--policies", compare_request.policies, "Policies, comma-separated")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->check(CLI::IsMember({"kernel", "omr", "engine"}))
       ->capture_default_str();
   compare_cmd->add_option("--seeds", compare_request.seeds, "Seeds per combination: the scenario's and the next ones")
@@ -143,7 +145,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   check_cmd->add_option("files", check_request.files, "Scenario files (default: the baseline's)")->check(CLI::ExistingFile);
   check_cmd->add_option("--backends", check_request.backends, "Backends to check, comma-separated (default: the baseline's that can run here)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   check_cmd->add_option("--out", check_request.out, "Folder for the new runs and their comparison")->capture_default_str();
 
   auto* spec_cmd = app.add_subcommand("spec", "Print the scenario file format as a Markdown table");

@@ -6,10 +6,12 @@ namespace mprecover {
 
 namespace {
 
-std::string shown(std::optional<double> value) {
+// Seconds to the millisecond, counts as they are.
+std::string shown(std::optional<double> value, const std::string& figure) {
   if (!value) return "none";
+  const bool seconds = figure.size() > 2 && figure.compare(figure.size() - 2, 2, "_s") == 0;
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", *value);
+  std::snprintf(buf, sizeof buf, seconds ? "%.3f" : "%g", *value);
   return buf;
 }
 
@@ -51,7 +53,8 @@ std::string Regression::describe() const {
   std::string where = scenario + " " + policy + " on " + backend;
   if (outage > 0) where += ", outage " + std::to_string(outage);
   if (figure == "integrity_ok") return where + ": the byte stream no longer arrives intact (it did in the baseline)";
-  return where + ": " + figure + " went from " + shown(baseline) + " to " + shown(now) + " (limit " + shown(limit) + ")";
+  return where + ": " + figure + " went from " + shown(baseline, figure) + " to " + shown(now, figure) + " (limit " +
+         shown(limit, figure) + ")";
 }
 
 std::vector<Regression> find_regressions(const Comparison& baseline, const Comparison& now) {
