@@ -41,6 +41,7 @@ def plot_latency(plt, scenario, out):
     width = 0.8 / len(backends)
     for ax, i in zip(axes[0], restored):
         labelled = set()
+        highest = 1.0
         for b, backend in enumerate(backends):
             for p, policy in enumerate(policies):
                 run = next((r for r in runs if r["backend"] == backend and r["policy"] == policy), None)
@@ -55,12 +56,14 @@ def plot_latency(plt, scenario, out):
                 ax.bar(x, latency["median"], width, color=f"C{b}", label=None if backend in labelled else backend)
                 labelled.add(backend)
                 top = latency["max"] if latency["max"] is not None else latency["p95"]
+                highest = max(highest, top)
                 ax.plot([x - width / 3, x + width / 3], [top, top], color="black", linewidth=1.5)
         o = runs[0]["outages"][i]
         ax.set_title(f"outage {i + 1}: {o['kind']} {o['path']} at {o['start_s']:g} s", fontsize=9)
         ax.set_xticks(range(len(policies)))
         ax.set_xticklabels(policies)
         ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_ylim(0, highest * 1.5)
         ax.set_ylabel("rebuild latency (s): median bar, max tick")
         ax.grid(axis="y", alpha=0.3)
         if labelled:
