@@ -39,6 +39,11 @@ def git_revision():
     return r.stdout.strip() or "unknown"
 
 
+def shown(path):
+    """A path as the reader would type it: relative to the repository when it is inside."""
+    return path.relative_to(SOURCE) if path.is_relative_to(SOURCE) else path
+
+
 def run(command, **kwargs):
     print("$ " + " ".join(map(str, command)), file=sys.stderr, flush=True)
     return subprocess.run(list(map(str, command)), capture_output=True, text=True, **kwargs)
@@ -60,7 +65,7 @@ def engine_figures(build):
     ms = rebuild["real_time"] if rebuild["time_unit"] == "ms" else rebuild["real_time"] / 1e6
     rows.append(("engine time to rebuild 10,000 connections (one path-up pass)", f"{ms:.2f} ms", "≤ 10 ms", ms <= 10,
                  "median of 5 repetitions"))
-    return rows, f"`{binary.relative_to(SOURCE) if binary.is_relative_to(SOURCE) else binary} --benchmark_repetitions=5`"
+    return rows, f"`{shown(binary)} --benchmark_repetitions=5`"
 
 
 def sim_figures(build):
@@ -79,7 +84,7 @@ def sim_figures(build):
                      f"ratio of medians of {reps} interleaved repetitions in one process"))
     if not rows:
         raise SystemExit(f"{binary}: no ratio line in its output:\n{r.stdout}")
-    return rows, f"`{binary}`"
+    return rows, f"`{shown(binary)}`"
 
 
 def netns_figures(build):
@@ -99,7 +104,8 @@ def netns_figures(build):
         figures = json.loads(figures_file.read_text())
     runs = ", ".join(f"{s * 1000:.0f}" for s in figures["runs_s"])
     detail = [l for l in r.stdout.splitlines() if l.startswith("run ")]
-    row = (f"netns: last of {figures['connections']} connections rebuilt after the restore is detected",
+    row = (f"netns: last connection rebuilt after the restore is detected (of those MPTCP-established among "
+           f"{figures['connections']} opened)",
            f"{figures['median_s'] * 1000:.0f} ms", f"≤ {figures['target_s'] * 1000:.0f} ms",
            figures["median_s"] <= figures["target_s"], f"median of {len(figures['runs_s'])} runs ({runs} ms)")
     return [row], "`bench/netns_rebuild.py`\n\n" + "\n".join(f"  - {l}" for l in detail)
