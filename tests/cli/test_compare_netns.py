@@ -35,4 +35,6 @@ def test_wan_reset_on_both_backends_with_every_policy(tmp_path):
     report = (tmp_path / "report.md").read_text()
     rows = [line for line in report.splitlines() if line.startswith("| ") and " 1: reset wan2 " in line]
     assert len(rows) == 6, report
-    assert "**Parity (sim vs netns):** engine " in report
+    (parity,) = [line for line in report.splitlines() if line.startswith("**Parity (sim vs netns):** ")]
+    for policy, verdict in scenario["parity"].items():
+        assert f"{policy} {'agree' if verdict['agree'] else 'DISAGREE'}" in parity, parity
