@@ -13,6 +13,7 @@
 #include "realnet/byte_pattern.h"
 #include "realnet/namespace_scope.h"
 #include "realnet/realnet_error.h"
+#include "realnet/socket_address.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -40,10 +41,7 @@ BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const st
                                                               ? " (the kernel has no MPTCP)"
                                                               : ""));
   }
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  inet_pton(AF_INET, server.c_str(), &to.sin_addr);
+  const sockaddr_in to = inet_address(server, port);
   // The main table's default route (path 0) picks the first subflow's path, as on a router.
   if (connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS) {
     const int error = errno;

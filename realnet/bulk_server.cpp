@@ -14,6 +14,7 @@
 #include "realnet/byte_pattern.h"
 #include "realnet/namespace_scope.h"
 #include "realnet/realnet_error.h"
+#include "realnet/socket_address.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -36,9 +37,7 @@ BulkServer::BulkServer(const NetworkNamespace& server, EventLoop& loop, std::uin
   if (listener_ < 0) throw_errno("opening", object, errno);
   const int one = 1;
   setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in any{};
-  any.sin_family = AF_INET;
-  any.sin_port = htons(port);
+  const sockaddr_in any = inet_address("0.0.0.0", port);
   if (bind(listener_, reinterpret_cast<const sockaddr*>(&any), sizeof any) != 0 || listen(listener_, kBacklog) != 0) {
     const int error = errno;
     close(listener_);

@@ -20,6 +20,7 @@
 #include "realnet/probe_responders.h"
 #include "realnet/realnet_error.h"
 #include "realnet/sysctl.h"
+#include "realnet/socket_address.h"
 
 namespace mprecover::realnet {
 
@@ -32,14 +33,6 @@ constexpr std::string_view kHttpOkPrefix = "HTTP/1.1 200";
 constexpr std::size_t kDatagramMax = 512;
 
 bool is_stream(ProbeMode mode) { return mode == ProbeMode::http || mode == ProbeMode::tcp; }
-
-sockaddr_in inet_address(const std::string& address, std::uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  return sa;
-}
 
 }  // namespace
 

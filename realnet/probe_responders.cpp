@@ -15,6 +15,7 @@
 #include "realnet/namespace_scope.h"
 #include "realnet/network_namespace.h"
 #include "realnet/realnet_error.h"
+#include "realnet/socket_address.h"
 
 namespace mprecover::realnet {
 
@@ -36,10 +37,7 @@ int open_server_socket(const NetworkNamespace& ns, int type, std::uint16_t port,
   }
   if (fd < 0) throw_errno("opening", object, errno);
   const int one = 1;
-  sockaddr_in any{};
-  any.sin_family = AF_INET;
-  any.sin_port = htons(port);
-  any.sin_addr.s_addr = htonl(INADDR_ANY);
+  const sockaddr_in any = inet_address("0.0.0.0", port);
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
       bind(fd, reinterpret_cast<const sockaddr*>(&any), sizeof any) != 0 ||
       (type == SOCK_STREAM && listen(fd, SOMAXCONN) != 0)) {

@@ -22,6 +22,7 @@
 #include "realnet/socket_destroyer.h"
 #include "realnet/topology.h"
 #include "test_support.h"
+#include "realnet/socket_address.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -50,14 +51,6 @@ std::optional<std::string> mptcp_unavailable() {
   do {                                                        \
     if (auto why = mptcp_unavailable()) GTEST_SKIP() << *why; \
   } while (false)
-
-sockaddr_in inet(const std::string& address, std::uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  return sa;
-}
 
 // read() that gives up after `timeout`: the bytes read, 0 at EOF, -errno on an error, or
 // -ETIMEDOUT when nothing came.
@@ -128,7 +121,7 @@ TEST(SocketDestroyer, LeavesListenersAloneByDefault) {
     NamespaceScope scope(topology.server());
     listener = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   }
-  const sockaddr_in sa = inet(kServerAddress, kPort);
+  const sockaddr_in sa = inet_address(kServerAddress, kPort);
   ASSERT_EQ(bind(listener.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa), 0);
   ASSERT_EQ(listen(listener.get(), 8), 0);
   EXPECT_EQ(destroy_tcp_sockets(topology.server(), kServerAddress), 0U);
@@ -165,15 +158,15 @@ MptcpConnection connect_mptcp(Topology& topology) {
   }
   const int one = 1;
   setsockopt(c.listener.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  const sockaddr_in any = inet("0.0.0.0", kPort);
+  const sockaddr_in any = inet_address("0.0.0.0", kPort);
   EXPECT_EQ(bind(c.listener.get(), reinterpret_cast<const sockaddr*>(&any), sizeof any), 0);
   EXPECT_EQ(listen(c.listener.get(), 8), 0);
   {
     NamespaceScope scope(topology.client());
     c.client = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
   }
-  const sockaddr_in src = inet(client_address(0), 0);
-  const sockaddr_in dst = inet(kServerAddress, kPort);
+  const sockaddr_in src = inet_address(client_address(0), 0);
+  const sockaddr_in dst = inet_address(kServerAddress, kPort);
   EXPECT_EQ(bind(c.client.get(), reinterpret_cast<const sockaddr*>(&src), sizeof src), 0);
   EXPECT_EQ(connect(c.client.get(), reinterpret_cast<const sockaddr*>(&dst), sizeof dst), 0) << std::strerror(errno);
   c.server = Fd(accept4(c.listener.get(), nullptr, nullptr, SOCK_CLOEXEC));

@@ -19,6 +19,7 @@
 #include "realnet/sysctl.h"
 #include "realnet/topology.h"
 #include "test_support.h"
+#include "realnet/socket_address.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -47,14 +48,6 @@ std::optional<std::string> mptcp_unavailable() {
     if (auto why = mptcp_unavailable()) GTEST_SKIP() << *why;        \
   } while (false)
 
-sockaddr_in inet(const char* address, std::uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, address, &sa.sin_addr);
-  return sa;
-}
-
 // One MPTCP connection from the client's path 0 to the server, with a byte each way.
 // The listener stays open: MP_JOINs reach the server through it.
 struct MptcpConnection {
@@ -72,15 +65,15 @@ MptcpConnection connect_mptcp(Topology& topology) {
   }
   const int one = 1;
   setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  const sockaddr_in any = inet("0.0.0.0", kPort);
+  const sockaddr_in any = inet_address("0.0.0.0", kPort);
   EXPECT_EQ(bind(listener.get(), reinterpret_cast<const sockaddr*>(&any), sizeof any), 0);
   EXPECT_EQ(listen(listener.get(), 8), 0);
   {
     NamespaceScope scope(topology.client());
     c.client = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
   }
-  const sockaddr_in src = inet(client_address(0).c_str(), 0);
-  const sockaddr_in dst = inet(kServerAddress, kPort);
+  const sockaddr_in src = inet_address(client_address(0), 0);
+  const sockaddr_in dst = inet_address(kServerAddress, kPort);
   EXPECT_EQ(bind(c.client.get(), reinterpret_cast<const sockaddr*>(&src), sizeof src), 0);
   EXPECT_EQ(connect(c.client.get(), reinterpret_cast<const sockaddr*>(&dst), sizeof dst), 0) << std::strerror(errno);
   c.server = Fd(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));

@@ -26,6 +26,7 @@
 #include "realnet/realnet_error.h"
 #include "realnet/topology.h"
 #include "test_support.h"
+#include "realnet/socket_address.h"
 
 namespace mprecover::realnet {
 namespace {
@@ -248,10 +249,7 @@ TEST(ProbeResponders, IgnoreMalformedDnsAndAnswerTheNextQuery) {
     NamespaceScope scope(topology.client());
     client = test::Fd(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   }
-  sockaddr_in server{};
-  server.sin_family = AF_INET;
-  server.sin_port = htons(kProbeDnsPort);
-  inet_pton(AF_INET, kServerAddress, &server.sin_addr);
+  const sockaddr_in server = inet_address(kServerAddress, kProbeDnsPort);
   ASSERT_EQ(connect(client.get(), reinterpret_cast<const sockaddr*>(&server), sizeof server), 0);
 
   dns::Bytes cut = dns::make_query(1, "probe.mprecover.");

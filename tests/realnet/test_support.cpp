@@ -16,6 +16,7 @@
 
 #include "realnet/namespace_scope.h"
 #include "realnet/netns_registry.h"
+#include "realnet/socket_address.h"
 
 namespace mprecover::realnet::test {
 
@@ -36,14 +37,6 @@ class NamespaceSweeper : public ::testing::Environment {
 };
 
 [[maybe_unused]] ::testing::Environment* const sweeper = ::testing::AddGlobalTestEnvironment(new NamespaceSweeper);
-
-sockaddr_in inet(const std::string& address, std::uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  return sa;
-}
 
 }  // namespace
 
@@ -83,7 +76,7 @@ Fd listen_tcp(const NetworkNamespace& ns, std::uint16_t port) {
   Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   const int one = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  const sockaddr_in sa = inet("0.0.0.0", port);
+  const sockaddr_in sa = inet_address("0.0.0.0", port);
   if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 || listen(fd.get(), 64) != 0) {
     ADD_FAILURE() << "listen on port " << port << " in " << ns.name() << ": " << std::strerror(errno);
     return Fd{};
@@ -104,13 +97,13 @@ Fd connect_tcp(const NetworkNamespace& ns, const ConnectFrom& from, const std::s
     return Fd{};
   }
   if (!from.source.empty()) {
-    const sockaddr_in src = inet(from.source, 0);
+    const sockaddr_in src = inet_address(from.source, 0);
     if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0) {
       ADD_FAILURE() << "bind " << from.source << ": " << std::strerror(errno);
       return Fd{};
     }
   }
-  const sockaddr_in sa = inet(dst, port);
+  const sockaddr_in sa = inet_address(dst, port);
   if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 && errno != EINPROGRESS) return Fd{};
   pollfd pfd{fd.get(), POLLOUT, 0};
   if (poll(&pfd, 1, static_cast<int>(timeout.count())) != 1) return Fd{};
