@@ -43,13 +43,13 @@ bench: build
 # baseline (the netns part needs root and plays in real time, about 25 minutes). `make test` runs
 # the sim part.
 regress: build
-	$(BUILD)/mprecover check --baseline results/baseline/comparison.json --backends sim,netns --out results/check
+	$(BUILD)/mprecover check --baseline results/baseline/comparison.json --out results/check
 
 # Refreshes the reference report and the baseline on purpose (results/README.md): every shipped
 # scenario, three policies, both backends (root; about 35 minutes).
 reference: build
 	rm -rf results/reference
-	$(BUILD)/mprecover compare scenarios/*.yaml --backends sim,netns --out results/reference
+	$(BUILD)/mprecover compare scenarios/*.yaml --out results/reference
 	mkdir -p results/baseline && cp results/reference/comparison.json results/baseline/comparison.json
 
 clean:

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 EngineConfig engine_config() {
   EngineConfig c;
-  c.policy.kind = PolicyKind::engine;
+  c.policy.name = "rebuild";
   return c;
 }
 

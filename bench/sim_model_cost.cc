@@ -41,9 +41,9 @@
 #include "ns3/string.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
-#include "sim/helper/wan-topology-helper.h"
-#include "sim/model/mptcp-path-manager.h"
-#include "sim/model/mptcp-server.h"
+#include "backends/sim/helper/wan-topology-helper.h"
+#include "backends/sim/model/mptcp-path-manager.h"
+#include "backends/sim/model/mptcp-server.h"
 
 namespace {
 

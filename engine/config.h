@@ -3,11 +3,13 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
-#include "enum_names.h"
 #include "clock.h"
+#include "enum_names.h"
+#include "policy_settings.h"
 
 namespace mprecover {
 
@@ -21,6 +23,9 @@ struct EnumNames<ProbeMode> {
       {ProbeMode::ping, "ping"}, {ProbeMode::dns, "dns"}, {ProbeMode::http, "http"}, {ProbeMode::tcp, "tcp"}}};
 };
 
+// The name of the default policy (policy_table.cpp decides it).
+std::string default_policy_name();
+
 struct DetectorConfig {
   ProbeMode mode = ProbeMode::ping;
   Duration interval = 1s;       // one probe per path per interval
@@ -31,45 +36,11 @@ struct DetectorConfig {
   std::optional<ProbeMode> confirm;  // a probe of this mode must also pass before "up"
 };
 
-enum class PolicyKind { kernel, omr, engine };
-
-template <>
-struct EnumNames<PolicyKind> {
-  static constexpr std::array<std::pair<PolicyKind, std::string_view>, 3> table{{
-      {PolicyKind::kernel, "kernel"}, {PolicyKind::omr, "omr"}, {PolicyKind::engine, "engine"}}};
-};
-
-// How the `engine` policy re-creates a subflow: per connection through the userspace PM
-// (SUBFLOW_CREATE), or by deleting and re-adding the path's endpoint of the in-kernel PM.
-enum class RebuildVia { automatic, subflow, endpoint };
-
-template <>
-struct EnumNames<RebuildVia> {
-  static constexpr std::array<std::pair<RebuildVia, std::string_view>, 3> table{{
-      {RebuildVia::automatic, "auto"}, {RebuildVia::subflow, "subflow"}, {RebuildVia::endpoint, "endpoint"}}};
-};
-
+// The policy a run uses and the settings of every policy (policy_table.h lists them).
 struct PolicyConfig {
-  PolicyKind kind = PolicyKind::engine;
-  Duration omr_wait = 15s;        // omr: time between "path up" and the endpoint flap
-  Duration omr_flap_gap = 1s;     // omr: between endpoint off and on ("multipath off; sleep 1; on")
-  Duration retry_initial = 500ms; // engine: first re-creation delay after a subflow error
-  Duration retry_max = 8s;        // engine: the backoff doubles up to this bound
-  RebuildVia rebuild_via = RebuildVia::automatic;
+  std::string name = default_policy_name();
+  PolicySettings settings;
 };
-
-// The detector settings a policy uses when the scenario leaves them out. OMR's tracker probes
-// every 2 s with a 2 s timeout, and needs 3 failures to go down and 5 successes to come back.
-constexpr DetectorConfig default_detector_config(PolicyKind kind) {
-  DetectorConfig c;
-  if (kind == PolicyKind::omr) {
-    c.interval = 2s;
-    c.timeout = 2s;
-    c.down_after = 3;
-    c.up_after = 5;
-  }
-  return c;
-}
 
 struct EngineConfig {
   DetectorConfig detector;

@@ -1,24 +1,21 @@
 #include "engine.h"
 
+#include "overloaded.h"
+#include "policy_table.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace mprecover {
 
-namespace {
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-}  // namespace
 
 Engine::Engine(const EngineConfig& config, std::size_t path_count, const BackendCapabilities& caps, Instant start)
     : now_(start), connections_(path_count) {
   if (path_count == 0) throw std::invalid_argument("the engine needs at least one path");
   detectors_.reserve(path_count);
   for (PathId p = 0; p < path_count; ++p) detectors_.emplace_back(p, config.detector, start);
-  policy_ = make_policy(config.policy, caps, PolicyContext{connections_, detectors_});
+  policy_ = policy_named(config.policy.name).make(config.policy.settings, caps, PolicyContext{connections_, detectors_});
 }
 
 void Engine::on_event(const Event& event, Instant now) {

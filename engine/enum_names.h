@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mprecover {
 
@@ -26,16 +27,21 @@ constexpr std::optional<E> parse_name(std::string_view text) {
   return std::nullopt;
 }
 
-// "a, b or c": for error messages that list what is accepted.
-template <typename E>
-std::string names_list() {
+// "a, b or c": for error messages and help texts that list what is accepted.
+inline std::string or_list(const std::vector<std::string>& words) {
   std::string out;
-  const auto& t = EnumNames<E>::table;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (i > 0) out += (i + 1 == t.size()) ? " or " : ", ";
-    out += t[i].second;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += (i + 1 == words.size()) ? " or " : ", ";
+    out += words[i];
   }
   return out;
+}
+
+template <typename E>
+std::string names_list() {
+  std::vector<std::string> words;
+  for (const auto& entry : EnumNames<E>::table) words.emplace_back(entry.second);
+  return or_list(words);
 }
 
 }  // namespace mprecover

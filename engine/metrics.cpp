@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace mprecover {
 
@@ -23,8 +24,11 @@ double median(const std::vector<double>& sorted) {
 
 }  // namespace
 
-MetricsCollector::MetricsCollector(std::size_t path_count, MetricsConfig config)
-    : path_count_(path_count), config_(config), verdicts_(path_count) {}
+MetricsCollector::MetricsCollector(std::vector<std::string> path_names, MetricsConfig config)
+    : path_names_(std::move(path_names)),
+      path_count_(path_names_.size()),
+      config_(config),
+      verdicts_(path_count_) {}
 
 void MetricsCollector::check_path(PathId path) const {
   if (path >= path_count_)
@@ -82,8 +86,8 @@ void MetricsCollector::bytes_sample(ConnectionToken token, PathId path, std::uin
   progress.moved.push_back(at);
 }
 
-std::vector<OutageReport> MetricsCollector::report(Instant end) const {
-  std::vector<OutageReport> reports;
+std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
+  std::vector<OutageFigures> reports;
   for (std::size_t i = 0; i < outages_.size(); ++i) {
     const Outage& o = outages_[i];
     // Figures of an outage are looked for until the next outage on the same path (or, for the
@@ -100,8 +104,8 @@ std::vector<OutageReport> MetricsCollector::report(Instant end) const {
       }
     }
 
-    OutageReport r;
-    r.path = o.path;
+    OutageFigures r;
+    r.path = path_names_[o.path];
     r.kind = o.kind;
     r.start_s = to_seconds(o.start);
     if (o.end) r.end_s = to_seconds(*o.end);
@@ -127,19 +131,21 @@ std::vector<OutageReport> MetricsCollector::report(Instant end) const {
         if (const auto latency = rebuild_latency(token, o.path, restore, same_path_horizon))
           latencies.push_back(*latency);
       }
-      r.rebuilt = latencies.size();
+      r.rebuilt = static_cast<double>(latencies.size());
       std::sort(latencies.begin(), latencies.end());
       if (!latencies.empty()) {
-        r.rebuild_latency_s.median = median(latencies);
-        r.rebuild_latency_s.p95 = percentile(latencies, 0.95);
-        if (r.rebuilt == r.connections) r.rebuild_latency_s.max = latencies.back();
+        r.latency_median_s = median(latencies);
+        r.latency_p95_s = percentile(latencies, 0.95);
+        if (r.rebuilt == r.connections) r.latency_max_s = latencies.back();
       }
       r.rebalance_s = rebalance(o, any_path_horizon);
     }
     goodput_loss(o, any_path_horizon, r);
-    r.subflows_per_connection = {typical_subflow_count(o.start),
-                                 o.end ? typical_subflow_count(*o.end) : std::nullopt,
-                                 o.end ? typical_subflow_count(same_path_horizon) : std::nullopt};
+    r.subflows_before = typical_subflow_count(o.start);
+    if (o.end) {
+      r.subflows_during = typical_subflow_count(*o.end);
+      r.subflows_after = typical_subflow_count(same_path_horizon);
+    }
     reports.push_back(std::move(r));
   }
   return reports;
@@ -188,7 +194,7 @@ std::optional<double> MetricsCollector::rebalance(const Outage& outage, Instant 
   return std::nullopt;
 }
 
-void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, OutageReport& report) const {
+void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, OutageFigures& figures) const {
   const Instant baseline_from = outage.start - config_.baseline_window;
   const auto first_sample = delivered_.upper_bound(baseline_from);
   // Only a full baseline window of traffic says what the normal rate is.
@@ -201,7 +207,7 @@ void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, Outag
 
   const double expected = normal_rate * seconds_between(outage.start, horizon);
   const auto got = static_cast<double>(delivered_all(outage.start, horizon));
-  report.bytes_lost = expected > got ? static_cast<std::uint64_t>(std::llround(expected - got)) : 0;
+  figures.bytes_lost = expected > got ? std::round(expected - got) : 0.0;
 
   double lowest_rate = normal_rate;
   for (auto it = delivered_.lower_bound(outage.start + config_.rebalance_window);
@@ -210,10 +216,10 @@ void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, Outag
                         to_seconds(config_.rebalance_window);
     lowest_rate = std::min(lowest_rate, rate);
   }
-  report.goodput_dip = 1.0 - lowest_rate / normal_rate;
+  figures.goodput_dip = 1.0 - lowest_rate / normal_rate;
 }
 
-std::optional<unsigned> MetricsCollector::typical_subflow_count(Instant at) const {
+std::optional<double> MetricsCollector::typical_subflow_count(Instant at) const {
   std::map<ConnectionToken, unsigned> counts;
   for (const auto& [token, life] : lifetimes_)
     if (life.opened < at && !(life.closed && *life.closed < at)) counts[token] = 0;
@@ -231,11 +237,10 @@ std::optional<unsigned> MetricsCollector::typical_subflow_count(Instant at) cons
   std::map<unsigned, std::size_t> tally;
   for (const auto& [token, n] : counts) ++tally[n];
   // The most common count; on a tie, the larger one.
-  return std::max_element(tally.begin(), tally.end(),
-                          [](const auto& a, const auto& b) {
-                            return std::pair(a.second, a.first) < std::pair(b.second, b.first);
-                          })
-      ->first;
+  const auto most = std::max_element(tally.begin(), tally.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.second, a.first) < std::pair(b.second, b.first);
+  });
+  return static_cast<double>(most->first);
 }
 
 std::uint64_t MetricsCollector::delivered(PathId path, Instant from, Instant to) const {

@@ -22,38 +22,33 @@ struct MetricsConfig {
   double rebalance_fraction = 0.9;  // rebalanced: the path carries this much of its normal share
 };
 
-struct LatencyStats {
-  std::optional<double> median;
-  std::optional<double> p95;
-  std::optional<double> max;  // null when some connection was never rebuilt
-};
-
-// How many subflows the connections had at the end of each phase of an outage: the most common
-// count among the connections open then (null when none was). "before" is the instant the outage
-// starts, "during" the instant of the restore, "after" the end of the outage's recovery period.
-struct SubflowPhases {
-  std::optional<unsigned> before;
-  std::optional<unsigned> during;
-  std::optional<unsigned> after;
-};
-
-struct OutageReport {
-  PathId path = 0;
+// The recovery figures of one outage: what summary.json's "outages" hold, what `compare` puts side
+// by side and what `check` judges. Counts are doubles because the same figures also carry medians
+// over several seeds, which may fall between two counts.
+struct OutageFigures {
+  std::string path;  // the path's name
   std::string kind;
   double start_s = 0;
   std::optional<double> end_s;  // null when the run ended first
   std::optional<double> detected_down_s;
   std::optional<double> detected_up_s;
-  std::size_t connections = 0;  // open at the restore
-  std::size_t rebuilt = 0;      // of those, with a working subflow on the path again
-  LatencyStats rebuild_latency_s;
+  double connections = 0;  // open at the restore
+  double rebuilt = 0;      // of those, with a working subflow on the path again
+  std::optional<double> latency_median_s;
+  std::optional<double> latency_p95_s;
+  std::optional<double> latency_max_s;  // null when some connection was never rebuilt
   std::optional<double> rebalance_s;
   // Against the aggregate goodput of the baseline window before the outage, from the outage start
   // to the end of its recovery period (the next outage, or the end of the run): the deepest drop
   // over a rebalance window (0.5: half the goodput was gone), and the bytes short of that rate.
   std::optional<double> goodput_dip;
-  std::optional<std::uint64_t> bytes_lost;
-  SubflowPhases subflows_per_connection;
+  std::optional<double> bytes_lost;
+  // How many subflows the connections had at the end of each phase of the outage: the most common
+  // count among the connections open then (null when none was). "before" is the instant the
+  // outage starts, "during" the instant of the restore, "after" the end of its recovery period.
+  std::optional<double> subflows_before;
+  std::optional<double> subflows_during;
+  std::optional<double> subflows_after;
 };
 
 // Each outage's figures are looked for until the next outage starts (on its path; on any path for
@@ -63,7 +58,8 @@ struct OutageReport {
 // it first carries data again afterwards (so its precision is the byte-sampling interval).
 class MetricsCollector {
  public:
-  explicit MetricsCollector(std::size_t path_count, MetricsConfig config = {});
+  // One name per path, in path order: the figures name their path.
+  explicit MetricsCollector(std::vector<std::string> path_names, MetricsConfig config = {});
 
   void outage_started(PathId path, std::string_view kind, Instant at);
   void outage_ended(PathId path, Instant at);
@@ -78,7 +74,7 @@ class MetricsCollector {
   // Sample every connection and path at the same instants.
   void bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at);
 
-  std::vector<OutageReport> report(Instant end) const;
+  std::vector<OutageFigures> report(Instant end) const;
 
  private:
   struct Outage {
@@ -103,12 +99,13 @@ class MetricsCollector {
 
   std::optional<double> rebuild_latency(ConnectionToken token, PathId path, Instant restore, Instant horizon) const;
   std::optional<double> rebalance(const Outage& outage, Instant horizon) const;
-  void goodput_loss(const Outage& outage, Instant horizon, OutageReport& report) const;
-  std::optional<unsigned> typical_subflow_count(Instant at) const;
+  void goodput_loss(const Outage& outage, Instant horizon, OutageFigures& figures) const;
+  std::optional<double> typical_subflow_count(Instant at) const;
   std::uint64_t delivered(PathId path, Instant from, Instant to) const;  // over (from, to]
   std::uint64_t delivered_all(Instant from, Instant to) const;
   void check_path(PathId path) const;
 
+  std::vector<std::string> path_names_;
   std::size_t path_count_;
   MetricsConfig config_;
   std::vector<Outage> outages_;

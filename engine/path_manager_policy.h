@@ -58,8 +58,4 @@ class PathManagerPolicy {
   virtual PathManagerMode mode() const { return PathManagerMode::in_kernel; }
 };
 
-// Throws std::invalid_argument when the policy cannot work with what the backend offers.
-std::unique_ptr<PathManagerPolicy> make_policy(const PolicyConfig& config, const BackendCapabilities& caps,
-                                               PolicyContext context);
-
 }  // namespace mprecover

@@ -2,6 +2,7 @@
 // headers do not compile as C++20 and the sim backend is therefore built as C++17.
 #include "engine/engine.h"
 #include "engine/metrics.h"
-#include "harness/backend.h"
-#include "harness/results/run_recorder.h"
-#include "harness/scenario/scenario.h"
+#include "core/network/network_port.h"
+#include "core/network/outage_kinds.h"
+#include "core/results/run_recorder.h"
+#include "core/scenario/scenario.h"

@@ -17,6 +17,15 @@ def backends():
     return mprecover("backends").stdout
 
 
+def policies():
+    """The policy table's names, in its order (`mprecover policies`)."""
+    return [line.split("\t")[0] for line in mprecover("policies").stdout.splitlines()]
+
+
+def default_policy():
+    return next(line.split("\t")[0] for line in mprecover("policies").stdout.splitlines() if "(default)" in line)
+
+
 def run_sim(scenario, out, *extra):
     """Runs a scenario on the sim backend and returns its summary."""
     r = mprecover("run", SOURCE / "scenarios" / scenario, "--backend", "sim", "--out", out, "--no-plot", *extra)

@@ -62,11 +62,22 @@ def test_version_and_help():
     assert "Examples:" in r.stdout and "mprecover run scenarios/wan-reset.yaml" in r.stdout
 
 
-def test_spec_prints_the_table_the_scenario_readme_carries():
+def test_spec_prints_the_tables_the_scenario_readme_carries():
     r = mprecover("spec")
     assert r.returncode == 0
     readme = (SOURCE / "scenarios" / "README.md").read_text()
-    assert r.stdout.strip() in readme
+    sections = r.stdout.split("## ")[1:]
+    assert [s.split("\n", 1)[0] for s in sections] == ["Keys", "Policies", "Outage kinds"]
+    for section in sections:
+        assert section.split("\n", 1)[1].strip() in readme, section.split("\n", 1)[0]
+
+
+def test_policies_lists_the_policy_table():
+    r = mprecover("policies")
+    assert r.returncode == 0
+    names = [line.split("\t")[0] for line in r.stdout.splitlines()]
+    assert names[:2] == ["kernel", "omr"]
+    assert sum("(default)" in line for line in r.stdout.splitlines()) == 1
 
 
 def test_show_fills_in_defaults():
@@ -74,3 +85,24 @@ def test_show_fills_in_defaults():
     assert r.returncode == 0, r.stderr
     assert "wan-reset" in r.stdout
     assert "interval" in r.stdout
+
+
+def test_no_list_of_policy_or_backend_names_outside_their_tables():
+    """Policies and backends are entries in one table each; everything else reads the table."""
+    policies = [line.split("\t")[0] for line in mprecover("policies").stdout.splitlines()]
+    backends = [line.split("\t")[0] for line in mprecover("backends").stdout.splitlines()]
+    offenders = []
+    for folder in ("engine", "core", "backends", "app", "bench", "scenarios"):
+        for path in (SOURCE / folder).rglob("*"):
+            if path.suffix not in {".h", ".cpp", ".cc", ".py", ".pyi", ".txt", ".yaml"}:
+                continue
+            for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                for names in (policies, backends):
+                    quoted = [n for n in names if f'"{n}"' in line or f"'{n}'" in line]
+                    listed = [n for n in names if f"{n}, " in line or f"{n} or " in line]
+                    if len(quoted) >= 2 or len(listed) >= 2:
+                        offenders.append(f"{path.relative_to(SOURCE)}:{number}: {line.strip()}")
+    # The tables themselves, and examples that pick the policies they compare on purpose.
+    allowed = ("engine/policy_table.cpp", "app/backends.cpp", "app/python/examples/")
+    offenders = [o for o in offenders if not o.startswith(allowed)]
+    assert not offenders, "\n".join(offenders)

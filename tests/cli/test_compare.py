@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import SOURCE, backends, mprecover
+from conftest import SOURCE, backends, default_policy, mprecover
 
 pytestmark = pytest.mark.skipif("sim\t" not in backends(), reason="this build has no sim backend")
 
@@ -14,28 +14,28 @@ BASELINE = SOURCE / "results" / "baseline" / "comparison.json"
 
 def test_compare_writes_report_figures_and_plots(tmp_path):
     r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim",
-                  "--policies", "kernel,engine", "--out", tmp_path)
+                  "--policies", "kernel,rebuild", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     assert "[1/2] wan-reset: sim, kernel, seed 1 (1 left after this one)" in r.stderr
-    assert "[2/2] wan-reset: sim, engine, seed 1 (0 left after this one)" in r.stderr
+    assert "[2/2] wan-reset: sim, rebuild, seed 1 (0 left after this one)" in r.stderr
 
     comparison = json.loads((tmp_path / "comparison.json").read_text())
     (scenario,) = comparison["scenarios"]
     runs = {(run["backend"], run["policy"]): run for run in scenario["runs"]}
-    assert set(runs) == {("sim", "kernel"), ("sim", "engine")}
-    kernel, engine = runs["sim", "kernel"]["outages"][0], runs["sim", "engine"]["outages"][0]
-    assert kernel["rebuilt"] == 0 and engine["rebuilt"] == 4
-    assert engine["bytes_lost"] < kernel["bytes_lost"], "the fix must cost fewer bytes than the bug"
-    assert engine["subflows_per_connection"] == {"before": 2, "during": 1, "after": 2}
+    assert set(runs) == {("sim", "kernel"), ("sim", "rebuild")}
+    kernel, rebuild = runs["sim", "kernel"]["outages"][0], runs["sim", "rebuild"]["outages"][0]
+    assert kernel["rebuilt"] == 0 and rebuild["rebuilt"] == 4
+    assert rebuild["bytes_lost"] < kernel["bytes_lost"], "the fix must cost fewer bytes than the bug"
+    assert rebuild["subflows_per_connection"] == {"before": 2, "during": 1, "after": 2}
     assert kernel["subflows_per_connection"]["after"] == 1
-    assert scenario["parity"] == {}, "no parity without netns runs"
+    assert scenario["parity"] == [], "no parity with one backend"
     for run in scenario["runs"]:
         assert (tmp_path / run["run_dirs"][0] / "summary.json").is_file()
 
     report = (tmp_path / "report.md").read_text()
     assert "## Parity rules" in report
-    assert re.search(r"\| engine \| sim \| 1: reset wan2 10–25 s \| 13\.000 / 25\.\d+ \| 4/4 \|", report), report
-    assert "**Parity (sim vs netns):** not judged" in report
+    assert re.search(r"\| rebuild \| sim \| 1: reset wan2 10–25 s \| 13\.000 / 25\.\d+ \| 4/4 \|", report), report
+    assert "**Parity:** not judged" in report
     if "plot skipped" not in r.stdout:
         assert (tmp_path / "wan-reset-rebuild-latency.png").stat().st_size > 0
         assert (tmp_path / "wan-reset-throughput.png").stat().st_size > 0
@@ -43,7 +43,7 @@ def test_compare_writes_report_figures_and_plots(tmp_path):
 
 
 def test_compare_several_seeds_reports_their_median(tmp_path):
-    r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--policies", "engine",
+    r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--policies", "rebuild",
                   "--seeds", "2", "--out", tmp_path, "--no-plot")
     assert r.returncode == 0, r.stderr
     (run,) = json.loads((tmp_path / "comparison.json").read_text())["scenarios"][0]["runs"]
@@ -67,13 +67,18 @@ def test_check_refuses_a_scenario_the_baseline_does_not_have(tmp_path):
     assert "scenario 'brand-new' is not in the baseline" in r.stderr
 
 
-def test_check_fails_when_the_engine_holds_a_recovered_path_longer(tmp_path):
-    # The same scenario, but the engine waits 5 s before it trusts a recovered path again.
+def test_check_fails_when_the_default_policy_holds_a_recovered_path_longer(tmp_path):
+    # The same scenario, but the default policy waits 5 s before it trusts a recovered path again.
+    policy = default_policy()
+    (scenario,) = [s for s in json.loads(BASELINE.read_text())["scenarios"] if s["name"] == "wan-reset"]
+    (run,) = [r for r in scenario["runs"] if r["backend"] == "sim" and r["policy"] in (policy, "engine")]
+    before = run["outages"][0]["rebuild_latency_s"]["max"]
     slowed = tmp_path / "wan-reset.yaml"
     text = (SOURCE / "scenarios" / "wan-reset.yaml").read_text()
     slowed.write_text(text.replace("events:", "engine: {probe: {hold: 5s}}\nevents:", 1))
     r = mprecover("check", "--baseline", BASELINE, "--backends", "sim", slowed, "--out", tmp_path / "out", cwd=SOURCE)
     assert r.returncode == 3, r.stdout + r.stderr
-    assert re.search(r"REGRESSION wan-reset engine on sim, outage 1: rebuild_latency_max_s went from 0\.084 to 5\.\d+ "
-                     r"\(limit 0\.085\)", r.stdout), r.stdout
+    line = (re.escape(f"REGRESSION wan-reset {policy} on sim, outage 1: rebuild_latency_max_s went from {before:.3f} to 5.")
+            + r"\d+ " + re.escape(f"(limit {before + 0.001:.3f})"))
+    assert re.search(line, r.stdout), r.stdout
     assert "refresh the baseline" in r.stdout

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conftest import SCENARIOS, netns_unavailable, run_netns
+from conftest import SCENARIOS, default_policy, netns_unavailable, policies, run_netns
 
 pytestmark = pytest.mark.skipif(netns_unavailable() is not None, reason=str(netns_unavailable()))
 
@@ -46,7 +46,7 @@ def check_three_wan(s, policy):
         assert o["rebuilt"] == 0, o
     else:
         assert o["rebuilt"] == o["connections"], o
-    if policy == "engine":
+    if policy == default_policy():
         assert o["rebuild_latency_s"]["max"] <= 1.0 + 0.5, o
 
 
@@ -55,17 +55,17 @@ def check_wan_readdress(s, policy):
     if policy == "kernel":
         assert o["rebuilt"] == 0, o
         return
-    # The new address needs subflows of its own: for the engine, through SUBFLOW_CREATE with a
+    # The new address needs subflows of its own: for the default policy, through SUBFLOW_CREATE with a
     # local id the connection has not seen with the old address.
     assert o["rebuilt"] == o["connections"] == 4, o
-    if policy == "engine":
+    if policy == default_policy():
         assert o["rebuild_latency_s"]["max"] <= 1.0 + 0.3, o
 
 
 FIGURES = {"wan-reset": check_wan_reset, "three-wan-many-conns": check_three_wan, "wan-readdress": check_wan_readdress}
 
 
-@pytest.mark.parametrize("policy", ["kernel", "omr", "engine"])
+@pytest.mark.parametrize("policy", policies())
 @pytest.mark.parametrize("scenario", CHOSEN, ids=[s.stem for s in CHOSEN])
 def test_runs_on_the_live_kernel(scenario, policy, tmp_path):
     s = run_netns(scenario, tmp_path, "--policy", policy)

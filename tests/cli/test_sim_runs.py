@@ -29,8 +29,8 @@ def test_omr_policy_rebuilds_only_after_its_wait(tmp_path):
     assert s["integrity_ok"]
 
 
-def test_engine_policy_rebuilds_every_connection_within_a_probe_interval_and_two_round_trips(tmp_path):
-    s = run_sim("wan-reset.yaml", tmp_path, "--policy", "engine")
+def test_rebuild_policy_rebuilds_every_connection_within_a_probe_interval_and_two_round_trips(tmp_path):
+    s = run_sim("wan-reset.yaml", tmp_path, "--policy", "rebuild")
     o = s["outages"][0]
     assert o["start_s"] == 10.0 and o["end_s"] == RESTORE_S
     assert o["detected_down_s"] is not None and o["detected_up_s"] > RESTORE_S
@@ -41,9 +41,9 @@ def test_engine_policy_rebuilds_every_connection_within_a_probe_interval_and_two
     assert s["bytes_delivered"] > 0
 
 
-def test_engine_does_not_rebuild_into_a_path_that_comes_back_lossy(tmp_path):
+def test_rebuild_does_not_rebuild_into_a_path_that_comes_back_lossy(tmp_path):
     # wan2 answers again from 25 s but drops half its packets until 30 s; probe.hold is 6 s.
-    s = run_sim("wan-unstable-recovery.yaml", tmp_path, "--policy", "engine")
+    s = run_sim("wan-unstable-recovery.yaml", tmp_path, "--policy", "rebuild")
     reset = s["outages"][0]
     assert reset["kind"] == "reset" and reset["rebuilt"] == reset["connections"] == 4
     assert s["integrity_ok"]
@@ -65,8 +65,8 @@ def test_same_scenario_and_seed_give_byte_identical_events(tmp_path):
 def test_a_run_writes_the_whole_results_folder_under_results(tmp_path):
     r = mprecover("run", SOURCE / "scenarios" / "wan-reset.yaml", "--seed", "3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    run = tmp_path / "results" / "wan-reset" / "sim-engine-3"
-    assert f"results in results/wan-reset/sim-engine-3" in r.stdout
+    run = tmp_path / "results" / "wan-reset" / "sim-rebuild-3"
+    assert f"results in results/wan-reset/sim-rebuild-3" in r.stdout
     for name in ("summary.json", "timeseries.csv", "events.csv", "scenario.yaml", "metadata.json"):
         assert (run / name).is_file(), name
     summary = json.loads((run / "summary.json").read_text())
@@ -82,3 +82,8 @@ def test_a_run_writes_the_whole_results_folder_under_results(tmp_path):
         assert "plot skipped: matplotlib is not installed" in r.stdout
     else:
         assert (run / "throughput.png").stat().st_size > 10_000
+
+
+def test_engine_is_still_accepted_as_the_old_name_of_the_default_policy(tmp_path):
+    s = run_sim("wan-reset.yaml", tmp_path, "--policy", "engine")
+    assert s["policy"] == "rebuild"

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 EngineConfig kernel_config(DetectorConfig detector = {}) {
   EngineConfig c;
   c.detector = detector;
-  c.policy.kind = PolicyKind::kernel;
+  c.policy.name = "kernel";
   return c;
 }
 

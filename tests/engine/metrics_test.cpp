@@ -13,7 +13,7 @@ Instant at(double s) { return at_seconds(s); }
 // Two paths, `n` connections that each move `rate` bytes per 100 ms sample on each path, except
 // on path 1 while it is cut.
 struct TwoPathRun {
-  MetricsCollector metrics{2};
+  MetricsCollector metrics{{"wan1", "wan2"}};
   std::vector<std::array<std::uint64_t, 2>> bytes;
 
   explicit TwoPathRun(ConnectionToken n) : bytes(n) {
@@ -52,27 +52,27 @@ TEST(Metrics, ReportsDetectionAndRebuildOfResetSubflows) {
 
   const auto reports = run.metrics.report(at(40));
   ASSERT_EQ(reports.size(), 1u);
-  const OutageReport& r = reports[0];
-  EXPECT_EQ(r.path, 1u);
+  const OutageFigures& r = reports[0];
+  EXPECT_EQ(r.path, "wan2");
   EXPECT_EQ(r.kind, "reset");
   EXPECT_DOUBLE_EQ(r.start_s, 10);
   EXPECT_DOUBLE_EQ(*r.end_s, 25);
   EXPECT_DOUBLE_EQ(*r.detected_down_s, 13);
   EXPECT_DOUBLE_EQ(*r.detected_up_s, 25.02);
-  EXPECT_EQ(r.connections, 4u);
-  EXPECT_EQ(r.rebuilt, 3u);
-  EXPECT_NEAR(*r.rebuild_latency_s.median, 0.05, 1e-9);
-  EXPECT_NEAR(*r.rebuild_latency_s.p95, 0.06, 1e-9);
-  EXPECT_FALSE(r.rebuild_latency_s.max) << "max is null while a connection was never rebuilt";
+  EXPECT_EQ(r.connections, 4.0);
+  EXPECT_EQ(r.rebuilt, 3.0);
+  EXPECT_NEAR(*r.latency_median_s, 0.05, 1e-9);
+  EXPECT_NEAR(*r.latency_p95_s, 0.06, 1e-9);
+  EXPECT_FALSE(r.latency_max_s) << "max is null while a connection was never rebuilt";
   // Before: path 1 carried half. After: 3 of 4 connections, 3/7 of the bytes: 86 % of its share.
   EXPECT_FALSE(r.rebalance_s);
   // 8 kB per 100 ms before; 4 kB during the 15 s cut (half gone), 7 kB in the 15 s after it.
   // Tolerances: a 100 ms sample more or less at each end of the windows (8 kB each).
   EXPECT_NEAR(*r.goodput_dip, 0.5, 0.02);
   EXPECT_NEAR(static_cast<double>(*r.bytes_lost), 15 * 40'000 + 15 * 10'000, 24'000);
-  EXPECT_EQ(r.subflows_per_connection.before, 2u);
-  EXPECT_EQ(r.subflows_per_connection.during, 1u);
-  EXPECT_EQ(r.subflows_per_connection.after, 2u) << "three of the four connections have two again";
+  EXPECT_EQ(r.subflows_before, 2.0);
+  EXPECT_EQ(r.subflows_during, 1.0);
+  EXPECT_EQ(r.subflows_after, 2.0) << "three of the four connections have two again";
 }
 
 TEST(Metrics, NoGoodputFiguresWithoutAFullBaselineWindowOfTraffic) {
@@ -95,10 +95,10 @@ TEST(Metrics, SurvivingSubflowIsBackWhenItMovesDataAgain) {
   run.traffic(20, 30, [](double s, ConnectionToken c) { return s > (c == 0 ? 20.45 : 21.15); });
 
   const auto r = run.metrics.report(at(30)).at(0);
-  EXPECT_EQ(r.connections, 2u);
-  EXPECT_EQ(r.rebuilt, 2u);
-  EXPECT_NEAR(*r.rebuild_latency_s.max, 1.2, 1e-6);
-  EXPECT_NEAR(*r.rebuild_latency_s.median, 0.85, 1e-6);
+  EXPECT_EQ(r.connections, 2.0);
+  EXPECT_EQ(r.rebuilt, 2.0);
+  EXPECT_NEAR(*r.latency_max_s, 1.2, 1e-6);
+  EXPECT_NEAR(*r.latency_median_s, 0.85, 1e-6);
   EXPECT_FALSE(r.detected_down_s);
   EXPECT_FALSE(r.detected_up_s);
   // Path 1's normal share is 1/2. The window (21.0, 21.5] has 9 of its 10 samples: 9/19 = 47 %,
@@ -112,13 +112,13 @@ TEST(Metrics, OutageStillInProgressAtTheEndHasNoRestoreFigures) {
   run.metrics.outage_started(1, "down", at(5));
   const auto r = run.metrics.report(at(10)).at(0);
   EXPECT_FALSE(r.end_s);
-  EXPECT_EQ(r.connections, 0u);
-  EXPECT_FALSE(r.rebuild_latency_s.median);
+  EXPECT_EQ(r.connections, 0.0);
+  EXPECT_FALSE(r.latency_median_s);
   EXPECT_FALSE(r.rebalance_s);
 }
 
 TEST(Metrics, ANewOutageOnThePathEndsTheCurrentOne) {
-  MetricsCollector metrics(2);
+  MetricsCollector metrics({"wan1", "wan2"});
   metrics.outage_started(1, "reset", at(10));
   metrics.outage_started(1, "degrade", at(25));
   metrics.outage_ended(1, at(30));
@@ -130,7 +130,7 @@ TEST(Metrics, ANewOutageOnThePathEndsTheCurrentOne) {
 }
 
 TEST(Metrics, RecoveryThroughADegradedPathCountsForTheCutBeforeIt) {
-  MetricsCollector metrics(2);
+  MetricsCollector metrics({"wan1", "wan2"});
   metrics.connection_opened(1, 0, at(0));
   metrics.subflow_established(1, 1, at(0.1));
   metrics.outage_started(1, "reset", at(10));
@@ -144,13 +144,13 @@ TEST(Metrics, RecoveryThroughADegradedPathCountsForTheCutBeforeIt) {
   const auto reports = metrics.report(at(60));
   ASSERT_EQ(reports.size(), 3u);
   EXPECT_DOUBLE_EQ(*reports[0].detected_up_s, 36);
-  EXPECT_EQ(reports[0].rebuilt, 1u);
-  EXPECT_NEAR(*reports[0].rebuild_latency_s.max, 11.1, 1e-9);
-  EXPECT_NEAR(*reports[1].rebuild_latency_s.max, 6.1, 1e-9);
+  EXPECT_EQ(reports[0].rebuilt, 1.0);
+  EXPECT_NEAR(*reports[0].latency_max_s, 11.1, 1e-9);
+  EXPECT_NEAR(*reports[1].latency_max_s, 6.1, 1e-9);
 }
 
 TEST(Metrics, ConnectionsClosedBeforeTheRestoreDoNotCount) {
-  MetricsCollector metrics(2);
+  MetricsCollector metrics({"wan1", "wan2"});
   metrics.connection_opened(1, 0, at(0));
   metrics.connection_opened(2, 0, at(0));
   metrics.outage_started(1, "reset", at(5));
@@ -159,13 +159,13 @@ TEST(Metrics, ConnectionsClosedBeforeTheRestoreDoNotCount) {
   metrics.connection_opened(3, 0, at(11));  // opened after the restore
   metrics.subflow_established(1, 1, at(10.5));
   const auto r = metrics.report(at(20)).at(0);
-  EXPECT_EQ(r.connections, 1u);
-  EXPECT_EQ(r.rebuilt, 1u);
-  EXPECT_NEAR(*r.rebuild_latency_s.max, 0.5, 1e-9);
+  EXPECT_EQ(r.connections, 1.0);
+  EXPECT_EQ(r.rebuilt, 1.0);
+  EXPECT_NEAR(*r.latency_max_s, 0.5, 1e-9);
 }
 
 TEST(Metrics, RejectsUnknownPaths) {
-  MetricsCollector metrics(2);
+  MetricsCollector metrics({"wan1", "wan2"});
   EXPECT_THROW(metrics.outage_started(2, "down", at(1)), std::out_of_range);
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <set>
 
+#include "engine/policy_table.h"
 #include "scripted_network.h"
 
 namespace mprecover::testing {
@@ -11,10 +12,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-EngineConfig config_for(PolicyKind kind) {
+EngineConfig config_for(const std::string& policy) {
   EngineConfig c;
-  c.policy.kind = kind;
-  c.detector = default_detector_config(kind);
+  c.policy.name = policy;
+  c.detector = policy_named(policy).detector;
   return c;
 }
 
@@ -33,7 +34,7 @@ std::vector<double> seconds(const std::vector<TimedAction>& actions) {
 }
 
 TEST(KernelPolicy, OnlyProbes) {
-  ScriptedNetwork net(config_for(PolicyKind::kernel), 2);
+  ScriptedNetwork net(config_for("kernel"), 2);
   net.cut(1, 10s, 20s);
   open_connections(net, 3);
   net.run_until(5s);
@@ -43,21 +44,21 @@ TEST(KernelPolicy, OnlyProbes) {
   EXPECT_EQ(net.engine().path_manager(), PathManagerMode::in_kernel);
 }
 
-TEST(EnginePolicy, UsesTheUserspacePmWhenTheBackendHasIt) {
-  ScriptedNetwork with(config_for(PolicyKind::engine), 2, {.userspace_pm = true});
+TEST(RebuildPolicy, UsesTheUserspacePmWhenTheBackendHasIt) {
+  ScriptedNetwork with(config_for("rebuild"), 2, {.userspace_pm = true});
   EXPECT_EQ(with.engine().path_manager(), PathManagerMode::userspace);
-  ScriptedNetwork without(config_for(PolicyKind::engine), 2, {.userspace_pm = false});
+  ScriptedNetwork without(config_for("rebuild"), 2, {.userspace_pm = false});
   EXPECT_EQ(without.engine().path_manager(), PathManagerMode::in_kernel);
 }
 
-TEST(EnginePolicy, RebuildViaSubflowNeedsTheUserspacePm) {
-  EngineConfig c = config_for(PolicyKind::engine);
-  c.policy.rebuild_via = RebuildVia::subflow;
+TEST(RebuildPolicy, RebuildViaSubflowNeedsTheUserspacePm) {
+  EngineConfig c = config_for("rebuild");
+  c.policy.settings.set("rebuild_via", std::string("subflow"));
   EXPECT_THROW(Engine(c, 2, {.userspace_pm = false}, Instant{}), std::invalid_argument);
 }
 
-TEST(EnginePolicy, NewConnectionsGetASubflowOnEveryOtherUpPath) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 3);
+TEST(RebuildPolicy, NewConnectionsGetASubflowOnEveryOtherUpPath) {
+  ScriptedNetwork net(config_for("rebuild"), 3);
   net.cut(2, 0s, 60s);
   net.run_until(5s);  // path 2 is down by now
   open_connections(net, 2);
@@ -66,8 +67,8 @@ TEST(EnginePolicy, NewConnectionsGetASubflowOnEveryOtherUpPath) {
   for (const auto& a : creates) EXPECT_EQ(std::get<CreateSubflow>(a.action).path, 1u);
 }
 
-TEST(EnginePolicy, RebuildsEveryConnectionInOnePassWhenThePathIsUp) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 2);
+TEST(RebuildPolicy, RebuildsEveryConnectionInOnePassWhenThePathIsUp) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
   net.cut(1, 10s, 25s);
   open_connections(net, 4);
   net.run_until(10s);
@@ -91,8 +92,8 @@ TEST(EnginePolicy, RebuildsEveryConnectionInOnePassWhenThePathIsUp) {
     EXPECT_EQ(net.engine().connections().subflow(t, 1), SubflowState::established);
 }
 
-TEST(EnginePolicy, ResetWhilePathUpIsRetriedWithBoundedBackoff) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 2);
+TEST(RebuildPolicy, ResetWhilePathUpIsRetriedWithBoundedBackoff) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
   open_connections(net, 1);
   net.run_until(10s);
   net.answer_subflows(false);
@@ -112,8 +113,8 @@ TEST(EnginePolicy, ResetWhilePathUpIsRetriedWithBoundedBackoff) {
   EXPECT_EQ(to_seconds(net.notices_of(NoticeKind::retry_scheduled).back().delay), 0.5);
 }
 
-TEST(EnginePolicy, CleanCloseIsNotRetried) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 2);
+TEST(RebuildPolicy, CleanCloseIsNotRetried) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
   open_connections(net, 1);
   net.run_until(5s);
   net.feed(MptcpSubClosed{1, 1, 0});
@@ -121,8 +122,8 @@ TEST(EnginePolicy, CleanCloseIsNotRetried) {
   EXPECT_EQ(net.actions_of<CreateSubflow>().size(), 1u);
 }
 
-TEST(EnginePolicy, BackoffStopsWhileThePathIsDown) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 2);
+TEST(RebuildPolicy, BackoffStopsWhileThePathIsDown) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
   open_connections(net, 1);
   net.cut(1, 11s, 30s);  // probes sent at 11, 12 and 13 s time out: down at 14 s
   net.run_until(10s);
@@ -147,8 +148,8 @@ TEST(EnginePolicy, BackoffStopsWhileThePathIsDown) {
   EXPECT_EQ(seconds(net.actions_of<CreateSubflow>()), (std::vector<double>{0, 10.5, 11.6, 13.7, 30.02}));
 }
 
-TEST(EnginePolicy, TenThousandConnectionsRebuiltInOnePassLeavingHealthyOnesAlone) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 2);
+TEST(RebuildPolicy, TenThousandConnectionsRebuiltInOnePassLeavingHealthyOnesAlone) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
   net.cut(1, 10s, 20s);
   constexpr ConnectionToken kConnections = 10'000;
   open_connections(net, kConnections);
@@ -171,8 +172,8 @@ TEST(EnginePolicy, TenThousandConnectionsRebuiltInOnePassLeavingHealthyOnesAlone
   EXPECT_EQ(net.notices_of(NoticeKind::rebuild_pass).back().count, kConnections / 2);
 }
 
-TEST(EnginePolicy, FlapsTheEndpointWithoutTheUserspacePm) {
-  ScriptedNetwork net(config_for(PolicyKind::engine), 2, {.userspace_pm = false});
+TEST(RebuildPolicy, FlapsTheEndpointWithoutTheUserspacePm) {
+  ScriptedNetwork net(config_for("rebuild"), 2, {.userspace_pm = false});
   net.cut(1, 10s, 20s);
   open_connections(net, 3);
   for (ConnectionToken t = 1; t <= 3; ++t) net.feed(MptcpSubEstablished{t, 1});  // the kernel's own
@@ -186,7 +187,7 @@ TEST(EnginePolicy, FlapsTheEndpointWithoutTheUserspacePm) {
 }
 
 TEST(OmrPolicy, FollowsOpenMptcpRoutersTimeline) {
-  ScriptedNetwork net(config_for(PolicyKind::omr), 2);
+  ScriptedNetwork net(config_for("omr"), 2);
   net.cut(1, 10s, 30s);
   open_connections(net, 2);
   net.run_until(60s);
@@ -199,7 +200,7 @@ TEST(OmrPolicy, FollowsOpenMptcpRoutersTimeline) {
 }
 
 TEST(OmrPolicy, NewOutageDuringTheWaitCancelsTheFlap) {
-  ScriptedNetwork net(config_for(PolicyKind::omr), 2);
+  ScriptedNetwork net(config_for("omr"), 2);
   net.cut(1, 10s, 30s);
   net.cut(1, 40s, 80s);
   net.run_until(80s);

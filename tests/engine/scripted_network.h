@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "manual_clock.h"
+#include "support/manual_clock.h"
 
 namespace mprecover::testing {
 

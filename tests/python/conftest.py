@@ -1,6 +1,6 @@
 """Shared set-up of the pytest suite: where the sources are, and the runs several tests read.
 
-ctest runs this suite with PYTHONPATH pointing at the built module (build/pybind) and
+ctest runs this suite with PYTHONPATH pointing at the built module (build/python) and
 MPRECOVER_SOURCE_DIR at the source tree; every run writes under pytest's tmp_path, never into the
 source tree.
 """

@@ -31,10 +31,10 @@ def test_kernel_policy_never_rebuilds(wan_reset_runs):
     assert all(row["throughput_bps"] == 0 for row in final_wan2_rows(r))
 
 
-def test_engine_policy_rebuilds_every_connection_within_the_bound(wan_reset_runs):
-    r = wan_reset_runs("engine")
+def test_rebuild_policy_rebuilds_every_connection_within_the_bound(wan_reset_runs):
+    r = wan_reset_runs("rebuild")
     o = outage(r)
-    assert r.summary["policy"] == "engine"
+    assert r.summary["policy"] == "rebuild"
     assert o["rebuilt"] == o["connections"] == CONNECTIONS
     # The bound: the next probe (interval 1 s, answered within a round trip), then one handshake.
     interval = 1.0
@@ -45,7 +45,7 @@ def test_engine_policy_rebuilds_every_connection_within_the_bound(wan_reset_runs
     assert all(row["throughput_bps"] > 0 for row in final_wan2_rows(r))
 
 
-@pytest.mark.parametrize("policy", ["kernel", "engine"])
+@pytest.mark.parametrize("policy", ["kernel", "rebuild"])
 def test_no_data_lost(wan_reset_runs, policy):
     s = wan_reset_runs(policy).summary
     assert s["integrity_ok"] is True

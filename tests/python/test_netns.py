@@ -28,7 +28,7 @@ def netns():
         pytest.skip(reason)
 
 
-@pytest.mark.parametrize("policy, rebuilt", [("kernel", 0), ("engine", 4)])
+@pytest.mark.parametrize("policy, rebuilt", [("kernel", 0), ("rebuild", 4)])
 def test_wan_reset_on_netns(netns, tmp_path, policy, rebuilt):
     r = mprecover.run(SCENARIOS / "wan-reset.yaml", backend="netns", policy=policy, out=tmp_path / policy)
     (o,) = r.summary["outages"]

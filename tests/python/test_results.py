@@ -10,7 +10,7 @@ import mprecover
 
 
 def test_summary_is_summary_json(wan_reset_runs):
-    r = wan_reset_runs("engine")
+    r = wan_reset_runs("rebuild")
     assert r.summary == json.loads((r.out_dir / "summary.json").read_text())
     assert r.summary["scenario"] == "wan-reset" and r.summary["backend"] == "sim" and r.summary["seed"] == 1
     assert not r.interrupted and r.end_s == 60.0
@@ -20,7 +20,7 @@ def test_summary_is_summary_json(wan_reset_runs):
 
 
 def test_events_and_timeseries_are_numpy_record_arrays(wan_reset_runs):
-    r = wan_reset_runs("engine")
+    r = wan_reset_runs("rebuild")
     ev, ts = r.events, r.timeseries
     assert isinstance(ev, numpy.recarray) and isinstance(ts, numpy.recarray)
     assert ev.dtype.names == ("time_s", "source", "event", "path", "connection", "detail")
@@ -34,7 +34,7 @@ def test_events_and_timeseries_are_numpy_record_arrays(wan_reset_runs):
 
 
 def test_without_numpy_they_are_lists_of_dicts(wan_reset_runs):
-    out_dir = wan_reset_runs("engine").out_dir
+    out_dir = wan_reset_runs("rebuild").out_dir
     code = (
         "import sys; sys.modules['numpy'] = None\n"
         "import mprecover\n"

@@ -26,7 +26,7 @@ def test_fields_read_in_python_units(s):
     assert s.paths[1].queue == "100p"
     assert s.topology.server.rate == 1_000_000_000
     assert s.traffic.connections == 4 and s.traffic.start == 1.0 and s.traffic.bytes is None
-    assert s.engine.policy == "engine"
+    assert s.engine.policy == "rebuild"  # the default policy
     assert s.engine.omr_wait == 15.0
     assert s.engine.retry.initial == 0.5 and s.engine.retry.max == 8.0
     assert [(e.at, e.path, e.action) for e in s.events] == [(10.0, "wan2", "reset"), (25.0, "wan2", "restore")]

@@ -8,8 +8,8 @@
 #include <random>
 #include <sstream>
 
-#include "harness/scenario/loader.h"
-#include "harness/scenario/spec.h"
+#include "core/scenario/loader.h"
+#include "core/scenario/spec.h"
 
 namespace mprecover {
 namespace {

@@ -3,7 +3,8 @@
 
 #include <string>
 
-#include "harness/scenario/loader.h"
+#include "core/scenario/loader.h"
+#include "engine/policy_table.h"
 
 namespace mprecover {
 namespace {
@@ -116,7 +117,7 @@ const ErrorCase error_cases[] = {
     {"bytes_zero", with("traffic: {bytes: 0B}\n"), 7, 18, "traffic.bytes", "must be more than 0B"},
     {"loss_over_100", "name: t\nduration: 60s\ntopology: {paths: [{name: a, loss: 150%}]}\n", 3, 36,
      "topology.paths[0].loss", "between 0% and 100%"},
-    {"bad_policy", with("engine: {policy: mptcpd}\n"), 7, 18, "engine.policy", "expected kernel, omr or engine"},
+    {"bad_policy", with("engine: {policy: nosuch}\n"), 7, 18, "engine.policy", "expected " + policy_names_text()},
     {"bad_bool", with("netns: {require_delay: yes}\n"), 7, 24, "netns.require_delay", "expected true or false"},
     {"seed_negative", with("seed: -1\n"), 7, 7, "seed", "expected a whole number"},
     // topology

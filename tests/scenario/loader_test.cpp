@@ -1,4 +1,6 @@
-#include "harness/scenario/loader.h"
+#include "core/scenario/loader.h"
+#include "core/scenario/spec.h"
+#include "engine/policy_table.h"
 
 #include <gtest/gtest.h>
 
@@ -56,10 +58,10 @@ events:
   EXPECT_EQ(s.paths[0].queue, (QueueSize{QueueSize::Unit::bytes, 64'000}));
   EXPECT_EQ(s.traffic.bytes, 1ULL << 30);
   EXPECT_EQ(s.traffic.spacing, 100ms);
-  EXPECT_EQ(s.engine.policy.kind, PolicyKind::omr);
-  EXPECT_EQ(s.engine.policy.rebuild_via, RebuildVia::endpoint);
-  EXPECT_EQ(s.engine.policy.omr_wait, 10s);
-  EXPECT_EQ(s.engine.policy.retry_max, 4s);
+  EXPECT_EQ(s.engine.policy.name, "omr");
+  EXPECT_EQ(s.engine.policy.settings.word("rebuild_via"), "endpoint");
+  EXPECT_EQ(s.engine.policy.settings.duration("omr_wait"), 10s);
+  EXPECT_EQ(s.engine.policy.settings.duration("retry.max"), 4s);
   const DetectorConfig d = s.detector_config();
   EXPECT_EQ(d.mode, ProbeMode::tcp);
   EXPECT_EQ(d.interval, 500ms);
@@ -71,21 +73,21 @@ events:
   EXPECT_TRUE(s.netns.require_delay);
   ASSERT_EQ(s.events.size(), 2u);
   EXPECT_EQ(s.events[0].path, 1u);
-  EXPECT_EQ(s.events[0].kind, PathEventKind::degrade);
-  EXPECT_EQ(s.events[0].rate, 1'000'000u);
-  EXPECT_EQ(s.events[0].delay, 100ms);
-  EXPECT_EQ(s.events[0].loss, 0.05);
+  EXPECT_EQ(s.events[0].action->name, "degrade");
+  EXPECT_EQ(s.events[0].shape.rate, 1'000'000u);
+  EXPECT_EQ(s.events[0].shape.delay, 100ms);
+  EXPECT_EQ(s.events[0].shape.loss, 0.05);
   EXPECT_EQ(s.events[0].line, 22);
 }
 
 TEST(Loader, ProbeSettingsLeftOutTakeThePolicysDefaults) {
   const Scenario s = load_scenario_text(
       "name: t\nduration: 60s\ntopology: {paths: [{name: a}]}\nengine: {policy: omr, probe: {interval: 3s}}\n");
-  const DetectorConfig omr = default_detector_config(PolicyKind::omr);
+  const DetectorConfig omr = policy_named("omr").detector;
   EXPECT_EQ(s.detector_config().interval, 3s);
   EXPECT_EQ(s.detector_config().up_after, omr.up_after);
   EXPECT_EQ(s.detector_config().timeout, omr.timeout);
-  EXPECT_EQ(s.engine_config().policy.kind, PolicyKind::omr);
+  EXPECT_EQ(s.engine_config().policy.name, "omr");
 }
 
 TEST(Loader, SortsEventsByTimeKeepingTheFileOrderForEqualTimes) {
@@ -131,6 +133,13 @@ TEST(Loader, SetsSourceFileAndNamesItInErrors) {
   } catch (const ScenarioError& error) {
     EXPECT_EQ(error.file(), "memory.yaml");
   }
+}
+
+// `engine` was the default policy's name before it had one of its own; files that say it still load.
+TEST(Loader, TheOldNameOfTheDefaultPolicyStillLoads) {
+  const Scenario s = load_scenario_text("name: t\nduration: 60s\ntopology: {paths: [{name: a}]}\nengine: {policy: engine}\n");
+  EXPECT_EQ(s.engine.policy.name, default_policy().name);
+  EXPECT_EQ(describe(s).find("policy: engine"), std::string::npos) << "shown by its name today";
 }
 
 }  // namespace

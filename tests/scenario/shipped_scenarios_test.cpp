@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "harness/scenario/loader.h"
-#include "harness/scenario/spec.h"
+#include "core/scenario/loader.h"
+#include "core/scenario/spec.h"
 
 namespace mprecover {
 namespace {
@@ -18,7 +18,7 @@ Scenario shipped(const std::string& name) {
 struct Expected {
   Duration at;
   std::string path;
-  PathEventKind kind;
+  std::string action;
 };
 
 void expect_events(const Scenario& s, const std::vector<Expected>& expected) {
@@ -26,7 +26,7 @@ void expect_events(const Scenario& s, const std::vector<Expected>& expected) {
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(s.events[i].at, expected[i].at) << s.name << " event " << i;
     EXPECT_EQ(s.paths[s.events[i].path].name, expected[i].path) << s.name << " event " << i;
-    EXPECT_EQ(s.events[i].kind, expected[i].kind) << s.name << " event " << i;
+    EXPECT_EQ(s.events[i].action->name, expected[i].action) << s.name << " event " << i;
   }
 }
 
@@ -62,45 +62,45 @@ TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
   EXPECT_EQ(s.duration, 60s);
   EXPECT_EQ(s.traffic.connections, 4u);
   EXPECT_EQ(s.traffic.start, 1s);
-  expect_events(s, {{10s, "wan2", PathEventKind::reset}, {25s, "wan2", PathEventKind::restore}});
+  expect_events(s, {{10s, "wan2", "reset"}, {25s, "wan2", "restore"}});
 }
 
 TEST(ShippedScenarios, WanBlackhole) {
   const Scenario s = shipped("wan-blackhole");
   expect_two_standard_paths(s);
-  expect_events(s, {{10s, "wan2", PathEventKind::blackhole}, {30s, "wan2", PathEventKind::restore}});
+  expect_events(s, {{10s, "wan2", "blackhole"}, {30s, "wan2", "restore"}});
 }
 
 TEST(ShippedScenarios, WanLinkdown) {
   const Scenario s = shipped("wan-linkdown");
   expect_two_standard_paths(s);
-  expect_events(s, {{10s, "wan2", PathEventKind::down}, {30s, "wan2", PathEventKind::up}});
+  expect_events(s, {{10s, "wan2", "down"}, {30s, "wan2", "up"}});
 }
 
 TEST(ShippedScenarios, WanFlap) {
   const Scenario s = shipped("wan-flap");
   expect_two_standard_paths(s);
   EXPECT_EQ(s.duration, 55s);
-  expect_events(s, {{10s, "wan2", PathEventKind::reset},
-                    {13s, "wan2", PathEventKind::restore},
-                    {20s, "wan2", PathEventKind::reset},
-                    {22s, "wan2", PathEventKind::restore},
-                    {30s, "wan2", PathEventKind::down},
-                    {34s, "wan2", PathEventKind::up},
-                    {40s, "wan2", PathEventKind::blackhole},
-                    {41s, "wan2", PathEventKind::restore}});
+  expect_events(s, {{10s, "wan2", "reset"},
+                    {13s, "wan2", "restore"},
+                    {20s, "wan2", "reset"},
+                    {22s, "wan2", "restore"},
+                    {30s, "wan2", "down"},
+                    {34s, "wan2", "up"},
+                    {40s, "wan2", "blackhole"},
+                    {41s, "wan2", "restore"}});
 }
 
 TEST(ShippedScenarios, WanUnstableRecoveryHoldsLongerThanTheBadStretch) {
   const Scenario s = shipped("wan-unstable-recovery");
   expect_two_standard_paths(s);
-  expect_events(s, {{10s, "wan2", PathEventKind::reset},
-                    {25s, "wan2", PathEventKind::degrade},
-                    {30s, "wan2", PathEventKind::restore}});
-  EXPECT_EQ(s.events[1].loss, 0.5);
+  expect_events(s, {{10s, "wan2", "reset"},
+                    {25s, "wan2", "degrade"},
+                    {30s, "wan2", "restore"}});
+  EXPECT_EQ(s.events[1].shape.loss, 0.5);
   const Duration bad_stretch = s.events[2].at - s.events[1].at;
   EXPECT_GT(s.detector_config().hold, bad_stretch);
-  EXPECT_EQ(s.engine.policy.kind, PolicyKind::engine);
+  EXPECT_EQ(s.engine.policy.name, "rebuild");
 }
 
 TEST(ShippedScenarios, ThreeWanManyConns) {
@@ -112,22 +112,22 @@ TEST(ShippedScenarios, ThreeWanManyConns) {
   EXPECT_EQ(s.traffic.connections, 100u);
   EXPECT_EQ(s.traffic.spacing, 10ms);
   EXPECT_EQ(s.duration, 60s);
-  expect_events(s, {{15s, "wan2", PathEventKind::reset}, {30s, "wan2", PathEventKind::restore}});
+  expect_events(s, {{15s, "wan2", "reset"}, {30s, "wan2", "restore"}});
 }
 
 TEST(ShippedScenarios, WanReaddress) {
   const Scenario s = shipped("wan-readdress");
   expect_two_standard_paths(s);
-  expect_events(s, {{10s, "wan2", PathEventKind::readdress}, {25s, "wan2", PathEventKind::restore}});
+  expect_events(s, {{10s, "wan2", "readdress"}, {25s, "wan2", "restore"}});
 }
 
 TEST(ShippedScenarios, WanDegrade) {
   const Scenario s = shipped("wan-degrade");
   expect_two_standard_paths(s);
-  expect_events(s, {{10s, "wan1", PathEventKind::degrade}, {30s, "wan1", PathEventKind::restore}});
-  EXPECT_EQ(s.events[0].rate, 5'000'000u);
-  EXPECT_EQ(s.events[0].delay, 80ms);
-  EXPECT_EQ(s.events[0].loss, 0.03);
+  expect_events(s, {{10s, "wan1", "degrade"}, {30s, "wan1", "restore"}});
+  EXPECT_EQ(s.events[0].shape.rate, 5'000'000u);
+  EXPECT_EQ(s.events[0].shape.delay, 80ms);
+  EXPECT_EQ(s.events[0].shape.loss, 0.03);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "harness/scenario/units.h"
+#include "core/scenario/units.h"
 
 #include <gtest/gtest.h>
 

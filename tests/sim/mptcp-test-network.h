@@ -8,6 +8,7 @@
 // client's static routes are per device, so a subflow leaves by its own path.
 #pragma once
 
+#include "backends/sim/model/linux-tcp-defaults.h"
 #include "engine/ids.h"
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
@@ -38,13 +39,8 @@ class MptcpTestNetwork
     explicit MptcpTestNetwork(const std::vector<TestPathSpec>& paths)
     {
         using namespace ns3;
-        // What the scenario topology sets (Linux-like TCP), so that the model sees the same.
-        Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(MilliSeconds(200)));
-        Config::SetDefault("ns3::TcpSocket::ConnTimeout", TimeValue(Seconds(1)));
-        Config::SetDefault("ns3::TcpSocket::DataRetries", UintegerValue(15));
-        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
-        Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(4 << 20));
-        Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(4 << 20));
+        // The TCP the scenario topology runs, so that the model's tests exercise the same.
+        ConfigureLinuxTcpDefaults();
 
         m_client = CreateObject<Node>();
         Ptr<Node> router = CreateObject<Node>();

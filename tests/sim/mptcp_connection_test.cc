@@ -2,8 +2,8 @@
 // path manager's answers to them, DATA_FIN, throughput.
 #include "mptcp-test-network.h"
 
-#include "sim/model/mptcp-path-manager.h"
-#include "sim/model/mptcp-server.h"
+#include "backends/sim/model/mptcp-path-manager.h"
+#include "backends/sim/model/mptcp-server.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The MPTCP model's framing, stream generator and reorder buffer, without a network.
-#include "sim/model/mptcp-data-stream.h"
-#include "sim/model/mptcp-records.h"
-#include "sim/model/mptcp-reorder-buffer.h"
+#include "backends/sim/model/mptcp-data-stream.h"
+#include "backends/sim/model/mptcp-records.h"
+#include "backends/sim/model/mptcp-reorder-buffer.h"
 
 #include <gtest/gtest.h>
 

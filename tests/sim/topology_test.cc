@@ -20,9 +20,9 @@
 #include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
-#include "sim/helper/wan-topology-helper.h"
-#include "sim/model/path-prober.h"
-#include "sim/model/probe-responder.h"
+#include "backends/sim/helper/wan-topology-helper.h"
+#include "backends/sim/model/path-prober.h"
+#include "backends/sim/model/probe-responder.h"
 
 namespace {
 

@@ -1,0 +1,49 @@
+#include "app/backends.h"
+
+#ifdef MPRECOVER_HAVE_SIM
+#include "backends/sim/sim-backend.h"
+#endif
+#ifdef MPRECOVER_HAVE_NETNS
+#include "backends/netns/netns_backend.h"
+#endif
+
+namespace mprecover {
+
+const std::vector<BackendEntry>& compiled_backends() {
+  static const std::vector<BackendEntry> entries = [] {
+    std::vector<BackendEntry> e;
+#ifdef MPRECOVER_HAVE_SIM
+    e.push_back({"sim", "ns-3 3.37 simulation with an MPTCP model over ns-3 TCP subflows", true,
+                 [] { return std::optional<std::string>{}; }, make_sim_network});
+#endif
+#ifdef MPRECOVER_HAVE_NETNS
+    e.push_back({"netns", "network namespaces on this machine's kernel: kernel MPTCP over netlink, real sockets",
+                 false, netns_backend_unavailable, make_netns_network});
+#endif
+    return e;
+  }();
+  return entries;
+}
+
+std::string compiled_backend_names() {
+  std::string names;
+  for (const BackendEntry& b : compiled_backends()) names += (names.empty() ? "" : ", ") + b.name;
+  return names.empty() ? "none" : names;
+}
+
+const BackendEntry& find_backend(const std::string& name, bool runnable) {
+  const auto& backends = compiled_backends();
+  if (name.empty() && backends.empty())
+    throw RunError("this build has no backend, so it can validate scenarios but not run them");
+  const BackendEntry* entry = name.empty() ? &backends.front() : nullptr;
+  for (const BackendEntry& b : backends)
+    if (b.name == name) entry = &b;
+  if (entry == nullptr)
+    throw RunError("backend '" + name + "' is not in this build; this build has: " + compiled_backend_names());
+  if (runnable)
+    if (const auto reason = entry->unavailable())
+      throw BackendUnavailable("backend '" + entry->name + "' cannot run here: " + *reason);
+  return *entry;
+}
+
+}  // namespace mprecover

@@ -1,0 +1,104 @@
+#include "compare_commands.h"
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+#include <stdexcept>
+
+#include "app/compare/baseline_check.h"
+#include "app/compare/compare_report.h"
+#include "app/run.h"
+#include "core/scenario/loader.h"
+#include "plot.h"
+
+namespace mprecover {
+
+namespace {
+
+void progress_to_stderr(const std::string& line) { std::cerr << line << std::endl; }
+
+void write_outputs(const Comparison& comparison, const std::filesystem::path& out, bool plot) {
+  write_comparison(comparison, out / "comparison.json");
+  if (plot) std::cout << draw_comparison_plots(out) << '\n';
+  write_compare_report(comparison, out);
+  std::cout << "report: " << (out / "report.md").string() << "\nfigures: " << (out / "comparison.json").string() << '\n';
+}
+
+}  // namespace
+
+int compare_command(const CompareRequest& request, bool plot, const std::atomic<bool>& stop) {
+  std::filesystem::create_directories(request.out);
+  const Comparison comparison = run_comparison(request, stop, progress_to_stderr);
+  if (stop) {
+    std::cerr << "interrupted: no report written; the finished runs are under " << (request.out / "runs").string() << '\n';
+    return 130;
+  }
+  write_outputs(comparison, request.out, plot);
+  return 0;
+}
+
+int check_command(const CheckRequest& request, const std::atomic<bool>& stop) {
+  const Comparison baseline = read_comparison(request.baseline);
+
+  CompareRequest rerun;
+  rerun.out = request.out;
+  rerun.command_line = request.command_line;
+  rerun.files = request.files;
+  if (rerun.files.empty())
+    for (const ScenarioComparison& s : baseline.scenarios) rerun.files.push_back(s.file);
+  for (const std::string& file : rerun.files) {
+    const std::string name = load_scenario_file(file).name;
+    if (!baseline.find(name))
+      throw std::runtime_error(file + ": scenario '" + name + "' is not in the baseline " + request.baseline.string() +
+                               "; refresh the baseline to add it (see results/README.md)");
+  }
+
+  // Whatever the baseline ran: its backends (or those asked for), policies and number of seeds.
+  std::set<std::string> backends;
+  std::set<std::string> policies;
+  unsigned seeds = 1;
+  for (const ScenarioComparison& s : baseline.scenarios) {
+    for (const RunFigures& r : s.runs) {
+      backends.insert(r.backend);
+      policies.insert(r.policy);
+      seeds = std::max(seeds, static_cast<unsigned>(r.seeds.size()));
+    }
+  }
+  rerun.policies.assign(policies.begin(), policies.end());
+  rerun.seeds = seeds;
+  rerun.backends.clear();
+  if (request.backends.empty()) {
+    rerun.backends.assign(backends.begin(), backends.end());
+  } else {
+    for (const std::string& backend : request.backends) {
+      if (!backends.count(backend))
+        throw std::runtime_error("the baseline " + request.baseline.string() + " has no run on backend " + backend);
+      find_backend(backend, true);
+      rerun.backends.push_back(backend);
+    }
+  }
+
+  std::filesystem::create_directories(rerun.out);
+  const Comparison now = run_comparison(rerun, stop, progress_to_stderr);
+  if (stop) return 130;
+  write_outputs(now, rerun.out, false);
+
+  std::size_t runs = 0;
+  for (const ScenarioComparison& s : now.scenarios) {
+    runs += s.runs.size();
+    for (const std::string& reason : s.not_run)
+      std::cout << "not checked: " << s.name << " on " << reason << '\n';
+  }
+  const std::vector<Regression> regressions = find_regressions(baseline, now);
+  for (const Regression& r : regressions) std::cout << "REGRESSION " << r.describe() << '\n';
+  if (!regressions.empty()) {
+    std::cout << regressions.size() << " regression(s) against " << request.baseline.string()
+              << ". If the change is intended, refresh the baseline (results/README.md says how).\n";
+    return kRegressionFound;
+  }
+  std::cout << "no regression: " << runs << " runs of " << now.scenarios.size() << " scenarios within the tolerances of "
+            << request.baseline.string() << '\n';
+  return 0;
+}
+
+}  // namespace mprecover

@@ -1,0 +1,194 @@
+#include "compare_report.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace mprecover {
+
+namespace {
+
+std::string format(const char* pattern, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, pattern, value);
+  return buf;
+}
+
+std::string seconds(std::optional<double> s) { return s ? format("%.3f", *s) : "–"; }
+
+std::string count(double n) { return format("%g", n); }
+
+// An instant of the timeline: a live kernel applies events some microseconds late.
+std::string instant(double s) { return format("%.4g", s); }
+
+// The runs grouped by policy (in the order they ran), each policy's backends side by side.
+std::vector<const RunFigures*> by_policy(const ScenarioComparison& s) {
+  std::vector<const RunFigures*> ordered;
+  for (const RunFigures& r : s.runs) {
+    const auto same_policy = std::find_if(ordered.rbegin(), ordered.rend(),
+                                          [&](const RunFigures* o) { return o->policy == r.policy; });
+    ordered.insert(same_policy == ordered.rend() ? ordered.end() : same_policy.base(), &r);
+  }
+  return ordered;
+}
+
+std::string latency(const OutageFigures& o) {
+  if (!o.end_s) return "still out at the end";
+  if (!o.latency_median_s) return "never";
+  std::string text = seconds(o.latency_median_s) + " / " + seconds(o.latency_p95_s) + " / ";
+  return text + (o.latency_max_s ? seconds(o.latency_max_s) : "never (some)");
+}
+
+std::string phases(const OutageFigures& o) {
+  const auto n = [](std::optional<double> v) { return v ? count(*v) : std::string("–"); };
+  return n(o.subflows_before) + " → " + n(o.subflows_during) + " → " + n(o.subflows_after);
+}
+
+std::string difference_text(const ParityVerdict& verdict, const ParityDifference& d) {
+  const auto v = [](std::optional<double> x) { return x ? format("%.3f", *x) : std::string("none"); };
+  std::string text = d.figure + " (outage " + std::to_string(d.outage + 1) + "): " + verdict.reference + " " +
+                     v(d.reference) + ", " + verdict.candidate + " " + v(d.candidate);
+  if (d.reference && d.candidate) text += ", off by " + format("%.3f", std::fabs(*d.reference - *d.candidate));
+  return text + " (allowed " + format("%g", d.allowed) + ")";
+}
+
+// Where each policy ends up on each backend, for the verdict line.
+std::string recovery_line(const ScenarioComparison& s) {
+  std::string line;
+  for (const RunFigures* run : by_policy(s)) {
+    const RunFigures& r = *run;
+    std::string part = r.policy + " on " + r.backend + ": ";
+    bool any = false;
+    for (const OutageFigures& o : r.outages) {
+      if (!o.end_s) continue;
+      part += (any ? ", " : "") + count(o.rebuilt) + "/" + count(o.connections) + " rebuilt";
+      if (o.latency_max_s) part += " within " + seconds(o.latency_max_s) + " s";
+      any = true;
+    }
+    if (!any) part += "no restore in the run";
+    if (!r.integrity_ok) part += ", INTEGRITY BROKEN";
+    line += (line.empty() ? "" : "; ") + part;
+  }
+  return line;
+}
+
+// "sim vs netns": the backends parity compared, for the heading of its line.
+std::string parity_pairs(const ScenarioComparison& s) {
+  std::vector<std::string> pairs;
+  for (const ParityVerdict& v : s.parity) {
+    const std::string pair = v.reference + " vs " + v.candidate;
+    if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end()) pairs.push_back(pair);
+  }
+  std::string text;
+  for (const std::string& pair : pairs) text += (text.empty() ? "" : ", ") + pair;
+  return text;
+}
+
+std::string parity_line(const ScenarioComparison& s) {
+  if (s.parity.empty()) return "not judged: the scenario did not run on two backends";
+  const bool several_pairs = parity_pairs(s).find(',') != std::string::npos;
+  std::string line;
+  for (const ParityVerdict& verdict : s.parity) {
+    std::string part = verdict.policy + (several_pairs ? " (" + verdict.candidate + ")" : "") + " " +
+                       (verdict.agree ? "agree" : "DISAGREE");
+    if (!verdict.agree) {
+      part += " on ";
+      for (std::size_t i = 0; i < verdict.differences.size(); ++i)
+        part += (i ? "; " : "") + difference_text(verdict, verdict.differences[i]);
+    }
+    line += (line.empty() ? "" : " · ") + part;
+  }
+  return line;
+}
+
+void scenario_section(std::ostream& out, const ScenarioComparison& s, const std::filesystem::path& dir) {
+  out << "## " << s.name << "\n\n";
+  out << "`" << s.file << "`: longest round trip " << format("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
+  for (const auto& [policy, interval] : s.probe_interval_s) out << " " << policy << " " << count(interval) << " s";
+  out << ".\n\n";
+  for (const std::string& reason : s.not_run) out << "Not run on " << reason << ".\n\n";
+
+  out << "| policy | backend | outage | detected down / up (s) | rebuilt | rebuild latency median / p95 / max (s) "
+         "| rebalance (s) | goodput dip | bytes lost (MB) | subflows per connection | integrity |\n";
+  out << "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const RunFigures* run : by_policy(s)) {
+    const RunFigures& r = *run;
+    for (std::size_t i = 0; i < r.outages.size(); ++i) {
+      const OutageFigures& o = r.outages[i];
+      out << "| " << r.policy << " | " << r.backend << (r.seeds.size() > 1 ? " (median of " + std::to_string(r.seeds.size()) + " seeds)" : "")
+          << " | " << i + 1 << ": " << o.kind << " " << o.path << " " << instant(o.start_s) << "–"
+          << (o.end_s ? instant(*o.end_s) : std::string("end")) << " s | " << seconds(o.detected_down_s) << " / "
+          << seconds(o.detected_up_s) << " | " << count(o.rebuilt) << "/" << count(o.connections) << " | " << latency(o)
+          << " | " << seconds(o.rebalance_s) << " | "
+          << (o.goodput_dip ? format("%.0f %%", *o.goodput_dip * 100) : std::string("–")) << " | "
+          << (o.bytes_lost ? format("%.1f", *o.bytes_lost / 1e6) : std::string("–")) << " | " << phases(o) << " | "
+          << (r.integrity_ok ? "ok" : "**broken**") << " |\n";
+    }
+  }
+  out << "\n**Recovery:** " << recovery_line(s) << ".\n\n";
+  out << "**Parity" << (s.parity.empty() ? "" : " (" + parity_pairs(s) + ")") << ":** " << parity_line(s) << ".\n\n";
+  for (const ParityVerdict& verdict : s.parity)
+    for (const std::string& left_out : verdict.not_compared)
+      out << "- " << verdict.policy << ": not compared: " << left_out << "\n";
+  std::vector<std::string> without_delay;
+  for (const RunFigures& r : s.runs)
+    if (!r.delay_emulated && std::find(without_delay.begin(), without_delay.end(), r.backend) == without_delay.end())
+      without_delay.push_back(r.backend);
+  for (const std::string& backend : without_delay)
+    out << "\nThe " << backend << " runs could not emulate the paths' delay: their round trips are shorter than the "
+           "scenario's; the figures that depend on delay are judged as the rules above say.\n";
+  out << '\n';
+  for (const auto& [suffix, what] : {std::pair{"-rebuild-latency.png", "rebuild latency per policy and backend"},
+                                      std::pair{"-throughput.png", "throughput per path, the backends overlaid"}}) {
+    const std::string png = s.name + suffix;
+    if (std::filesystem::exists(dir / png)) out << "![" << s.name << ": " << what << "](" << png << ")\n";
+  }
+  out << '\n';
+}
+
+}  // namespace
+
+std::string machine_description() {
+  utsname u{};
+  std::string text = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release + " " + u.machine : "unknown system";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) != 0) continue;
+    text += ", " + line.substr(line.find(':') + 2);
+    break;
+  }
+  return text + " (" + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs)";
+}
+
+std::string compare_report_markdown(const Comparison& comparison, const std::filesystem::path& dir) {
+  std::ostringstream out;
+  out << "# Recovery after WAN outages: policies and backends side by side\n\n";
+  out << "Written by " << comparison.written_by << " on " << machine_description() << ".\n";
+  out << "Command: `" << comparison.command_line << "`. The same numbers are in `comparison.json`; each run's "
+         "folder is under `runs/`.\n\n";
+  out << "Columns: detection instants are seconds from the start of the run; rebuild latency runs from the restore "
+         "to the subflow working again on that path, per connection; rebalance from the restore to the path "
+         "carrying 90 % of its share from before the outage; goodput dip is the deepest drop of the total goodput "
+         "over 500 ms and bytes lost what is missing against the rate before the outage, both up to the end of the "
+         "outage's recovery period; subflows per connection at the outage's start → restore → end of recovery.\n\n";
+  out << "## Parity rules\n\n" << parity_rules_markdown() << '\n';
+  for (const ScenarioComparison& s : comparison.scenarios) scenario_section(out, s, dir);
+  return out.str();
+}
+
+void write_compare_report(const Comparison& comparison, const std::filesystem::path& dir) {
+  const auto file = dir / "report.md";
+  std::ofstream out(file, std::ios::trunc);
+  out << compare_report_markdown(comparison, dir);
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace mprecover

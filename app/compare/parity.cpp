@@ -1,0 +1,87 @@
+#include "parity.h"
+
+#include <cmath>
+
+namespace mprecover {
+
+namespace {
+
+// Counts of the same thing on both backends: equal, with slack for float noise only.
+constexpr double kSameCount = 1e-9;
+
+class Comparer {
+ public:
+  explicit Comparer(ParityVerdict& verdict) : verdict_(verdict) {}
+
+  void figure(std::size_t outage, const std::string& name, std::optional<double> reference,
+              std::optional<double> candidate, double allowed) {
+    const bool agree =
+        (!reference && !candidate) || (reference && candidate && std::fabs(*reference - *candidate) <= allowed);
+    if (agree) return;
+    verdict_.agree = false;
+    verdict_.differences.push_back({outage, name, reference, candidate, allowed});
+  }
+
+ private:
+  ParityVerdict& verdict_;
+};
+
+}  // namespace
+
+ParityVerdict check_parity(const RunFigures& reference, const RunFigures& candidate, const ParityContext& context) {
+  ParityVerdict verdict;
+  verdict.policy = reference.policy;
+  verdict.reference = reference.backend;
+  verdict.candidate = candidate.backend;
+  Comparer compare(verdict);
+  if (reference.outages.size() != candidate.outages.size()) {
+    compare.figure(0, "outages", static_cast<double>(reference.outages.size()),
+                   static_cast<double>(candidate.outages.size()), kSameCount);
+    return verdict;
+  }
+  const double detection = context.probe_interval_s;
+  const double rebuild = context.probe_interval_s + context.round_trip_s;
+  for (std::size_t i = 0; i < reference.outages.size(); ++i) {
+    const OutageFigures& s = reference.outages[i];
+    const OutageFigures& n = candidate.outages[i];
+    const bool delay_missing = !(reference.delay_emulated && candidate.delay_emulated) &&
+                               i < context.outage_changes_delay.size() && context.outage_changes_delay[i];
+    if (delay_missing) {
+      verdict.not_compared.push_back("outage " + std::to_string(i + 1) + " (" + s.kind + " " + s.path +
+                                     "): detection and rebuild latency, since they depend on a delay one of the "
+                                     "runs could not emulate");
+    } else {
+      compare.figure(i, "detected_down_s", s.detected_down_s, n.detected_down_s, detection);
+      compare.figure(i, "detected_up_s", s.detected_up_s, n.detected_up_s, detection);
+      compare.figure(i, "rebuild_latency_median_s", s.latency_median_s, n.latency_median_s, rebuild);
+      compare.figure(i, "rebuild_latency_max_s", s.latency_max_s, n.latency_max_s, rebuild);
+    }
+    compare.figure(i, "subflows_before", s.subflows_before, n.subflows_before, kSameCount);
+    compare.figure(i, "subflows_during", s.subflows_during, n.subflows_during, kSameCount);
+    compare.figure(i, "subflows_after", s.subflows_after, n.subflows_after, kSameCount);
+    compare.figure(i, "rebuilt", s.rebuilt, n.rebuilt, kSameCount);
+  }
+  return verdict;
+}
+
+std::string parity_rules_markdown() {
+  return R"(For each scenario and policy, the reference backend (the first of the comparison) and each other
+backend **agree** when, for every outage:
+
+1. the detection instants (path declared down, path declared up) are within one probe interval of
+   the policy's detector, or missing on both;
+2. the rebuild latency (median and max over connections) is within one probe interval plus one
+   round trip of the scenario's slowest path, or missing on both;
+3. the connections have the same number of subflows (the most common count) at the outage's start,
+   at its restore and at the end of its recovery period;
+4. the same number of connections is rebuilt.
+
+Time to rebalance, goodput dip and bytes lost are shown but not part of the verdict: they depend on
+congestion control, which the simulator models and the kernel implements. Where a backend could
+not emulate delay, its round trips are shorter than the scenario's; the tolerance of rule 2 covers
+that for rebuild latency, and an outage that changes a path's delay (`degrade` with `delay`) is
+compared on rules 3 and 4 only, since whether its probes time out depends on that delay.
+)";
+}
+
+}  // namespace mprecover

@@ -1,0 +1,125 @@
+#include "backends/netns/bulk_sender.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "backends/netns/byte_pattern.h"
+#include "backends/netns/namespace_scope.h"
+#include "backends/netns/netns_error.h"
+#include "backends/netns/socket_address.h"
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+namespace mprecover::netns {
+
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+
+}  // namespace
+
+BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const std::string& server,
+                       std::uint16_t port, std::optional<std::uint64_t> bytes)
+    : loop_(loop), limit_(bytes) {
+  {
+    NamespaceScope scope(client);
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
+  }
+  if (fd_ < 0) {
+    const int error = errno;
+    throw NetnsError("opening", "an MPTCP socket in the client namespace",
+                       std::strerror(error) + std::string(error == EPROTONOSUPPORT || error == EINVAL
+                                                              ? " (the kernel has no MPTCP)"
+                                                              : ""));
+  }
+  const sockaddr_in to = inet_address(server, port);
+  // The main table's default route (path 0) picks the first subflow's path, as on a router.
+  if (connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS) {
+    const int error = errno;
+    close(fd_);
+    fd_ = -1;
+    throw_errno("connecting", "an MPTCP socket to " + server + ":" + std::to_string(port), error);
+  }
+  // connect() has bound the socket: its port names the connection in the kernel's `created` event,
+  // which may come before the connect completes.
+  sockaddr_in local{};
+  socklen_t local_length = sizeof local;
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &local_length);
+  local_port_ = ntohs(local.sin_port);
+  loop_.watch(fd_, EPOLLOUT, [this](std::uint32_t events) { on_ready(events); });
+}
+
+BulkSender::~BulkSender() { close_socket(); }
+
+void BulkSender::on_ready(std::uint32_t events) {
+  if (!connected_) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0) return fail(error);
+    connected_ = true;
+  }
+  if (finished_sending_) {
+    // Waiting for the server's end of the stream.
+    char discard[256];
+    const ssize_t n = read(fd_, discard, sizeof discard);
+    if (n == 0 || (n < 0 && errno != EAGAIN)) close_socket();
+    return;
+  }
+  if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+    return fail(error != 0 ? error : ECONNRESET);
+  }
+  write_some();
+}
+
+void BulkSender::write_some() {
+  // One send per turn of the loop: with a thousand connections ready at once, the probes' and
+  // the engine's timers get their turn in between (epoll is level-triggered).
+  if (pending_.empty()) {
+    std::size_t next = kChunk;
+    if (limit_) next = static_cast<std::size_t>(std::min<std::uint64_t>(next, *limit_ - sent_));
+    if (next == 0) {
+      shutdown(fd_, SHUT_WR);
+      finished_sending_ = true;
+      loop_.modify(fd_, EPOLLIN);
+      return;
+    }
+    // Made once and sent from until it is all gone: a full send buffer takes a few KiB per turn.
+    buffer_.resize(next);
+    fill_pattern(sent_, buffer_);
+    pending_ = buffer_;
+  }
+  const ssize_t n = send(fd_, pending_.data(), pending_.size(), MSG_NOSIGNAL);
+  if (n < 0) {
+    if (errno != EAGAIN) fail(errno);
+    return;
+  }
+  sent_ += static_cast<std::uint64_t>(n);
+  pending_ = pending_.subspan(static_cast<std::size_t>(n));
+}
+
+void BulkSender::fail(int error) {
+  error_ = std::strerror(error);
+  close_socket();
+}
+
+void BulkSender::close_socket() {
+  if (fd_ < 0) return;
+  loop_.unwatch(fd_);
+  close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace mprecover::netns

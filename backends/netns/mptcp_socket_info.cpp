@@ -1,0 +1,87 @@
+#include "backends/netns/mptcp_socket_info.h"
+
+#include <arpa/inet.h>
+#include <linux/mptcp.h>
+#include <linux/tcp.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+#ifndef SOL_MPTCP
+#define SOL_MPTCP 284
+#endif
+
+namespace mprecover::netns {
+
+namespace {
+
+// Room for this many subflows per read: a connection of ours has one per path, plus the odd one
+// being torn down; the kernel's in-kernel PM allows 8 extra. Read every 100 ms for a thousand
+// connections, so no bigger than that.
+constexpr std::size_t kMaxSubflows = 16;
+
+// One MPTCP_TCPINFO or MPTCP_SUBFLOW_ADDRS read: the header, then `num_subflows` elements.
+template <class Element>
+std::vector<Element> read_subflow_array(int fd, int option) {
+  std::vector<std::byte> buffer(sizeof(mptcp_subflow_data) + kMaxSubflows * sizeof(Element));
+  mptcp_subflow_data header{};
+  header.size_subflow_data = sizeof header;
+  header.size_user = sizeof(Element);
+  std::memcpy(buffer.data(), &header, sizeof header);
+  auto length = static_cast<socklen_t>(buffer.size());
+  if (getsockopt(fd, SOL_MPTCP, option, buffer.data(), &length) != 0) return {};
+  std::memcpy(&header, buffer.data(), sizeof header);
+  // The kernel writes min(size_user, its own size) per element: a shorter element leaves the rest 0.
+  const std::size_t count = std::min<std::size_t>(header.num_subflows, kMaxSubflows);
+  std::vector<Element> elements(count);
+  const std::size_t stride = header.size_user;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t at = header.size_subflow_data + i * stride;
+    if (at + std::min(stride, sizeof(Element)) > static_cast<std::size_t>(length)) {
+      elements.resize(i);
+      break;
+    }
+    std::memcpy(&elements[i], buffer.data() + at, std::min(stride, sizeof(Element)));
+  }
+  return elements;
+}
+
+std::string dotted(const sockaddr_in& address) {
+  char text[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &address.sin_addr, text, sizeof text);
+  return text;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> mptcp_token(int mptcp_fd) {
+  mptcp_info info{};
+  auto length = static_cast<socklen_t>(sizeof info);
+  if (getsockopt(mptcp_fd, SOL_MPTCP, MPTCP_INFO, &info, &length) != 0 || info.mptcpi_token == 0) {
+    return std::nullopt;
+  }
+  return info.mptcpi_token;
+}
+
+std::vector<SubflowInfo> mptcp_subflows(int mptcp_fd) {
+  const auto addresses = read_subflow_array<mptcp_subflow_addrs>(mptcp_fd, MPTCP_SUBFLOW_ADDRS);
+  const auto tcp_infos = read_subflow_array<tcp_info>(mptcp_fd, MPTCP_TCPINFO);
+  // Both walk the connection's subflow list in order. Different lengths mean the list changed
+  // between the reads: skip this read rather than pair one subflow's address with another's counters.
+  if (addresses.size() != tcp_infos.size()) return {};
+  std::vector<SubflowInfo> subflows;
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (addresses[i].sa_family != AF_INET) continue;
+    SubflowInfo s;
+    s.local_address = dotted(addresses[i].sin_local);
+    s.local_port = ntohs(addresses[i].sin_local.sin_port);
+    s.remote_address = dotted(addresses[i].sin_remote);
+    s.remote_port = ntohs(addresses[i].sin_remote.sin_port);
+    s.established = tcp_infos[i].tcpi_state == 1;  // TCP_ESTABLISHED
+    s.bytes_acked = tcp_infos[i].tcpi_bytes_acked;
+    subflows.push_back(std::move(s));
+  }
+  return subflows;
+}
+
+}  // namespace mprecover::netns

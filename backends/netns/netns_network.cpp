@@ -1,0 +1,257 @@
+#include "backends/netns/netns_network.h"
+
+#include <sys/epoll.h>
+#include <sys/utsname.h>
+
+#include <atomic>
+#include <cerrno>
+
+#include "backends/netns/device_names.h"
+#include "backends/netns/mptcp_socket_info.h"
+#include "backends/netns/netns_error.h"
+#include "backends/netns/socket_destroyer.h"
+#include "backends/netns/sysctl.h"
+
+namespace mprecover::netns {
+
+namespace {
+
+constexpr std::uint16_t kMptcpPort = 5201;
+// The kernel's cap on subflow limits (MPTCP_PM_ADDR_MAX): the server accepts a join on every path,
+// and a rebuilt one while the dead one is going.
+constexpr std::uint32_t kMaxSubflowLimit = 8;
+
+std::mutex g_kernel_in_use;
+
+std::uint8_t endpoint_id(PathId path) { return static_cast<std::uint8_t>(path + 1); }
+
+std::string kernel_release() {
+  utsname u{};
+  uname(&u);
+  return u.release;
+}
+
+}  // namespace
+
+NetnsNetwork::NetnsNetwork(const Scenario& scenario)
+    : turn_(g_kernel_in_use),
+      scenario_(scenario),
+      topology_(scenario),
+      faults_(topology_),
+      client_pm_(topology_.client()),
+      server_pm_(topology_.server()),
+      kernel_events_(topology_.client()),
+      link_monitor_(topology_.client(), path_of_client_device,
+                    [this](PathId path, LinkChange change) { deliver(LinkChanged{path, change}); }),
+      responders_(topology_.server(), loop_),
+      prober_(topology_.client(), loop_,
+              [this](PathId path) { return ProbeSource{client_device(path), topology_.client_address_of(path)}; },
+              [this](PathId path, std::uint64_t probe_id, bool ok) { deliver(ProbeResult{path, probe_id, ok}); }),
+      server_(topology_.server(), loop_, kMptcpPort),
+      readdresses_(scenario.paths.size()) {
+  for (const NetworkNamespace* ns : {&topology_.client(), &topology_.server()}) {
+    set_sysctl(*ns, "net.mptcp.enabled", "1");
+  }
+  server_pm_.set_limits(kMaxSubflowLimit, 0);
+  loop_.watch(kernel_events_.fd(), EPOLLIN, [this](std::uint32_t) { on_kernel_events(); });
+  loop_.watch(link_monitor_.fd(), EPOLLIN, [this](std::uint32_t) { link_monitor_.drain(); });
+  for (const auto& name : topology_.leftovers_removed()) note("leftover_removed", std::nullopt, name);
+  note("topology_ready", std::nullopt, topology_.stem() + "-*");
+}
+
+NetnsNetwork::~NetnsNetwork() {
+  loop_.unwatch(kernel_events_.fd());
+  loop_.unwatch(link_monitor_.fd());
+}
+
+Instant NetnsNetwork::run(Instant until) {
+  static const std::atomic<bool> kNoStop{false};  // the driver stops the run with halt()
+  return loop_.run_until(until, kNoStop);
+}
+
+void NetnsNetwork::observe(NetworkObserver& observer) {
+  observer_ = &observer;
+  for (const auto& [what, detail] : early_notes_) observer_->on_network_note(what, std::nullopt, detail);
+  early_notes_.clear();
+}
+
+void NetnsNetwork::note(std::string_view what, std::optional<PathId> path, std::string_view detail) {
+  if (observer_ == nullptr) {
+    early_notes_.emplace_back(what, detail);
+    return;
+  }
+  observer_->on_network_note(what, path, detail);
+}
+
+void NetnsNetwork::deliver(const Event& event) {
+  if (observer_ != nullptr) observer_->on_network_event(event);
+}
+
+void NetnsNetwork::on_kernel_events() {
+  for (const KernelMptcpEvent& e : kernel_events_.drain()) {
+    if (e.type == mptcp_pm::EventType::created) {
+      for (const auto& sender : senders_) {
+        if (sender->local_port() == e.sport) sender_by_token_[e.token] = sender.get();
+      }
+    } else if (e.type == mptcp_pm::EventType::closed) {
+      sender_by_token_.erase(e.token);
+    }
+    if (const auto event = to_engine_event(e, path_of_client_address)) deliver(*event);
+  }
+}
+
+void NetnsNetwork::abort_subflows(PathId path) {
+  const std::size_t destroyed =
+      destroy_tcp_sockets(topology_.client(), topology_.client_address_of(path), kTcpConnectionStates);
+  note("subflows_destroyed", path, std::to_string(destroyed) + " TCP sockets");
+}
+
+void NetnsNetwork::readdress(PathId path) {
+  const std::string address = faults_.readdress(path);
+  ++readdresses_[path];
+  note("readdressed", path, address);
+}
+
+void NetnsNetwork::shape(PathId path, const PathShape& shape) {
+  if (shape.rate) faults_.set_rate(path, *shape.rate, scenario_.paths[path].queue);
+  if (shape.loss) faults_.set_loss(path, *shape.loss);
+  if (shape.delay) set_delay(path, *shape.delay);
+}
+
+void NetnsNetwork::set_delay(PathId path, Duration delay) {
+  if (topology_.delay_unavailable()) {
+    delay_not_emulated_ = delay_not_emulated_ || delay > Duration{0};
+    return;
+  }
+  faults_.set_delay(path, delay);
+}
+
+BackendCapabilities NetnsNetwork::capabilities() const {
+  // The kernel offers both path managers; the policy picks.
+  BackendCapabilities caps;
+  caps.userspace_pm = true;
+  return caps;
+}
+
+void NetnsNetwork::use_path_manager(PathManagerMode mode) {
+  set_sysctl(topology_.client(), "net.mptcp.pm_type", mode == PathManagerMode::userspace ? "1" : "0");
+}
+
+void NetnsNetwork::set_subflow_limit(std::uint32_t subflows) { client_pm_.set_limits(subflows, 0); }
+
+void NetnsNetwork::add_endpoint(PathId path) {
+  try {
+    client_pm_.add_endpoint({topology_.client_address_of(path), endpoint_id(path), mptcp_pm::EndpointFlag::subflow,
+                             topology_.client_route().ifindex(client_device(path))});
+  } catch (const NetnsError& error) {
+    if (error.error() != EEXIST) throw;
+  }
+}
+
+void NetnsNetwork::delete_endpoint(PathId path) {
+  try {
+    client_pm_.delete_endpoint(endpoint_id(path));
+  } catch (const NetnsError& error) {
+    if (error.error() != ENOENT && error.error() != EINVAL) throw;
+  }
+}
+
+int NetnsNetwork::create_subflow(ConnectionToken token, PathId path) {
+  try {
+    client_pm_.create_subflow(token, {topology_.client_address_of(path), 0, subflow_local_id(path)},
+                              {kServerAddress, kMptcpPort, 0});
+  } catch (const NetnsError& e) {
+    return e.error() != 0 ? e.error() : EIO;
+  }
+  return 0;
+}
+
+// The userspace PM refuses (EINVAL) a local id it knows with another address.
+std::uint8_t NetnsNetwork::subflow_local_id(PathId path) const {
+  const std::size_t id = endpoint_id(path) + readdresses_[path] * scenario_.paths.size();
+  if (id > 255)
+    throw std::runtime_error("path " + scenario_.paths[path].name + " readdressed " + std::to_string(readdresses_[path]) +
+                             " times: the userspace PM's local address ids (1 to 255) are used up");
+  return static_cast<std::uint8_t>(id);
+}
+
+void NetnsNetwork::destroy_subflow(ConnectionToken token, PathId path) {
+  BulkSender* sender = sender_of(token);
+  if (sender == nullptr || sender->fd() < 0) return;
+  // The kernel destroys a subflow by its addresses and ports; a connecting one's port is only
+  // known from the connection's own subflow list.
+  for (const SubflowInfo& subflow : mptcp_subflows(sender->fd())) {
+    if (path_of_client_address(subflow.local_address) != path) continue;
+    try {
+      client_pm_.destroy_subflow(token, {subflow.local_address, subflow.local_port, 0},
+                                 {subflow.remote_address, subflow.remote_port, 0});
+    } catch (const NetnsError& e) {
+      note("destroy_subflow_refused", path, e.what());
+    }
+  }
+}
+
+void NetnsNetwork::send_probe(const SendProbe& probe) {
+  prober_.send(probe.path, probe.probe_id, probe.mode, probe.timeout);
+}
+
+void NetnsNetwork::open_connection(const ConnectionRequest& request) {
+  senders_.push_back(std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort, request.bytes));
+}
+
+std::vector<SubflowSample> NetnsNetwork::sample() {
+  std::vector<SubflowSample> samples;
+  for (const auto& [token, sender] : sender_by_token_) {
+    if (sender->fd() < 0) continue;
+    SubflowByteCounter& counter = bytes_by_token_[token];
+    counter.update(mptcp_subflows(sender->fd()), path_of_client_address);
+    for (PathId p = 0; p < scenario_.paths.size(); ++p)
+      samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p)});
+  }
+  return samples;
+}
+
+BulkSender* NetnsNetwork::sender_of(ConnectionToken token) {
+  const auto it = sender_by_token_.find(token);
+  return it == sender_by_token_.end() ? nullptr : it->second;
+}
+
+TrafficReport NetnsNetwork::traffic_report() const {
+  TrafficReport report;
+  for (const auto& sender : senders_) {
+    report.bytes_sent += sender->bytes_sent();
+    if (sender->error()) {
+      report.failures.push_back("the connection from port " + std::to_string(sender->local_port()) +
+                                " failed: " + *sender->error());
+    }
+  }
+  for (const auto& [port, stream] : server_.streams()) {
+    report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,
+                               stream.first_mismatch});
+  }
+  return report;
+}
+
+bool NetnsNetwork::delay_emulated() const {
+  bool delay_in_scenario = delay_not_emulated_;
+  for (const PathSpec& path : scenario_.paths) delay_in_scenario = delay_in_scenario || path.delay > Duration{0};
+  return !(delay_in_scenario && topology_.delay_unavailable());
+}
+
+std::vector<std::string> NetnsNetwork::notes() const {
+  std::vector<std::string> notes{"netns: kernel MPTCP of Linux " + kernel_release() + " between network namespaces"};
+  bool loss_in_scenario = false;
+  for (const PathSpec& path : scenario_.paths) loss_in_scenario = loss_in_scenario || path.loss > 0.0;
+  for (const PathEvent& event : scenario_.events)
+    loss_in_scenario = loss_in_scenario || event.shape.loss.value_or(0.0) > 0.0;
+  if (!delay_emulated()) {
+    notes.push_back("netns: path delay not emulated (" + *topology_.delay_unavailable() +
+                    "): round trips are the veth pairs' own, well under a millisecond");
+  }
+  if (loss_in_scenario) {
+    notes.push_back("netns: loss emulated by an nftables random drop in the path's router, both ways");
+  }
+  return notes;
+}
+
+}  // namespace mprecover::netns

@@ -1,0 +1,104 @@
+// The netns backend's network port: the scenario's topology in network namespaces of its own, the
+// live kernel's MPTCP over netlink, probes and bulk MPTCP traffic, all on one event loop (epoll and
+// a timerfd on the monotonic clock). The driver (core/driver) runs the scenario over it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/netns/bulk_sender.h"
+#include "backends/netns/bulk_server.h"
+#include "backends/netns/event_loop.h"
+#include "backends/netns/link_monitor.h"
+#include "backends/netns/mptcp_event_listener.h"
+#include "backends/netns/mptcp_pm_client.h"
+#include "backends/netns/path_faults.h"
+#include "backends/netns/path_prober.h"
+#include "backends/netns/probe_responders.h"
+#include "backends/netns/subflow_byte_counter.h"
+#include "backends/netns/topology.h"
+#include "core/network/network_port.h"
+#include "core/scenario/scenario.h"
+
+namespace mprecover::netns {
+
+class NetnsNetwork final : public NetworkPort {
+ public:
+  // Builds the topology and enables MPTCP in the client and server namespaces; throws NetnsError
+  // with the step that failed (everything built by then is removed again).
+  explicit NetnsNetwork(const Scenario& scenario);
+  ~NetnsNetwork() override;
+  NetnsNetwork(const NetnsNetwork&) = delete;
+  NetnsNetwork& operator=(const NetnsNetwork&) = delete;
+
+  Instant now() const override { return loop_.now(); }
+  TimerId at(Instant when, std::function<void()> callback) override { return loop_.at(when, std::move(callback)); }
+  void cancel(TimerId timer) override { loop_.cancel(timer); }
+  Instant run(Instant until) override;
+  void halt() override { loop_.quit(); }
+  void observe(NetworkObserver& observer) override;
+
+  void set_blackhole(PathId path, bool on) override { faults_.set_blackhole(path, on); }
+  void set_link(PathId path, bool up) override { faults_.set_link(path, up); }
+  void abort_subflows(PathId path) override;
+  void readdress(PathId path) override;
+  void shape(PathId path, const PathShape& shape) override;
+
+  BackendCapabilities capabilities() const override;
+  void use_path_manager(PathManagerMode mode) override;
+  void set_subflow_limit(std::uint32_t subflows) override;
+  void add_endpoint(PathId path) override;
+  void delete_endpoint(PathId path) override;
+  int create_subflow(ConnectionToken token, PathId path) override;
+  void destroy_subflow(ConnectionToken token, PathId path) override;
+
+  void send_probe(const SendProbe& probe) override;
+
+  void open_connection(const ConnectionRequest& request) override;
+  std::vector<SubflowSample> sample() override;
+  TrafficReport traffic_report() const override;
+
+  bool simulated() const override { return false; }
+  bool delay_emulated() const override;
+  std::vector<std::string> notes() const override;
+
+ private:
+  void note(std::string_view what, std::optional<PathId> path, std::string_view detail);
+  void deliver(const Event& event);
+  void on_kernel_events();
+  // The userspace PM remembers each connection's local addresses by id: after a readdress the
+  // path's subflows need an id of their own.
+  std::uint8_t subflow_local_id(PathId path) const;
+  // The path's one-way delay where the kernel has netem; else only noted for the summary.
+  void set_delay(PathId path, Duration delay);
+  BulkSender* sender_of(ConnectionToken token);
+
+  // Runs in one process (threads of the Python module) take turns: each one's namespaces are its
+  // own, but the kernel's MPTCP events, CPU and rates are shared, and timing is what we measure.
+  std::unique_lock<std::mutex> turn_;
+  const Scenario& scenario_;
+  // Declared before the sockets so that it goes after them: they live in its namespaces.
+  Topology topology_;
+  EventLoop loop_;
+  PathFaults faults_;
+  MptcpPmClient client_pm_;
+  MptcpPmClient server_pm_;
+  MptcpEventListener kernel_events_;
+  LinkMonitor link_monitor_;
+  ProbeResponders responders_;
+  PathProber prober_;
+  BulkServer server_;
+  NetworkObserver* observer_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> early_notes_;  // (what, detail) before observe()
+  std::vector<std::unique_ptr<BulkSender>> senders_;
+  std::map<ConnectionToken, BulkSender*> sender_by_token_;
+  std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
+  std::vector<unsigned> readdresses_;  // per path: how often its address changed
+  bool delay_not_emulated_ = false;    // a degrade asked for a delay this kernel cannot give
+};
+
+}  // namespace mprecover::netns

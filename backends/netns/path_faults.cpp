@@ -1,0 +1,71 @@
+#include "backends/netns/path_faults.h"
+
+#include <cmath>
+#include <string>
+
+#include "backends/netns/device_names.h"
+#include "backends/netns/netns_error.h"
+#include "backends/netns/topology.h"
+
+namespace mprecover::netns {
+
+void PathFaults::set_blackhole(PathId path, bool on) {
+  const std::string chain = std::string(kNftTable) + " blackhole";
+  topology_.router_nft(path).run("flush chain " + chain + (on ? "\nadd rule " + chain + " drop" : std::string{}));
+}
+
+void PathFaults::set_link(PathId path, bool up) { topology_.router_route(path).set_link_up(kRouterLanDevice, up); }
+
+void PathFaults::set_loss(PathId path, Ratio loss) {
+  if (!(loss >= 0.0 && loss <= 1.0)) {
+    throw NetnsError("setting loss on", "path " + std::to_string(path), std::to_string(loss) + " is not in 0..1");
+  }
+  const auto per_10000 = static_cast<long>(std::lround(loss * 10000.0));
+  const std::string chain = std::string(kNftTable) + " loss";
+  std::string commands = "flush chain " + chain;
+  if (per_10000 >= 10000) {
+    commands += "\nadd rule " + chain + " drop";
+  } else if (per_10000 > 0) {
+    commands += "\nadd rule " + chain + " numgen random mod 10000 < " + std::to_string(per_10000) + " drop";
+  }
+  topology_.router_nft(path).run(commands);
+}
+
+void PathFaults::set_rate(PathId path, BitRate rate, const QueueSize& queue) {
+  topology_.router_route(path).set_tbf(kRouterWanDevice, rate, queue_bytes(queue));
+  topology_.aggregation_route().set_tbf(client_device(path), rate, queue_bytes(queue));
+}
+
+std::string PathFaults::readdress(PathId path) {
+  const std::string old_address = topology_.client_address_of(path);
+  unsigned& readdresses = topology_.client_readdresses_.at(path);
+  if (readdresses >= max_readdresses) {
+    throw NetnsError("readdressing", "path " + std::to_string(path),
+                     "no address left in " + lan_subnet(path) + " (the client has " + old_address + ")");
+  }
+  const std::string new_address = client_address(path, ++readdresses);
+  RouteSocket& client = topology_.client_route();
+  const std::string device = client_device(path);
+  // Old address out before the new one is in, as a reconnect does it (and as the sim backend
+  // reports it). With the device's last address, the kernel flushes its routes: put them back.
+  client.delete_address(device, old_address + "/24");
+  client.add_address(device, new_address + "/24");
+  topology_.put_client_routes(path);
+  client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
+  client.add_source_rule(new_address, client_table(path), client_rule_priority(path));
+  topology_.client_addresses_.at(path) = new_address;
+  return new_address;
+}
+
+void PathFaults::set_delay(PathId path, Duration delay) {
+  const auto delay_us = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
+  const std::string object = "path " + std::to_string(path);
+  if (auto why = topology_.client_route().try_netem(client_device(path), delay_us)) {
+    throw NetnsError("setting the delay of", object + " on the client's " + client_device(path), *why);
+  }
+  if (auto why = topology_.router_route(path).try_netem(kRouterLanDevice, delay_us)) {
+    throw NetnsError("setting the delay of", object + " on its router's " + kRouterLanDevice, *why);
+  }
+}
+
+}  // namespace mprecover::netns

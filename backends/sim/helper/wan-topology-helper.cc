@@ -1,0 +1,414 @@
+#include "backends/sim/helper/wan-topology-helper.h"
+
+#include <limits>
+
+#include "ns3/abort.h"
+#include "ns3/boolean.h"
+#include "ns3/config.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-list-routing-helper.h"
+#include "ns3/ipv4-list-routing.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/ipv4-static-routing.h"
+#include "ns3/ipv4.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/uinteger.h"
+#include "backends/sim/model/linux-tcp-defaults.h"
+#include "backends/sim/model/source-address-routing.h"
+#include "core/network/address_plan.h"
+
+namespace mprecover {
+namespace sim {
+
+using namespace ns3;
+
+namespace {
+
+constexpr uint64_t kLanRate = 10'000'000'000; // the client's links to the routers never limit
+const Ipv4Mask kMask("255.255.255.0");
+
+// An address of the shared plan (core/network/address_plan.h) as ns-3 takes it.
+Ipv4Address
+PlanAddress(const std::string& address)
+{
+    return Ipv4Address(address.c_str());
+}
+
+// "10.1.2.0/24" -> 10.1.2.0
+Ipv4Address
+SubnetAddress(const std::string& subnet)
+{
+    return PlanAddress(subnet.substr(0, subnet.find('/')));
+}
+
+Time
+ToTime(Duration d)
+{
+    NS_ABORT_MSG_IF(d.count() < 0, "WanTopology: negative delay " << d.count() << " ns");
+    return NanoSeconds(static_cast<uint64_t>(d.count()));
+}
+
+ns3::QueueSize
+ToNs3(const mprecover::QueueSize& size, const std::string& path)
+{
+    NS_ABORT_MSG_IF(size.value == 0 || size.value > std::numeric_limits<uint32_t>::max(),
+                    "WanTopology: path " << path << ": queue size " << size.value
+                                         << " is out of range");
+    const auto unit = size.unit == mprecover::QueueSize::Unit::packets ? QueueSizeUnit::PACKETS
+                                                                       : QueueSizeUnit::BYTES;
+    return ns3::QueueSize(unit, static_cast<uint32_t>(size.value));
+}
+
+// A point-to-point link whose devices queue at most `queue` (drop-tail).
+NetDeviceContainer
+Link(Ptr<Node> a, Ptr<Node> b, BitRate rate, Duration delay, ns3::QueueSize queue)
+{
+    PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(rate)));
+    p2p.SetChannelAttribute("Delay", TimeValue(ToTime(delay)));
+    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(queue));
+    return p2p.Install(a, b);
+}
+
+// Adds the device to the node's IPv4 with one /24 address and brings it up. Addresses are
+// assigned by hand, not with Ipv4AddressHelper, because that helper also installs an FqCoDel
+// queue disc on the device, which would take the bottleneck queue's place.
+uint32_t
+AddInterface(Ptr<Node> node, Ptr<NetDevice> device, Ipv4Address address)
+{
+    auto ipv4 = node->GetObject<Ipv4>();
+    const uint32_t interface = ipv4->AddInterface(device);
+    ipv4->AddAddress(interface, Ipv4InterfaceAddress(address, kMask));
+    ipv4->SetUp(interface);
+    return interface;
+}
+
+Ptr<Ipv4StaticRouting>
+StaticRouting(Ptr<Node> node)
+{
+    return Ipv4StaticRoutingHelper().GetStaticRouting(node->GetObject<Ipv4>());
+}
+
+Ptr<PointToPointNetDevice>
+P2pDevice(const NetDeviceContainer& devices, uint32_t index)
+{
+    return DynamicCast<PointToPointNetDevice>(devices.Get(index));
+}
+
+} // namespace
+
+// Addressing plan (core/network/address_plan.h), for path i with n = i + 1:
+//
+//              10.1.n.0/24                   10.2.n.0/24                    10.3.0.0/24
+//   client ───────────────── router[i] ───────────────────── aggregation ──────────────── server
+//     10.1.n.1               .254    .1      WAN hop: path i's    .2     .1   server       .2
+//     (.2, .3, … after each          rate, delay, loss, queue          link: rate,
+//      readdress)                    (both ways)                       delay
+//   LAN link: 10 Gbit/s, no delay, 100-packet queues.
+//
+// Routing is static. The client routes by source address (SourceAddressRouting over static
+// routing that only holds the connected routes). Router[i] routes the server's subnet to the
+// aggregation router, which routes 10.1.n.0/24 to router[i]; the server's default route goes to
+// the aggregation router. The routers have no default route: while the client's link is down, a
+// packet for it dies at router[i] instead of looping over the WAN hop until its TTL runs out.
+// No node but the routers forwards.
+WanTopology::WanTopology(const Scenario& scenario)
+{
+    NS_ABORT_MSG_IF(scenario.paths.empty() || scenario.paths.size() > max_paths,
+                    "WanTopology: scenario " << scenario.name << " has " << scenario.paths.size()
+                                             << " paths; 1 to " << max_paths << " are supported");
+    RngSeedManager::SetRun(scenario.seed);
+    ConfigureLinuxTcpDefaults();
+
+    m_client = CreateObject<Node>();
+    m_aggregation = CreateObject<Node>();
+    m_server = CreateObject<Node>();
+
+    InternetStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    Ipv4ListRoutingHelper clientRouting;
+    clientRouting.Add(Ipv4StaticRoutingHelper(), 0);
+    stack.SetRoutingHelper(clientRouting);
+    stack.Install(m_client);
+    // The client is a host: a packet for an address it no longer has must not bounce back.
+    m_client->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(false));
+    auto sourceRouting = CreateObject<SourceAddressRouting>();
+    DynamicCast<Ipv4ListRouting>(m_client->GetObject<Ipv4>()->GetRoutingProtocol())
+        ->AddRoutingProtocol(sourceRouting, 10);
+
+    stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
+    stack.Install(NodeContainer(m_aggregation, m_server));
+
+    const auto serverLink = Link(m_aggregation,
+                                 m_server,
+                                 scenario.server.rate,
+                                 scenario.server.delay,
+                                 ns3::QueueSize("100p"));
+    AddInterface(m_aggregation, serverLink.Get(0), PlanAddress(kAggregationServerAddress));
+    m_serverAddress = PlanAddress(kServerAddress);
+    const uint32_t serverInterface = AddInterface(m_server, serverLink.Get(1), m_serverAddress);
+    StaticRouting(m_server)->SetDefaultRoute(PlanAddress(kAggregationServerAddress), serverInterface);
+
+    for (PathId id = 0; id < scenario.paths.size(); ++id)
+    {
+        BuildPath(id, scenario.paths[id]);
+        sourceRouting->AddGateway(m_paths.back().clientInterface, PlanAddress(router_lan_address(id)));
+    }
+    AssignStreams(0);
+}
+
+void
+WanTopology::BuildPath(PathId id, const PathSpec& spec)
+{
+    Path path;
+    path.spec = spec;
+    path.rate = spec.rate;
+    path.delay = spec.delay;
+    path.loss = spec.loss;
+    path.router = CreateObject<Node>();
+    InternetStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
+    stack.Install(path.router);
+
+    const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize("100p"));
+    path.clientDevice = P2pDevice(lan, 0);
+    path.clientAddress = PlanAddress(client_address(id));
+    path.clientInterface = AddInterface(m_client, lan.Get(0), path.clientAddress);
+    path.routerLanInterface = AddInterface(path.router, lan.Get(1), PlanAddress(router_lan_address(id)));
+
+    // The path's queue sits on both ends of the WAN hop: it is the bottleneck either way.
+    const auto wan =
+        Link(path.router, m_aggregation, spec.rate, spec.delay, ToNs3(spec.queue, spec.name));
+    path.routerWanDevice = P2pDevice(wan, 0);
+    path.aggregationWanDevice = P2pDevice(wan, 1);
+    path.wanChannel = DynamicCast<PointToPointChannel>(path.routerWanDevice->GetChannel());
+    const uint32_t routerWanInterface =
+        AddInterface(path.router, wan.Get(0), PlanAddress(router_wan_address(id)));
+    const uint32_t aggregationWanInterface =
+        AddInterface(m_aggregation, wan.Get(1), PlanAddress(aggregation_wan_address(id)));
+
+    // Loss (and blackholes) on the receiving end of the WAN hop, in both directions.
+    for (auto* errors : {&path.routerWanErrors, &path.aggregationWanErrors})
+    {
+        *errors = CreateObject<RateErrorModel>();
+        (*errors)->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+    }
+    path.routerWanDevice->SetReceiveErrorModel(path.routerWanErrors);
+    path.aggregationWanDevice->SetReceiveErrorModel(path.aggregationWanErrors);
+    ApplyErrorRate(path);
+
+    StaticRouting(path.router)
+        ->AddNetworkRouteTo(SubnetAddress(kServerSubnet),
+                            kMask,
+                            PlanAddress(aggregation_wan_address(id)),
+                            routerWanInterface);
+    StaticRouting(m_aggregation)
+        ->AddNetworkRouteTo(SubnetAddress(lan_subnet(id)),
+                            kMask,
+                            PlanAddress(router_wan_address(id)),
+                            aggregationWanInterface);
+    m_paths.push_back(path);
+}
+
+Ptr<Node>
+WanTopology::GetClient() const
+{
+    return m_client;
+}
+
+Ptr<Node>
+WanTopology::GetServer() const
+{
+    return m_server;
+}
+
+uint32_t
+WanTopology::GetPathCount() const
+{
+    return static_cast<uint32_t>(m_paths.size());
+}
+
+Ptr<NetDevice>
+WanTopology::GetClientDevice(PathId path) const
+{
+    return At(path, "GetClientDevice").clientDevice;
+}
+
+Ipv4Address
+WanTopology::GetClientAddress(PathId path) const
+{
+    return At(path, "GetClientAddress").clientAddress;
+}
+
+Ipv4Address
+WanTopology::GetServerAddress() const
+{
+    return m_serverAddress;
+}
+
+Ptr<Socket>
+WanTopology::CreateBoundSocket(PathId path, TypeId socketFactory) const
+{
+    const Path& p = At(path, "CreateBoundSocket");
+    auto socket = Socket::CreateSocket(m_client, socketFactory);
+    NS_ABORT_MSG_IF(socket->Bind(InetSocketAddress(p.clientAddress, 0)) != 0,
+                    "WanTopology: binding a socket to " << p.clientAddress << " on path "
+                                                        << p.spec.name << " failed");
+    socket->BindToNetDevice(p.clientDevice);
+    return socket;
+}
+
+Ptr<Socket>
+WanTopology::CreateBoundTcpSocket(PathId path) const
+{
+    return CreateBoundSocket(path, TcpSocketFactory::GetTypeId());
+}
+
+int64_t
+WanTopology::AssignStreams(int64_t stream)
+{
+    int64_t used = 0;
+    for (Path& path : m_paths)
+    {
+        used += path.routerWanErrors->AssignStreams(stream + used);
+        used += path.aggregationWanErrors->AssignStreams(stream + used);
+    }
+    return used;
+}
+
+void
+WanTopology::SetLinkChangeCallback(LinkChangeCallback callback)
+{
+    m_linkChange = callback;
+}
+
+void
+WanTopology::SetBlackhole(PathId path, bool on)
+{
+    Path& p = At(path, "SetBlackhole");
+    p.blackhole = on;
+    ApplyErrorRate(p);
+}
+
+// ns-3's static routing drops the routes of an interface that goes down and, when it comes
+// back, re-creates only its connected route. That is all a LAN interface ever carries here
+// (the client's off-link routes are computed per packet by SourceAddressRouting), so every
+// route through the link comes back with it.
+void
+WanTopology::SetLinkDown(PathId path)
+{
+    Path& p = At(path, "SetLinkDown");
+    auto clientIpv4 = m_client->GetObject<Ipv4>();
+    if (!clientIpv4->IsUp(p.clientInterface))
+    {
+        return;
+    }
+    clientIpv4->SetDown(p.clientInterface);
+    p.router->GetObject<Ipv4>()->SetDown(p.routerLanInterface);
+    Notify(path, LinkChange::carrier_down);
+}
+
+void
+WanTopology::SetLinkUp(PathId path)
+{
+    Path& p = At(path, "SetLinkUp");
+    auto clientIpv4 = m_client->GetObject<Ipv4>();
+    if (clientIpv4->IsUp(p.clientInterface))
+    {
+        return;
+    }
+    p.router->GetObject<Ipv4>()->SetUp(p.routerLanInterface);
+    clientIpv4->SetUp(p.clientInterface);
+    Notify(path, LinkChange::carrier_up);
+}
+
+void
+WanTopology::Degrade(PathId path,
+                     std::optional<BitRate> rate,
+                     std::optional<Duration> delay,
+                     std::optional<Ratio> loss)
+{
+    Path& p = At(path, "Degrade");
+    SetWan(p, rate.value_or(p.rate), delay.value_or(p.delay), loss.value_or(p.loss));
+}
+
+void
+WanTopology::RestoreSpec(PathId path)
+{
+    Path& p = At(path, "RestoreSpec");
+    SetWan(p, p.spec.rate, p.spec.delay, p.spec.loss);
+}
+
+Ipv4Address
+WanTopology::Readdress(PathId path)
+{
+    Path& p = At(path, "Readdress");
+    NS_ABORT_MSG_IF(p.readdresses >= max_readdresses,
+                    "WanTopology: Readdress: path " << p.spec.name << " ran out of addresses");
+    // Remove before adding: static routing's NotifyRemoveAddress drops the subnet's connected
+    // route, which NotifyAddAddress then re-creates.
+    auto clientIpv4 = m_client->GetObject<Ipv4>();
+    clientIpv4->RemoveAddress(p.clientInterface, p.clientAddress);
+    Notify(path, LinkChange::address_gone);
+    p.clientAddress = PlanAddress(client_address(path, ++p.readdresses));
+    clientIpv4->AddAddress(p.clientInterface, Ipv4InterfaceAddress(p.clientAddress, kMask));
+    Notify(path, LinkChange::address_back);
+    return p.clientAddress;
+}
+
+void
+WanTopology::CheckPath(PathId path, const char* action) const
+{
+    NS_ABORT_MSG_IF(path >= m_paths.size(),
+                    "WanTopology: " << action << ": no path " << path << " (the scenario has "
+                                    << m_paths.size() << ")");
+}
+
+const WanTopology::Path&
+WanTopology::At(PathId path, const char* action) const
+{
+    CheckPath(path, action);
+    return m_paths[path];
+}
+
+WanTopology::Path&
+WanTopology::At(PathId path, const char* action)
+{
+    CheckPath(path, action);
+    return m_paths[path];
+}
+
+void
+WanTopology::SetWan(Path& path, BitRate rate, Duration delay, Ratio loss)
+{
+    path.routerWanDevice->SetDataRate(DataRate(rate));
+    path.aggregationWanDevice->SetDataRate(DataRate(rate));
+    path.wanChannel->SetAttribute("Delay", TimeValue(ToTime(delay)));
+    path.rate = rate;
+    path.delay = delay;
+    path.loss = loss;
+    ApplyErrorRate(path);
+}
+
+void
+WanTopology::ApplyErrorRate(Path& path)
+{
+    const double rate = path.blackhole ? 1.0 : path.loss;
+    path.routerWanErrors->SetRate(rate);
+    path.aggregationWanErrors->SetRate(rate);
+}
+
+void
+WanTopology::Notify(PathId path, LinkChange change)
+{
+    if (!m_linkChange.IsNull())
+    {
+        m_linkChange(path, change);
+    }
+}
+
+} // namespace sim
+} // namespace mprecover

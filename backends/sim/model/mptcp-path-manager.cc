@@ -1,0 +1,260 @@
+#include "mptcp-path-manager.h"
+
+#include "mptcp-records.h"
+
+#include "ns3/abort.h"
+
+#include <cerrno>
+
+namespace mprecover
+{
+namespace sim
+{
+
+using namespace ns3;
+
+NS_OBJECT_ENSURE_REGISTERED(MptcpPathManager);
+
+TypeId
+MptcpPathManager::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("mprecover::sim::MptcpPathManager").SetParent<Object>().SetGroupName("Mprecover");
+    return tid;
+}
+
+MptcpPathManager::MptcpPathManager(SubflowSocketFactory socketFactory,
+                                   const Address& server,
+                                   Mode mode,
+                                   uint64_t keySeed)
+    : m_socketFactory(socketFactory),
+      m_server(server),
+      m_mode(mode),
+      m_keySeed(keySeed)
+{
+}
+
+MptcpPathManager::~MptcpPathManager() = default;
+
+void
+MptcpPathManager::DoDispose()
+{
+    m_connections.clear();
+    m_eventCallback = nullptr;
+    Object::DoDispose();
+}
+
+void
+MptcpPathManager::SetMode(Mode mode)
+{
+    NS_ABORT_MSG_IF(!m_connections.empty(), "MptcpPathManager: SetMode after a connection was opened");
+    m_mode = mode;
+}
+
+void
+MptcpPathManager::SetEventCallback(EventCallback callback)
+{
+    m_eventCallback = std::move(callback);
+}
+
+void
+MptcpPathManager::SetConnectionConfig(const MptcpConnection::Config& config)
+{
+    m_config = config;
+}
+
+uint64_t
+MptcpPathManager::NextKey()
+{
+    // Keys are a mix of (seed, count): deterministic, and tokens collide only by chance, in
+    // which case the next key is taken, as the kernel does.
+    while (true)
+    {
+        const uint64_t key = (m_keySeed << 32) ^ (++m_keyCount * 0x9e3779b97f4a7c15ULL);
+        if (m_connections.count(MptcpTokenFromKey(key)) == 0)
+        {
+            return key;
+        }
+    }
+}
+
+ConnectionToken
+MptcpPathManager::Connect(PathId initialPath)
+{
+    MptcpConnectionListener& listener = *this; // a private base: convert here, not in Create
+    Ptr<MptcpConnection> connection =
+        Create<MptcpConnection>(NextKey(), m_server, m_socketFactory, m_config, listener);
+    const ConnectionToken token = connection->GetToken();
+    Managed& managed = m_connections[token];
+    managed.connection = connection;
+    // The initial subflow's address counts as used, as the kernel's mpc_endpoint_id does.
+    managed.usedEndpoints.insert(initialPath);
+    connection->Start(initialPath);
+    return token;
+}
+
+int
+MptcpPathManager::AddEndpoint(PathId path, uint32_t flags)
+{
+    if (!m_endpoints.emplace(path, flags).second)
+    {
+        return EEXIST;
+    }
+    if (m_mode == Mode::IN_KERNEL && (flags & MPTCP_ENDPOINT_SUBFLOW) != 0)
+    {
+        for (auto& entry : m_connections)
+        {
+            CreateSubflows(entry.second);
+        }
+    }
+    return 0;
+}
+
+int
+MptcpPathManager::DeleteEndpoint(PathId path)
+{
+    if (m_endpoints.erase(path) == 0)
+    {
+        return ENOENT;
+    }
+    if (m_mode == Mode::IN_KERNEL)
+    {
+        for (auto& entry : m_connections)
+        {
+            entry.second.usedEndpoints.erase(path);
+            entry.second.connection->CloseSubflows(path);
+        }
+    }
+    return 0;
+}
+
+void
+MptcpPathManager::SetSubflowLimit(uint32_t subflows)
+{
+    m_subflowLimit = subflows;
+}
+
+void
+MptcpPathManager::CreateSubflows(Managed& managed)
+{
+    MptcpConnection& connection = *managed.connection;
+    if (!connection.IsEstablished() || connection.IsClosed())
+    {
+        return;
+    }
+    for (const auto& [path, flags] : m_endpoints)
+    {
+        if ((flags & MPTCP_ENDPOINT_SUBFLOW) == 0 || managed.usedEndpoints.count(path) != 0 ||
+            connection.CountJoinedSubflows() >= m_subflowLimit)
+        {
+            continue;
+        }
+        managed.usedEndpoints.insert(path);
+        connection.AddSubflow(path, (flags & MPTCP_ENDPOINT_BACKUP) != 0);
+    }
+}
+
+int
+MptcpPathManager::SubflowCreate(ConnectionToken token, PathId path)
+{
+    auto found = m_connections.find(token);
+    if (found == m_connections.end() || found->second.connection->IsClosed())
+    {
+        return ENOENT;
+    }
+    if (m_mode != Mode::USERSPACE)
+    {
+        return EINVAL;
+    }
+    auto endpoint = m_endpoints.find(path);
+    const bool backup =
+        endpoint != m_endpoints.end() && (endpoint->second & MPTCP_ENDPOINT_BACKUP) != 0;
+    return found->second.connection->AddSubflow(path, backup);
+}
+
+int
+MptcpPathManager::SubflowDestroy(ConnectionToken token, PathId path)
+{
+    auto found = m_connections.find(token);
+    if (found == m_connections.end() || !found->second.connection->HasSubflow(path))
+    {
+        return ENOENT;
+    }
+    if (m_mode != Mode::USERSPACE)
+    {
+        return EINVAL;
+    }
+    found->second.connection->CloseSubflows(path);
+    return 0;
+}
+
+void
+MptcpPathManager::AbortSubflows(PathId path)
+{
+    for (auto& entry : m_connections)
+    {
+        entry.second.connection->AbortSubflows(path);
+    }
+}
+
+Ptr<MptcpConnection>
+MptcpPathManager::GetConnection(ConnectionToken token) const
+{
+    auto found = m_connections.find(token);
+    return found == m_connections.end() ? nullptr : found->second.connection;
+}
+
+std::vector<Ptr<MptcpConnection>>
+MptcpPathManager::GetConnections() const
+{
+    std::vector<Ptr<MptcpConnection>> connections;
+    for (const auto& entry : m_connections)
+    {
+        connections.push_back(entry.second.connection);
+    }
+    return connections;
+}
+
+void
+MptcpPathManager::OnEstablished(MptcpConnection& connection)
+{
+    Emit(MptcpCreated{connection.GetToken(), connection.GetInitialPath()});
+    Emit(MptcpEstablished{connection.GetToken(), connection.GetInitialPath()});
+    if (m_mode == Mode::IN_KERNEL)
+    {
+        CreateSubflows(m_connections.at(connection.GetToken()));
+    }
+}
+
+void
+MptcpPathManager::OnSubflowEstablished(MptcpConnection& connection, PathId path)
+{
+    Emit(MptcpSubEstablished{connection.GetToken(), path});
+}
+
+void
+MptcpPathManager::OnSubflowClosed(MptcpConnection& connection, PathId path, int error)
+{
+    Emit(MptcpSubClosed{connection.GetToken(), path, error});
+}
+
+void
+MptcpPathManager::OnClosed(MptcpConnection& connection)
+{
+    if (connection.IsEstablished())
+    {
+        Emit(MptcpClosed{connection.GetToken()});
+    }
+}
+
+void
+MptcpPathManager::Emit(const Event& event) const
+{
+    if (m_eventCallback)
+    {
+        m_eventCallback(event);
+    }
+}
+
+} // namespace sim
+} // namespace mprecover

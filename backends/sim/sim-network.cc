@@ -1,0 +1,313 @@
+#include "sim-network.h"
+
+#include "backends/sim/model/probe-responder.h"
+#include "backends/sim/sim-backend.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/simulator.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace mprecover
+{
+namespace sim
+{
+
+namespace
+{
+
+constexpr uint16_t kMptcpPort = 5201;
+
+std::mutex g_simulatorInUse;
+
+ns3::Time
+ToNs3(Duration d)
+{
+    return ns3::NanoSeconds(static_cast<uint64_t>(std::max<Duration::rep>(0, d.count())));
+}
+
+} // namespace
+
+SimulatorSession::SimulatorSession()
+    : m_turn(g_simulatorInUse)
+{
+}
+
+SimulatorSession::~SimulatorSession()
+{
+    ns3::Simulator::Destroy();
+}
+
+SimNetwork::SimNetwork(const Scenario& scenario)
+    : m_topology(scenario),
+      m_server(ns3::CreateObject<MptcpServer>(m_topology.GetServer(), kMptcpPort)),
+      // The model offers both of the kernel's path managers; use_path_manager() picks.
+      m_pathManager(ns3::CreateObject<MptcpPathManager>(
+          ns3::MakeCallback(&WanTopology::CreateBoundTcpSocket, &m_topology),
+          ns3::InetSocketAddress(m_topology.GetServerAddress(), kMptcpPort),
+          MptcpPathManager::Mode::IN_KERNEL,
+          scenario.seed)),
+      m_prober(ns3::MakeCallback(&WanTopology::CreateBoundSocket, &m_topology),
+               m_topology.GetServerAddress())
+{
+    m_topology.GetServer()->AddApplication(ns3::CreateObject<ProbeResponder>());
+    m_pathManager->SetEventCallback([this](const Event& event) { DeliverLater(event); });
+    m_prober.SetResultCallback(PathProber::ResultCallback(
+        [this](PathId path, uint64_t probeId, bool ok) { Deliver(ProbeResult{path, probeId, ok}); }));
+    m_topology.SetLinkChangeCallback(WanTopology::LinkChangeCallback(
+        [this](PathId path, LinkChange change) { DeliverLater(LinkChanged{path, change}); }));
+}
+
+SimNetwork::~SimNetwork() = default;
+
+Instant
+SimNetwork::now() const
+{
+    return Instant{Duration{ns3::Simulator::Now().GetNanoSeconds()}};
+}
+
+NetworkPort::TimerId
+SimNetwork::at(Instant when, std::function<void()> callback)
+{
+    const TimerId id = ++m_nextTimer;
+    const ns3::EventId event =
+        ns3::Simulator::Schedule(ToNs3(when - now()), &SimNetwork::Fire, this, id);
+    m_timers.emplace(id, std::make_pair(event, std::move(callback)));
+    return id;
+}
+
+void
+SimNetwork::cancel(TimerId timer)
+{
+    const auto it = m_timers.find(timer);
+    if (it == m_timers.end())
+    {
+        return;
+    }
+    it->second.first.Cancel();
+    m_timers.erase(it);
+}
+
+void
+SimNetwork::Fire(TimerId timer)
+{
+    const auto it = m_timers.find(timer);
+    if (it == m_timers.end())
+    {
+        return;
+    }
+    const std::function<void()> callback = std::move(it->second.second);
+    m_timers.erase(it);
+    callback();
+}
+
+Instant
+SimNetwork::run(Instant until)
+{
+    ns3::Simulator::Stop(ToNs3(until - now()));
+    ns3::Simulator::Run();
+    return now();
+}
+
+void
+SimNetwork::halt()
+{
+    ns3::Simulator::Stop();
+}
+
+void
+SimNetwork::observe(NetworkObserver& observer)
+{
+    m_observer = &observer;
+}
+
+void
+SimNetwork::DeliverLater(const Event& event)
+{
+    ns3::Simulator::ScheduleNow(&SimNetwork::Deliver, this, event);
+}
+
+void
+SimNetwork::Deliver(Event event)
+{
+    if (m_observer != nullptr)
+    {
+        m_observer->on_network_event(event);
+    }
+}
+
+void
+SimNetwork::set_blackhole(PathId path, bool on)
+{
+    m_topology.SetBlackhole(path, on);
+}
+
+void
+SimNetwork::set_link(PathId path, bool up)
+{
+    if (up)
+    {
+        m_topology.SetLinkUp(path);
+    }
+    else
+    {
+        m_topology.SetLinkDown(path);
+    }
+}
+
+void
+SimNetwork::abort_subflows(PathId path)
+{
+    m_pathManager->AbortSubflows(path);
+}
+
+void
+SimNetwork::readdress(PathId path)
+{
+    std::ostringstream address;
+    address << m_topology.Readdress(path);
+    if (m_observer != nullptr)
+    {
+        m_observer->on_network_note("readdressed", path, address.str());
+    }
+}
+
+void
+SimNetwork::shape(PathId path, const PathShape& shape)
+{
+    m_topology.Degrade(path, shape.rate, shape.delay, shape.loss);
+}
+
+BackendCapabilities
+SimNetwork::capabilities() const
+{
+    // The model offers both of the kernel's path managers.
+    BackendCapabilities caps;
+    caps.userspace_pm = true;
+    return caps;
+}
+
+void
+SimNetwork::use_path_manager(PathManagerMode mode)
+{
+    m_pathManager->SetMode(mode == PathManagerMode::userspace ? MptcpPathManager::Mode::USERSPACE
+                                                              : MptcpPathManager::Mode::IN_KERNEL);
+}
+
+void
+SimNetwork::set_subflow_limit(std::uint32_t subflows)
+{
+    m_pathManager->SetSubflowLimit(subflows);
+}
+
+void
+SimNetwork::add_endpoint(PathId path)
+{
+    m_pathManager->AddEndpoint(path, MPTCP_ENDPOINT_SUBFLOW); // EEXIST: it is there already
+}
+
+void
+SimNetwork::delete_endpoint(PathId path)
+{
+    m_pathManager->DeleteEndpoint(path); // ENOENT: it is gone already
+}
+
+int
+SimNetwork::create_subflow(ConnectionToken token, PathId path)
+{
+    return m_pathManager->SubflowCreate(token, path);
+}
+
+void
+SimNetwork::destroy_subflow(ConnectionToken token, PathId path)
+{
+    m_pathManager->SubflowDestroy(token, path);
+}
+
+void
+SimNetwork::send_probe(const SendProbe& probe)
+{
+    m_prober.Send(probe.path, probe.probe_id, probe.mode, ToNs3(probe.timeout));
+}
+
+void
+SimNetwork::open_connection(const ConnectionRequest& request)
+{
+    MptcpConnection::Config config;
+    config.bytesToSend = request.bytes;
+    m_pathManager->SetConnectionConfig(config);
+    // Like every client connection, it starts on the first path (the default route).
+    m_pathManager->Connect(0);
+}
+
+std::vector<SubflowSample>
+SimNetwork::sample()
+{
+    std::vector<SubflowSample> samples;
+    const auto paths = m_topology.GetPathCount();
+    for (const auto& connection : m_pathManager->GetConnections())
+    {
+        const auto received = m_server->GetConnection(connection->GetToken());
+        if (!connection->IsEstablished() || !received)
+        {
+            continue;
+        }
+        for (PathId p = 0; p < paths; ++p)
+        {
+            samples.push_back({connection->GetToken(),
+                               p,
+                               received->GetBytesReceivedOnPath(p),
+                               connection->IsSubflowEstablished(p)});
+        }
+    }
+    return samples;
+}
+
+TrafficReport
+SimNetwork::traffic_report() const
+{
+    TrafficReport report;
+    for (const auto& connection : m_pathManager->GetConnections())
+    {
+        report.bytes_sent += connection->GetBytesSent();
+    }
+    for (const auto& connection : m_server->GetConnections())
+    {
+        ReceivedStream stream;
+        stream.connection = "the connection with token " + std::to_string(connection->GetToken());
+        stream.bytes = connection->GetBytesDelivered();
+        stream.complete = connection->IsFinished();
+        stream.first_mismatch = connection->GetFirstMismatch();
+        report.received.push_back(stream);
+    }
+    return report;
+}
+
+bool
+SimNetwork::simulated() const
+{
+    return true;
+}
+
+bool
+SimNetwork::delay_emulated() const
+{
+    return true;
+}
+
+std::vector<std::string>
+SimNetwork::notes() const
+{
+    return {"sim: MPTCP timing and sequencing are modelled, option encoding and coupled congestion "
+            "control are not"};
+}
+
+} // namespace sim
+
+std::unique_ptr<NetworkPort>
+make_sim_network(const Scenario& scenario)
+{
+    return std::make_unique<sim::SimNetwork>(scenario);
+}
+
+} // namespace mprecover

@@ -1,0 +1,188 @@
+#include "core/driver/driver.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "engine/overloaded.h"
+
+namespace mprecover {
+
+namespace {
+
+std::string errno_name(int error) {
+  const char* name = strerrorname_np(error);
+  return name ? name : std::to_string(error);
+}
+
+}  // namespace
+
+Driver::Driver(const Scenario& scenario, const EngineConfig& config, NetworkPort& network, RunRecorder& recorder,
+               const std::atomic<bool>& stop)
+    : scenario_(scenario),
+      net_(network),
+      recorder_(recorder),
+      stop_(stop),
+      engine_(config, scenario.paths.size(), network.capabilities(), Instant{}),
+      outage_(scenario.paths.size(), nullptr),
+      show_progress_(isatty(STDERR_FILENO) != 0) {
+  net_.observe(*this);
+  set_up_path_manager();
+}
+
+void Driver::set_up_path_manager() {
+  const PathManagerMode mode = engine_.path_manager();
+  net_.use_path_manager(mode);
+  if (mode != PathManagerMode::in_kernel) return;
+  // As a router is set up: a `subflow` endpoint on every extra path, and limits to match.
+  net_.set_subflow_limit(static_cast<std::uint32_t>(scenario_.paths.size() - 1));
+  for (PathId p = 1; p < scenario_.paths.size(); ++p) net_.add_endpoint(p);
+}
+
+RunOutcome Driver::run() {
+  // The order in which things are scheduled is the order in which those due at the same instant
+  // run: the engine's first probes, the scenario's events, the connections, the first sample.
+  engine_timer_ = net_.at(Instant{}, [this] { on_engine_timer(); });
+  for (const PathEvent& event : scenario_.events) net_.at(Instant{event.at}, [this, &event] { apply(event); });
+  const TrafficSpec& traffic = scenario_.traffic;
+  for (unsigned i = 0; i < traffic.connections; ++i)
+    net_.at(Instant{traffic.start + traffic.spacing * i}, [this] { open_connection(); });
+  net_.at(Instant{kSampleInterval}, [this] { sample(); });
+  wall_start_ = last_progress_ = std::chrono::steady_clock::now();
+  const Instant end = std::min(net_.run(Instant{scenario_.duration}), Instant{scenario_.duration});
+  if (show_progress_) std::fputs("\r\033[K", stderr);
+  return RunOutcome{totals(), end};
+}
+
+void Driver::on_network_event(const Event& event) { feed(event); }
+
+void Driver::on_network_note(std::string_view what, std::optional<PathId> path, std::string_view detail) {
+  recorder_.backend_note(net_.now(), what, path, detail);
+}
+
+void Driver::feed(const Event& event) {
+  const Instant now = net_.now();
+  recorder_.event(event, now);
+  engine_.on_event(event, now);
+  pump();
+}
+
+void Driver::on_engine_timer() {
+  engine_timer_.reset();
+  engine_.on_timeout(net_.now());
+  pump();
+}
+
+void Driver::pump() {
+  const Instant now = net_.now();
+  // Decisions first, then what they led to: the log reads path_up, rebuild_pass, create_subflow.
+  while (auto notice = engine_.poll_notice()) recorder_.notice(*notice);
+  while (auto action = engine_.poll_action()) {
+    recorder_.action(*action, now);
+    carry(*action);
+  }
+  if (engine_timer_) net_.cancel(*engine_timer_);
+  engine_timer_.reset();
+  if (const Instant deadline = engine_.next_deadline(); deadline != Instant::max())
+    engine_timer_ = net_.at(std::max(deadline, now), [this] { on_engine_timer(); });
+}
+
+void Driver::carry(const Action& action) {
+  std::visit(Overloaded{
+                 [this](const SendProbe& p) { net_.send_probe(p); },
+                 [this](const CreateSubflow& c) { create_subflow(c); },
+                 [this](const DestroySubflow& d) { net_.destroy_subflow(d.token, d.path); },
+                 [this](const AddEndpoint& e) { net_.add_endpoint(e.path); },
+                 [this](const DeleteEndpoint& e) { net_.delete_endpoint(e.path); },
+             },
+             action);
+}
+
+void Driver::create_subflow(const CreateSubflow& create) {
+  const int error = net_.create_subflow(create.token, create.path);
+  // EEXIST: a subflow is there already, nothing to rebuild. Any other refusal reaches the engine
+  // as the kernel reports a failed subflow: closed, with the error, from a turn of its own.
+  if (error == 0 || error == EEXIST) return;
+  recorder_.backend_note(net_.now(), "create_subflow_refused", create.path, errno_name(error));
+  const MptcpSubClosed closed{create.token, create.path, error};
+  net_.at(net_.now(), [this, closed] { feed(closed); });
+}
+
+void Driver::apply(const PathEvent& event) {
+  recorder_.path_event(event, net_.now());
+  end_outage(event.path);
+  if (!event.action->starts_outage) return;
+  outage_[event.path] = event.action;
+  event.action->start(net_, event.path, event.shape);
+}
+
+void Driver::end_outage(PathId path) {
+  const OutageKind* kind = std::exchange(outage_[path], nullptr);
+  if (kind != nullptr) kind->end(net_, path, scenario_.normal_shape(path));
+}
+
+void Driver::open_connection() { net_.open_connection(ConnectionRequest{scenario_.traffic.bytes}); }
+
+void Driver::sample() {
+  const Instant now = net_.now();
+  for (const SubflowSample& s : net_.sample()) recorder_.sample(s.token, s.path, s.bytes, s.up, now);
+  if (stop_.load()) {
+    net_.halt();
+    return;
+  }
+  show_progress();
+  net_.at(now + kSampleInterval, [this] { sample(); });
+}
+
+void Driver::show_progress() {
+  if (!show_progress_) return;
+  const auto wall = std::chrono::steady_clock::now();
+  if (wall - last_progress_ < std::chrono::milliseconds(500)) return;
+  last_progress_ = wall;
+  const double at = to_seconds(net_.now());
+  const double of = to_seconds(scenario_.duration);
+  if (net_.simulated()) {
+    const double elapsed = std::chrono::duration<double>(wall - wall_start_).count();
+    std::fprintf(stderr, "\r\033[K%s: %.1f of %.0f s simulated, %.1fx real time", scenario_.name.c_str(), at, of,
+                 elapsed > 0 ? at / elapsed : 0.0);
+  } else {
+    std::fprintf(stderr, "\r\033[K%s: %.1f of %.0f s in real time", scenario_.name.c_str(), at, of);
+  }
+}
+
+RunTotals Driver::totals() const {
+  const TrafficReport report = net_.traffic_report();
+  RunTotals totals;
+  totals.bytes_sent = report.bytes_sent;
+  totals.integrity_ok = true;
+  totals.notes = report.failures;
+  const auto& expected = scenario_.traffic.bytes;
+  for (const ReceivedStream& stream : report.received) {
+    totals.bytes_delivered += stream.bytes;
+    if (stream.first_mismatch) {
+      totals.integrity_ok = false;
+      totals.notes.push_back(stream.connection + " delivered a wrong byte at offset " +
+                             std::to_string(*stream.first_mismatch));
+    }
+    if (expected && (!stream.complete || stream.bytes != *expected)) {
+      totals.integrity_ok = false;
+      totals.notes.push_back(stream.connection + " delivered " + std::to_string(stream.bytes) + " of " +
+                             std::to_string(*expected) + " bytes");
+    }
+  }
+  if (report.received.size() != scenario_.traffic.connections) {
+    totals.integrity_ok = false;
+    totals.notes.push_back(std::to_string(report.received.size()) + " of " +
+                           std::to_string(scenario_.traffic.connections) + " connections reached the server");
+  }
+  totals.delay_emulated = net_.delay_emulated();
+  for (std::string& note : net_.notes()) totals.notes.push_back(std::move(note));
+  return totals;
+}
+
+}  // namespace mprecover

@@ -1,0 +1,131 @@
+// The network port: everything the driver needs from a network, and the only way it reaches one.
+// Each backend implements it around its own topology, model or kernel (backends/sim,
+// backends/netns); the driver's tests implement it in memory (tests/support/scripted_network.h).
+// As Shadow's single dependency interface, it keeps ns-3, netlink and sockets out of the driver.
+// C++17-clean: the sim adapter compiles it against ns-3 3.37, whose headers are C++17 only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/network/path_shape.h"
+#include "engine/actions.h"
+#include "engine/clock.h"
+#include "engine/config.h"
+#include "engine/events.h"
+#include "engine/ids.h"
+#include "engine/path_manager_policy.h"
+
+namespace mprecover {
+
+// Where a port reports what happens on its network. A port calls it from its own clock's turns (a
+// timer, a simulator event, a ready socket), never from inside one of its own methods, so that the
+// driver is never re-entered.
+class NetworkObserver {
+ public:
+  virtual ~NetworkObserver() = default;
+  // A probe's answer or failure, a change of a client link, an MPTCP path-manager event.
+  virtual void on_network_event(const Event& event) = 0;
+  // What the backend did or saw that the engine does not need, as a line of events.csv
+  // ("readdressed" and the new address, "subflows_destroyed", "leftover_removed", ...).
+  virtual void on_network_note(std::string_view what, std::optional<PathId> path, std::string_view detail) = 0;
+};
+
+// One connection's byte counter on one path, as the driver samples it.
+struct SubflowSample {
+  ConnectionToken token = 0;
+  PathId path = 0;
+  std::uint64_t bytes = 0;  // cumulative bytes of the connection carried through the path
+  bool up = false;          // a subflow of the connection is established on the path
+};
+
+// A connection from the client to the server.
+struct ConnectionRequest {
+  std::optional<std::uint64_t> bytes;  // to send; none: until the end of the run
+};
+
+// What the server received of one connection, at the end of the run.
+struct ReceivedStream {
+  std::string connection;  // the backend's name for it in notes: "the connection from port 40312"
+  std::uint64_t bytes = 0;
+  bool complete = false;                        // the sender's end of stream arrived
+  std::optional<std::uint64_t> first_mismatch;  // where the bytes first differ from those sent
+};
+
+struct TrafficReport {
+  std::uint64_t bytes_sent = 0;
+  std::vector<ReceivedStream> received;  // one per connection that reached the server
+  std::vector<std::string> failures;     // connections that failed on the client's side, in words
+};
+
+class NetworkPort {
+ public:
+  using TimerId = std::uint64_t;
+  virtual ~NetworkPort() = default;
+
+  // ---- The clock: simulated time or the monotonic clock; Instant{} is the start of the run.
+  virtual Instant now() const = 0;
+  // Calls `callback` once at `when`, or on the next turn if that has passed. Timers due at the
+  // same instant run in the order they were set.
+  virtual TimerId at(Instant when, std::function<void()> callback) = 0;
+  // Harmless for a timer that has fired or was cancelled.
+  virtual void cancel(TimerId timer) = 0;
+  // Plays the timers and the network until `until` or halt(); returns where the clock stopped.
+  virtual Instant run(Instant until) = 0;
+  // From a callback: run() returns once the callback does.
+  virtual void halt() = 0;
+  // Who hears of the network from now on; what the port noted while it was built goes to it at once.
+  virtual void observe(NetworkObserver& observer) = 0;
+
+  // ---- Faults on a path.
+  // Drops every packet of the path both ways, or stops doing so; the link stays up.
+  virtual void set_blackhole(PathId path, bool on) = 0;
+  // The carrier of the client's link to the path's router.
+  virtual void set_link(PathId path, bool up) = 0;
+  // Aborts the path's subflows with a RST, as a NAT or modem reboot does.
+  virtual void abort_subflows(PathId path) = 0;
+  // Gives the client a new address on the path; the old one is gone (a PPPoE reconnect).
+  virtual void readdress(PathId path) = 0;
+  // Changes the path's rate, delay or loss; what `shape` leaves unset stays as it is.
+  virtual void shape(PathId path, const PathShape& shape) = 0;
+
+  // ---- The client's MPTCP path manager, as the kernel's mptcp_pm offers it.
+  virtual BackendCapabilities capabilities() const = 0;
+  // Before the first connection: the path manager the policy works with.
+  virtual void use_path_manager(PathManagerMode mode) = 0;
+  // In-kernel PM: `ip mptcp limits set subflows N`.
+  virtual void set_subflow_limit(std::uint32_t subflows) = 0;
+  // In-kernel PM: a `subflow` endpoint on the path's address (already there: nothing happens),
+  // and its deletion (none there: nothing happens).
+  virtual void add_endpoint(PathId path) = 0;
+  virtual void delete_endpoint(PathId path) = 0;
+  // Userspace PM: SUBFLOW_CREATE from the path's address; 0, or the errno the path manager refused
+  // it with (EEXIST: the connection has a subflow there already).
+  virtual int create_subflow(ConnectionToken token, PathId path) = 0;
+  // Userspace PM: SUBFLOW_DESTROY of the connection's subflows on the path.
+  virtual void destroy_subflow(ConnectionToken token, PathId path) = 0;
+
+  // ---- Probes, answered through on_network_event(ProbeResult).
+  virtual void send_probe(const SendProbe& probe) = 0;
+
+  // ---- Traffic.
+  virtual void open_connection(const ConnectionRequest& request) = 0;
+  // Every established connection's counter on every path, now.
+  virtual std::vector<SubflowSample> sample() = 0;
+  // At the end of the run.
+  virtual TrafficReport traffic_report() const = 0;
+
+  // ---- About the run, for its summary.
+  // Simulated time, which the progress line shows the speed of; else real time.
+  virtual bool simulated() const = 0;
+  // Whether the paths had the delays the scenario asked for.
+  virtual bool delay_emulated() const = 0;
+  // What this backend emulated differently or left out.
+  virtual std::vector<std::string> notes() const = 0;
+};
+
+}  // namespace mprecover

@@ -1,0 +1,99 @@
+// Records what happens during one run, as a backend reports it, and writes the run's folder:
+// summary.json, timeseries.csv, events.csv, scenario.yaml and metadata.json.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/actions.h"
+#include "engine/events.h"
+#include "engine/metrics.h"
+#include "engine/notices.h"
+#include "core/results/run_figures.h"
+#include "core/scenario/scenario.h"
+
+namespace mprecover {
+
+// What a run is, for the summary and the metadata.
+struct RunIdentity {
+  std::string backend;
+  std::string policy;
+  std::uint64_t seed = 1;
+  std::string command_line;
+};
+
+// Totals only the backend knows.
+struct RunTotals {
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_delivered = 0;
+  bool integrity_ok = false;
+  bool delay_emulated = true;  // false: the scenario's delays could not be applied (no netem)
+  std::vector<std::string> notes;  // what was emulated differently or left out, for the summary
+};
+
+class RunRecorder {
+ public:
+  RunRecorder(const Scenario& scenario, RunIdentity identity);
+
+  // The scenario's timeline as the backend applied it.
+  void path_event(const PathEvent& event, Instant at);
+  // What the engine decided and asked for.
+  void notice(const Notice& notice);
+  void action(const Action& action, Instant at);
+  // What the backend observed and fed to the engine.
+  void event(const Event& event, Instant at);
+  // A line for events.csv from the backend itself (traffic start, a fault it applied, ...).
+  void backend_note(Instant at, std::string_view event, std::optional<PathId> path, std::string_view detail);
+
+  // Cumulative bytes `token` delivered through `path`, and whether its subflow there is up.
+  // Sample every connection on every path at the same instants.
+  void sample(ConnectionToken token, PathId path, std::uint64_t cumulative_bytes, bool subflow_up, Instant at);
+
+  // Computes the metrics and writes the run's folder (created if needed): summary.json,
+  // timeseries.csv, events.csv, scenario.yaml and metadata.json. Returns the run's figures, as
+  // summary.json has them.
+  RunFigures finish(const RunTotals& totals, Instant end, const std::filesystem::path& dir) const;
+
+  const MetricsCollector& metrics() const { return metrics_; }
+
+ private:
+  struct Row {
+    Instant at;
+    std::string source;
+    std::string event;
+    std::optional<PathId> path;
+    std::optional<ConnectionToken> connection;
+    std::string detail;
+  };
+  struct Sample {
+    std::uint64_t bytes = 0;
+    bool up = false;
+  };
+
+  void log(Instant at, std::string_view source, std::string_view event, std::optional<PathId> path,
+           std::optional<ConnectionToken> connection, std::string detail);
+  std::string path_name(std::optional<PathId> path) const;
+  void write_events(const std::filesystem::path& file) const;
+  void write_timeseries(const std::filesystem::path& file) const;
+  void write_summary(const std::filesystem::path& file, const RunTotals& totals, Instant end,
+                     const std::vector<OutageFigures>& outages) const;
+  void write_metadata(const std::filesystem::path& file) const;
+  void write_scenario(const std::filesystem::path& file) const;
+
+  const Scenario& scenario_;
+  RunIdentity identity_;
+  MetricsCollector metrics_;
+  std::vector<Row> rows_;
+  // instant -> (connection, path) -> sample
+  std::map<Instant, std::map<std::pair<ConnectionToken, PathId>, Sample>> samples_;
+};
+
+// results/<scenario>/<backend>-<policy>-<seed>, under `root`.
+std::filesystem::path default_run_dir(const std::filesystem::path& root, const Scenario& scenario,
+                                      const RunIdentity& identity);
+
+}  // namespace mprecover

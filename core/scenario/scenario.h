@@ -1,0 +1,100 @@
+// A scenario as plain, validated data: what the loader produces and every backend consumes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/network/outage_kinds.h"
+#include "core/network/path_shape.h"
+#include "engine/clock.h"
+#include "engine/config.h"
+#include "engine/ids.h"
+
+namespace mprecover {
+
+// A queue limit as ns-3 spells it: packets ("100p") or bytes ("64KB").
+struct QueueSize {
+  enum class Unit { packets, bytes } unit = Unit::packets;
+  std::uint64_t value = 100;
+  bool operator==(const QueueSize& other) const { return unit == other.unit && value == other.value; }
+};
+
+struct PathSpec {
+  std::string name;
+  BitRate rate = 50'000'000;
+  Duration delay = std::chrono::milliseconds{10};  // one way, client to server through this path
+  Ratio loss = 0.0;
+  QueueSize queue;
+  int line = 0;  // where the path is defined, for later error messages
+};
+
+// The link between the aggregation router and the server, shared by all paths.
+struct ServerSpec {
+  BitRate rate = 1'000'000'000;
+  Duration delay = std::chrono::milliseconds{1};
+};
+
+// MPTCP bulk connections from the client to the server.
+struct TrafficSpec {
+  unsigned connections = 1;
+  Duration start = std::chrono::seconds{1};
+  Duration spacing{};                  // between the starts of consecutive connections
+  std::optional<std::uint64_t> bytes;  // per connection; none: send until the end of the run
+};
+
+// Engine settings as the file gives them; a missing probe setting takes the policy's default.
+struct ProbeSettings {
+  std::optional<ProbeMode> mode;
+  std::optional<Duration> interval;
+  std::optional<Duration> timeout;
+  std::optional<unsigned> down_after;
+  std::optional<unsigned> up_after;
+  std::optional<Duration> hold;
+  std::optional<ProbeMode> confirm;
+};
+
+struct EngineSettings {
+  ProbeSettings probe;
+  PolicyConfig policy;
+};
+
+struct PathEvent {
+  Duration at{};
+  PathId path = 0;
+  const OutageKind* action = &outage_kind("restore");
+  // For an action that takes them (degrade): the values the path has until its restore.
+  PathShape shape;
+  int line = 0;
+};
+
+struct NetnsSettings {
+  // Whether a netns run must refuse to start when the kernel cannot emulate the paths' delay.
+  bool require_delay = false;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_file;  // as given to the loader; empty for text loaded from memory
+  Duration duration = std::chrono::seconds{60};
+  std::uint64_t seed = 1;
+  ServerSpec server;
+  std::vector<PathSpec> paths;
+  TrafficSpec traffic;
+  EngineSettings engine;
+  std::vector<PathEvent> events;  // sorted by time
+  NetnsSettings netns;
+
+  // The detector settings in force: the file's, else the policy's defaults.
+  DetectorConfig detector_config() const;
+  EngineConfig engine_config() const { return {detector_config(), engine.policy}; }
+  // The path as topology.paths defines it, for a restore after a degrade.
+  PathShape normal_shape(PathId path) const;
+};
+
+}  // namespace mprecover

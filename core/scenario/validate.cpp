@@ -1,0 +1,141 @@
+#include "core/scenario/validate.h"
+
+#include <algorithm>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/scenario/scenario_error.h"
+#include "core/scenario/units.h"
+#include "engine/policy_table.h"
+
+namespace mprecover {
+
+namespace {
+
+class Checker {
+ public:
+  Checker(const Scenario& scenario, const SourcePositions& positions, std::string_view file)
+      : scenario_(scenario), positions_(positions), file_(file) {}
+
+  void check_all() const {
+    check_paths();
+    check_traffic();
+    check_engine();
+    check_events();
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const {
+    throw ScenarioError(file_, positions_.of(key), key, message);
+  }
+
+  void check_paths() const {
+    for (std::size_t i = 0; i < scenario_.paths.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (scenario_.paths[i].name == scenario_.paths[j].name)
+          fail(path_key(i) + ".name", "duplicate path name \"" + scenario_.paths[i].name + "\" (first defined at line " +
+                                          std::to_string(scenario_.paths[j].line) + ")");
+  }
+
+  void check_traffic() const {
+    const TrafficSpec& traffic = scenario_.traffic;
+    if (traffic.start >= scenario_.duration)
+      fail("traffic.start", "starts at " + format_duration(traffic.start) + ", not before the end of the run (duration " +
+                                format_duration(scenario_.duration) + ")");
+    // The last connection must open before the end too; in double, as spacing * connections may not fit.
+    const double last_start = to_seconds(traffic.start) + to_seconds(traffic.spacing) * (traffic.connections - 1);
+    if (last_start >= to_seconds(scenario_.duration))
+      fail("traffic.spacing", "the last of " + std::to_string(traffic.connections) +
+                                  " connections would open at or after the end of the run (duration " +
+                                  format_duration(scenario_.duration) + ")");
+  }
+
+  void check_engine() const {
+    // Every policy's own checks: a scenario may hold any policy's keys (--policy switches).
+    const PolicySettings& settings = scenario_.engine.policy.settings;
+    for (const PolicyEntry& policy : policy_table()) {
+      if (!policy.check) continue;
+      if (const auto problem = policy.check(settings))
+        fail("engine." + problem->first, with_values(problem->second, settings));
+    }
+    const DetectorConfig detector = scenario_.detector_config();
+    if (detector.confirm == detector.mode)
+      fail("engine.probe.confirm", "must differ from engine.probe.mode (" + std::string(name_of(detector.mode)) +
+                                       "): a confirmation by the same probe adds nothing");
+  }
+
+  void check_events() const {
+    const std::vector<PathEvent>& events = scenario_.events;
+    std::vector<std::size_t> order(events.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return events[a].at < events[b].at; });
+
+    // The event that started each path's outage in progress, by index into `events`.
+    std::vector<std::optional<std::size_t>> outage(scenario_.paths.size());
+    for (const std::size_t i : order) {
+      const PathEvent& event = events[i];
+      const std::string key = "events[" + std::to_string(i) + "]";
+      const std::string& path = scenario_.paths[event.path].name;
+      if (event.at >= scenario_.duration)
+        fail(key + ".at", "at " + format_duration(event.at) + " is not before the end of the run (duration " +
+                              format_duration(scenario_.duration) + ")");
+      check_shape_values(event, key);
+      if (event.action->starts_outage) {
+        outage[event.path] = i;
+      } else if (!outage[event.path]) {
+        fail(key + ".action", event.action->name + " on " + path + " at " + format_duration(event.at) +
+                                  ", but " + path + " has no outage in progress then");
+      } else {
+        outage[event.path].reset();
+      }
+    }
+  }
+
+  void check_shape_values(const PathEvent& event, const std::string& key) const {
+    const std::string& action = event.action->name;
+    if (event.action->takes_shape) {
+      if (event.shape.empty()) fail(key, "a " + action + " needs at least one of rate, delay or loss");
+      return;
+    }
+    std::vector<std::string> shaping;
+    for (const OutageKind& k : outage_kinds())
+      if (k.takes_shape) shaping.push_back("a " + k.name);
+    const std::string only = "only " + or_list(shaping) + " takes a ";
+    if (event.shape.rate) fail(key + ".rate", only + "rate, not a " + action);
+    if (event.shape.delay) fail(key + ".delay", only + "delay, not a " + action);
+    if (event.shape.loss) fail(key + ".loss", only + "loss, not a " + action);
+  }
+
+  // A policy check's message with "{key}" replaced by that key's value as the file writes it.
+  static std::string with_values(std::string message, const PolicySettings& settings) {
+    for (std::size_t open = message.find('{'); open != std::string::npos; open = message.find('{', open)) {
+      const std::size_t close = message.find('}', open);
+      if (close == std::string::npos) break;
+      const std::string key = message.substr(open + 1, close - open - 1);
+      const PolicyValue& value = settings.value(key);
+      const std::string text = std::holds_alternative<Duration>(value) ? format_duration(std::get<Duration>(value))
+                                                                      : std::get<std::string>(value);
+      message.replace(open, close - open + 1, text);
+      open += text.size();
+    }
+    return message;
+  }
+
+  static std::string path_key(std::size_t index) { return "topology.paths[" + std::to_string(index) + "]"; }
+
+  const Scenario& scenario_;
+  const SourcePositions& positions_;
+  std::string file_;
+};
+
+}  // namespace
+
+void validate_scenario(const Scenario& scenario, const SourcePositions& positions, std::string_view file) {
+  Checker(scenario, positions, file).check_all();
+}
+
+}  // namespace mprecover

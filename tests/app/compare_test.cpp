@@ -1,0 +1,220 @@
+// Parity rules, the regression gate and comparison.json, on hand-made figures.
+#include <gtest/gtest.h>
+
+#include "app/compare/baseline_check.h"
+#include "app/compare/compare_report.h"
+#include "app/compare/comparison.h"
+
+namespace mprecover {
+namespace {
+
+// wan-reset as the rebuild policy leaves it on `backend`.
+RunFigures reset_run(const std::string& backend, double detected_up, double latency_max) {
+  RunFigures r;
+  r.scenario = "wan-reset";
+  r.backend = backend;
+  r.policy = "rebuild";
+  r.seeds = {1};
+  r.integrity_ok = true;
+  OutageFigures o;
+  o.path = "wan2";
+  o.kind = "reset";
+  o.start_s = 10;
+  o.end_s = 25;
+  o.detected_down_s = 13;
+  o.detected_up_s = detected_up;
+  o.connections = 4;
+  o.rebuilt = 4;
+  o.latency_median_s = latency_max;
+  o.latency_p95_s = latency_max;
+  o.latency_max_s = latency_max;
+  o.rebalance_s = 0.7;
+  o.subflows_before = 2;
+  o.subflows_during = 1;
+  o.subflows_after = 2;
+  r.outages = {o};
+  return r;
+}
+
+const ParityContext kOneSecondProbes{1.0, 0.042, {false}};
+
+TEST(Parity, AgreesWithinOneProbeIntervalPlusARoundTrip) {
+  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), reset_run("netns", 25.002, 0.002), kOneSecondProbes);
+  EXPECT_TRUE(verdict.agree);
+  EXPECT_TRUE(verdict.differences.empty());
+}
+
+TEST(Parity, NamesTheFigureAndByHowMuch) {
+  RunFigures netns = reset_run("netns", 27.5, 2.5);
+  netns.outages[0].subflows_after = 1;
+  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), netns, kOneSecondProbes);
+  EXPECT_FALSE(verdict.agree);
+  std::vector<std::string> figures;
+  for (const auto& d : verdict.differences) figures.push_back(d.figure);
+  EXPECT_EQ(figures, (std::vector<std::string>{"detected_up_s", "rebuild_latency_median_s", "rebuild_latency_max_s",
+                                                "subflows_after"}));
+  EXPECT_DOUBLE_EQ(*verdict.differences[0].candidate, 27.5);
+  EXPECT_DOUBLE_EQ(verdict.differences[1].allowed, 1.042);
+}
+
+TEST(Parity, AFigureMissingOnOneBackendOnlyDisagrees) {
+  RunFigures netns = reset_run("netns", 25.002, 0.002);
+  netns.outages[0].latency_max_s.reset();
+  netns.outages[0].rebuilt = 3;
+  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), netns, kOneSecondProbes);
+  EXPECT_FALSE(verdict.agree);
+  ASSERT_EQ(verdict.differences.size(), 2u);
+  EXPECT_EQ(verdict.differences[0].figure, "rebuild_latency_max_s");
+  EXPECT_FALSE(verdict.differences[0].candidate);
+  EXPECT_EQ(verdict.differences[1].figure, "rebuilt");
+}
+
+TEST(Parity, AnOutageThatNeedsAMissingDelayIsComparedOnCountsOnly) {
+  RunFigures netns = reset_run("netns", 40, 9);  // far off, but it could not have the delay
+  netns.delay_emulated = false;
+  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}});
+  EXPECT_TRUE(verdict.agree);
+  ASSERT_EQ(verdict.not_compared.size(), 1u);
+  EXPECT_NE(verdict.not_compared[0].find("delay"), std::string::npos);
+
+  netns.outages[0].rebuilt = 2;
+  EXPECT_FALSE(check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}}).agree);
+}
+
+Comparison baseline_with(const RunFigures& run) {
+  Comparison c;
+  c.tolerances["sim"] = default_tolerance("sim");
+  c.tolerances["netns"] = default_tolerance("netns");
+  ScenarioComparison s;
+  s.name = run.scenario;
+  s.file = "scenarios/wan-reset.yaml";
+  s.runs = {run};
+  c.scenarios = {s};
+  return c;
+}
+
+TEST(BaselineCheck, TheSameFiguresPass) {
+  const Comparison base = baseline_with(reset_run("sim", 25.042, 0.084));
+  EXPECT_TRUE(find_regressions(base, base).empty());
+}
+
+TEST(BaselineCheck, ASlowerRebuildIsARegressionNamingEverything) {
+  const Comparison base = baseline_with(reset_run("sim", 25.042, 0.084));
+  const Comparison now = baseline_with(reset_run("sim", 30.042, 5.084));
+  const auto found = find_regressions(base, now);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[2].describe(),
+            "wan-reset rebuild on sim, outage 1: rebuild_latency_max_s went from 0.084 to 5.084 (limit 0.085)");
+}
+
+TEST(BaselineCheck, NetnsFiguresHaveRoomForTheKernelsJitter) {
+  const Comparison base = baseline_with(reset_run("netns", 25.002, 0.002));
+  EXPECT_TRUE(find_regressions(base, baseline_with(reset_run("netns", 25.3, 0.3))).empty());
+  EXPECT_EQ(find_regressions(base, baseline_with(reset_run("netns", 27, 2))).size(), 3u);
+}
+
+TEST(BaselineCheck, NoLongerRebuildingIsARegression) {
+  const Comparison base = baseline_with(reset_run("sim", 25.042, 0.084));
+  RunFigures run = reset_run("sim", 25.042, 0.084);
+  run.outages[0].rebuilt = 0;
+  run.outages[0].latency_median_s.reset();
+  run.outages[0].latency_p95_s.reset();
+  run.outages[0].latency_max_s.reset();
+  run.outages[0].rebalance_s.reset();
+  run.integrity_ok = false;
+  const auto found = find_regressions(base, baseline_with(run));
+  std::vector<std::string> figures;
+  for (const auto& r : found) figures.push_back(r.figure);
+  EXPECT_EQ(figures, (std::vector<std::string>{"integrity_ok", "rebuilt", "rebuild_latency_median_s",
+                                                "rebuild_latency_p95_s", "rebuild_latency_max_s", "rebalance_s"}));
+  EXPECT_NE(found[4].describe().find("to none"), std::string::npos);
+}
+
+TEST(BaselineCheck, FasterIsNotARegression) {
+  const Comparison base = baseline_with(reset_run("sim", 25.042, 0.084));
+  EXPECT_TRUE(find_regressions(base, baseline_with(reset_run("sim", 25.0, 0.01))).empty());
+}
+
+TEST(Comparison, SurvivesARoundTripThroughJson) {
+  Comparison c = baseline_with(reset_run("sim", 25.042, 0.084));
+  c.scenarios[0].runs.push_back(reset_run("netns", 27.5, 2.5));
+  c.scenarios[0].probe_interval_s["rebuild"] = 1;
+  c.scenarios[0].outage_changes_delay = {false};
+  c.scenarios[0].judge_parity();
+  ASSERT_EQ(c.scenarios[0].parity.size(), 1u);
+  ASSERT_FALSE(c.scenarios[0].parity[0].agree);
+  const Comparison back = comparison_from_json(nlohmann::json::parse(to_json(c).dump()), "test");
+  EXPECT_EQ(to_json(back).dump(), to_json(c).dump());
+  EXPECT_TRUE(find_regressions(c, back).empty());
+}
+
+TEST(Comparison, ABrokenFileNamesItself) {
+  EXPECT_THROW(
+      {
+        try {
+          comparison_from_json(nlohmann::json::parse(R"({"scenarios": []})"), "base.json");
+        } catch (const std::runtime_error& e) {
+          EXPECT_NE(std::string(e.what()).find("base.json"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      std::runtime_error);
+}
+
+TEST(MedianOverSeeds, TakesEachFigureAndKeepsAMissingOneMissing) {
+  RunFigures a = reset_run("sim", 25.0, 0.1);
+  RunFigures b = reset_run("sim", 25.5, 0.3);
+  RunFigures c = reset_run("sim", 26.0, 0.2);
+  c.seeds = {3};
+  b.seeds = {2};
+  const RunFigures m = median_over_seeds({a, b, c});
+  EXPECT_EQ(m.seeds, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_DOUBLE_EQ(*m.outages[0].detected_up_s, 25.5);
+  EXPECT_DOUBLE_EQ(*m.outages[0].latency_max_s, 0.2);
+  c.outages[0].latency_max_s.reset();
+  EXPECT_FALSE(median_over_seeds({a, b, c}).outages[0].latency_max_s);
+}
+
+TEST(CompareReport, HasTheRulesATableRowPerRunAndTheVerdicts) {
+  Comparison c = baseline_with(reset_run("sim", 25.042, 0.084));
+  c.scenarios[0].runs.push_back(reset_run("netns", 25.002, 0.002));
+  c.scenarios[0].judge_parity();
+  const std::string md = compare_report_markdown(c, "/nonexistent");
+  EXPECT_NE(md.find("## Parity rules"), std::string::npos);
+  EXPECT_NE(md.find("| rebuild | sim | 1: reset wan2 10–25 s | 13.000 / 25.042 | 4/4 | 0.084 / 0.084 / 0.084 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("**Parity (sim vs netns):** rebuild agree."), std::string::npos) << md;
+}
+
+// Parity knows no backend by name: the first backend of the comparison is the reference.
+TEST(Parity, AnyTwoBackendsTheFirstAsReference) {
+  Comparison c = baseline_with(reset_run("third", 25.042, 0.084));
+  c.scenarios[0].runs.push_back(reset_run("sim", 25.002, 0.002));
+  c.scenarios[0].runs.push_back(reset_run("netns", 29.0, 4.0));
+  c.scenarios[0].judge_parity();
+  ASSERT_EQ(c.scenarios[0].parity.size(), 2u);
+  EXPECT_EQ(c.scenarios[0].parity[0].reference, "third");
+  EXPECT_EQ(c.scenarios[0].parity[0].candidate, "sim");
+  EXPECT_TRUE(c.scenarios[0].parity[0].agree);
+  EXPECT_EQ(c.scenarios[0].parity[1].candidate, "netns");
+  EXPECT_FALSE(c.scenarios[0].parity[1].agree);
+  const std::string md = compare_report_markdown(c, "/nonexistent");
+  EXPECT_NE(md.find("**Parity (third vs sim, third vs netns):** rebuild (sim) agree · rebuild (netns) DISAGREE on "
+                    "detected_up_s (outage 1): third 25.042, netns 29.000"),
+            std::string::npos)
+      << md;
+}
+
+// A baseline written before the default policy was renamed still matches today's runs.
+TEST(Comparison, ABaselineWithTheOldPolicyNameStillMatches) {
+  RunFigures old = reset_run("sim", 25.042, 0.084);
+  old.policy = "engine";
+  const Comparison base = comparison_from_json(nlohmann::json::parse(to_json(baseline_with(old)).dump()), "old");
+  ASSERT_NE(base.scenarios[0].find("sim", "rebuild"), nullptr);
+  const Comparison now = baseline_with(reset_run("sim", 30.042, 5.084));
+  EXPECT_EQ(find_regressions(base, now).size(), 3u);
+}
+
+}  // namespace
+}  // namespace mprecover

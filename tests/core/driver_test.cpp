@@ -1,0 +1,191 @@
+// The driver, on the scripted in-memory network: the timeline, outages that end others, the
+// path manager set-up, sampling, stopping and the integrity verdict, at simulated speed.
+#include "core/driver/driver.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/scenario/loader.h"
+#include "support/scripted_network.h"
+
+namespace mprecover::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Two paths, one connection from 1 s, the given events, 20 s long.
+Scenario scenario_with(const std::string& events, const std::string& extra = "") {
+  return load_scenario_text("name: driver-test\nduration: 20s\n"
+                            "topology: {paths: [{name: wan1}, {name: wan2}, {name: wan3}]}\n"
+                            "traffic: {connections: 1, start: 1s}\n" +
+                                extra + "events:\n" + events,
+                            "driver-test");
+}
+
+struct ScriptedRun {
+  explicit ScriptedRun(const Scenario& s) : scenario(s), network(s.paths.size()), recorder(scenario, {"scripted", s.engine.policy.name, 1, ""}) {}
+
+  RunOutcome play(const std::atomic<bool>& stop) {
+    Driver driver(scenario, scenario.engine_config(), network, recorder, stop);
+    return driver.run();
+  }
+  RunOutcome play() {
+    const std::atomic<bool> never{false};
+    return play(never);
+  }
+  // The log lines of the faults the driver applied, without probes and path-manager calls.
+  std::vector<std::string> faults() const {
+    std::vector<std::string> out;
+    for (const std::string& line : network.log())
+      if (line.find("create") == std::string::npos && line.find("endpoint") == std::string::npos &&
+          line.find("limit") == std::string::npos && line.find("destroy") == std::string::npos)
+        out.push_back(line);
+    return out;
+  }
+  std::string events_csv() {
+    const auto dir = std::filesystem::temp_directory_path() / ("driver-test-" + std::to_string(::getpid()));
+    recorder.finish(totals, end, dir);
+    std::ifstream in(dir / "events.csv");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::filesystem::remove_all(dir);
+    return text.str();
+  }
+
+  Scenario scenario;
+  ScriptedNetwork network;
+  RunRecorder recorder;
+  RunTotals totals;
+  Instant end{};
+};
+
+TEST(Driver, AppliesTheTimelineInTimeOrderAndTheFileOrderForEqualTimes) {
+  ScriptedRun run(scenario_with("  - {at: 8s, path: wan3, action: blackhole}\n"
+                        "  - {at: 5s, path: wan2, action: down}\n"
+                        "  - {at: 5s, path: wan1, action: blackhole}\n"
+                        "  - {at: 9s, path: wan2, action: up}\n"
+                        "  - {at: 9s, path: wan1, action: restore}\n"
+                        "  - {at: 9s, path: wan3, action: restore}\n"));
+  run.play();
+  EXPECT_EQ(run.faults(), (std::vector<std::string>{"t=5.000 link 1 down", "t=5.000 blackhole 0 on",
+                                                     "t=8.000 blackhole 2 on", "t=9.000 link 1 up",
+                                                     "t=9.000 blackhole 0 off", "t=9.000 blackhole 2 off"}));
+}
+
+TEST(Driver, AnOutageThatStartsWhileAnotherIsInProgressEndsIt) {
+  ScriptedRun run(scenario_with("  - {at: 5s, path: wan2, action: blackhole}\n"
+                        "  - {at: 7s, path: wan2, action: reset}\n"
+                        "  - {at: 9s, path: wan2, action: degrade, rate: 5Mbit, loss: 1%}\n"
+                        "  - {at: 11s, path: wan2, action: restore}\n"));
+  run.play();
+  EXPECT_EQ(run.faults(),
+            (std::vector<std::string>{"t=5.000 blackhole 1 on", "t=7.000 blackhole 1 off", "t=7.000 abort 1",
+                                      "t=7.000 blackhole 1 on", "t=9.000 blackhole 1 off",
+                                      "t=9.000 shape 1 rate=5000000 loss=0.010000",
+                                      "t=11.000 shape 1 rate=50000000 delay=0.010000 loss=0.000000"}));
+}
+
+TEST(Driver, ARestoreWithoutAnOutageIsRefusedByValidationBeforeAnyRun) {
+  EXPECT_THROW(scenario_with("  - {at: 5s, path: wan2, action: restore}\n"), ScenarioError);
+}
+
+TEST(Driver, SetsUpThePathManagerThePolicyNeeds) {
+  ScriptedRun userspace(scenario_with("  []\n"));
+  userspace.play();
+  EXPECT_EQ(userspace.network.path_manager(), PathManagerMode::userspace);
+  const auto& log = userspace.network.log();
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("create") != l.npos; }))
+      << "the rebuild policy opens the extra subflows itself";
+
+  ScriptedRun in_kernel(scenario_with("  []\n", "engine: {policy: omr}\n"));
+  in_kernel.play();
+  EXPECT_EQ(in_kernel.network.path_manager(), PathManagerMode::in_kernel);
+  const auto& kernel_log = in_kernel.network.log();
+  EXPECT_EQ(std::vector<std::string>(kernel_log.begin(), kernel_log.begin() + 3),
+            (std::vector<std::string>{"t=0.000 limit 2", "t=0.000 endpoint add 1", "t=0.000 endpoint add 2"}));
+}
+
+TEST(Driver, RebuildsAResetPathThroughThePort) {
+  ScriptedRun run(scenario_with("  - {at: 5s, path: wan2, action: reset}\n"
+                        "  - {at: 10s, path: wan2, action: restore}\n"));
+  run.totals = run.play().totals;
+  run.end = Instant{20s};
+  const auto figures = run.recorder.metrics().report(Instant{20s});
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0].rebuilt, 1.0);
+  ASSERT_TRUE(figures[0].latency_max_s);
+  EXPECT_LE(*figures[0].latency_max_s, 1.0 + 0.04) << "one probe interval plus the round trips";
+  const std::string events = run.events_csv();
+  EXPECT_NE(events.find("engine,path_up,wan2"), std::string::npos) << events;
+  EXPECT_NE(events.find("mptcp,sub_closed,wan2,100,error=ECONNRESET"), std::string::npos) << events;
+}
+
+TEST(Driver, SamplesEveryHundredMillisecondsOfTheRunsClock) {
+  ScriptedRun run(scenario_with("  []\n"));
+  const RunOutcome outcome = run.play();
+  EXPECT_EQ(outcome.end, Instant{20s});
+  const auto& times = run.network.sample_times();
+  ASSERT_EQ(times.size(), 200u) << "0.1 s to 20.0 s";
+  for (std::size_t i = 0; i < times.size(); ++i) EXPECT_EQ(times[i], Instant{100ms * (i + 1)});
+}
+
+TEST(Driver, StopsAtTheNextSampleOnceAskedTo) {
+  ScriptedRun run(scenario_with("  []\n"));
+  std::atomic<bool> stop{false};
+  run.network.at_time(Instant{7s + 30ms}, [&stop] { stop = true; });
+  const RunOutcome outcome = run.play(stop);
+  EXPECT_EQ(outcome.end, Instant{7s + 100ms});
+  EXPECT_EQ(run.network.sample_times().back(), Instant{7s + 100ms});
+}
+
+TEST(Driver, ARefusedSubflowCreationReachesTheEngineAsAFailedSubflow) {
+  ScriptedRun run(scenario_with("  []\n"));
+  run.network.refuse_subflows(EINVAL);
+  run.totals = run.play().totals;
+  const std::string events = run.events_csv();
+  EXPECT_NE(events.find("backend,create_subflow_refused,wan2,,EINVAL"), std::string::npos) << events;
+  EXPECT_NE(events.find("mptcp,sub_closed,wan2,100,error=EINVAL"), std::string::npos) << events;
+  EXPECT_NE(events.find("engine,retry_scheduled,wan2,100,delay=0.500s"), std::string::npos) << events;
+}
+
+TEST(Driver, ReportsIntactTrafficAsIntact) {
+  ScriptedRun run(scenario_with("  []\n"));
+  const RunTotals totals = run.play().totals;
+  EXPECT_TRUE(totals.integrity_ok);
+  EXPECT_GT(totals.bytes_delivered, 0u);
+  EXPECT_EQ(totals.bytes_delivered, totals.bytes_sent);
+  EXPECT_NE(std::find(totals.notes.begin(), totals.notes.end(), "scripted network"), totals.notes.end());
+}
+
+TEST(Driver, ReportsAnIntegrityFailureAsSuch) {
+  ScriptedRun corrupted(scenario_with("  []\n"));
+  corrupted.network.corrupt_connection(0, 4096);
+  const RunTotals bad = corrupted.play().totals;
+  EXPECT_FALSE(bad.integrity_ok);
+  EXPECT_NE(std::find(bad.notes.begin(), bad.notes.end(), "connection 100 delivered a wrong byte at offset 4096"),
+            bad.notes.end());
+
+  ScriptedRun lost(scenario_with("  []\n"));
+  lost.network.lose_connection(0);
+  const RunTotals missing = lost.play().totals;
+  EXPECT_FALSE(missing.integrity_ok);
+  EXPECT_NE(std::find(missing.notes.begin(), missing.notes.end(), "0 of 1 connections reached the server"),
+            missing.notes.end());
+}
+
+TEST(Driver, AShortStreamBreaksIntegrityWhenTheScenarioSetsBytes) {
+  // 30 MB at 2 MB/s cannot arrive within the run.
+  ScriptedRun run(load_scenario_text("name: t\nduration: 10s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
+                             "traffic: {connections: 1, start: 1s, bytes: 30MB}\n"));
+  const RunTotals totals = run.play().totals;
+  EXPECT_FALSE(totals.integrity_ok);
+  ASSERT_FALSE(totals.notes.empty());
+  EXPECT_NE(totals.notes[0].find("of 30000000 bytes"), std::string::npos) << totals.notes[0];
+}
+
+}  // namespace
+}  // namespace mprecover::testing

@@ -1,0 +1,223 @@
+// The netns topology: namespaces, reachability per path, source routing, faults, rates.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "core/scenario/loader.h"
+#include "backends/netns/device_names.h"
+#include "backends/netns/delay_support.h"
+#include "backends/netns/netns_registry.h"
+#include "backends/netns/path_faults.h"
+#include "backends/netns/netns_error.h"
+#include "backends/netns/topology.h"
+#include "test_support.h"
+
+namespace mprecover::netns {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ConnectFrom;
+using test::Fd;
+
+constexpr std::uint16_t kPort = 5201;
+
+std::vector<std::string> namespaces_of(const std::string& stem) {
+  std::vector<std::string> names;
+  for (const auto& name : list_named_namespaces()) {
+    if (name.starts_with(stem + "-")) names.push_back(name);
+  }
+  return names;
+}
+
+// Connects from the client on `from`; returns the address the server saw, or "" on no answer.
+std::string reach(Topology& topology, int listener, const ConnectFrom& from, std::chrono::milliseconds timeout = 2s) {
+  Fd connection = test::connect_tcp(topology.client(), from, kServerAddress, kPort, timeout);
+  if (connection.get() < 0) return "";
+  return test::accept_peer(listener, 1s).value_or("accepted nothing");
+}
+
+ConnectFrom via_path(PathId p) { return {client_device(p), client_address(p)}; }
+ConnectFrom from_address(PathId p) { return {"", client_address(p)}; }
+
+TEST(Topology, BuildsEveryNamespaceAndRemovesThemAll) {
+  MPRECOVER_REQUIRE_NETNS();
+  std::string stem;
+  {
+    Topology topology(test::small_scenario(3));
+    stem = topology.stem();
+    const auto names = namespaces_of(stem);
+    EXPECT_EQ(names.size(), 6U) << "client, r0..r2, agg, server";
+    for (const char* role : {"client", "r0", "r1", "r2", "agg", "server"}) {
+      EXPECT_NE(std::find(names.begin(), names.end(), namespace_name(stem, role)), names.end()) << role;
+    }
+    const std::string rules = test::run_command("ip -n " + topology.client().name() + " rule show");
+    EXPECT_NE(rules.find("from 10.1.3.1 lookup 102"), std::string::npos) << rules;
+  }
+  EXPECT_TRUE(namespaces_of(stem).empty());
+}
+
+TEST(Topology, EveryPathReachesTheServerFromItsDevice) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(test::small_scenario(3));
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+  for (PathId p = 0; p < 3; ++p) {
+    const LinkCounters before = topology.router_route(p).counters(kRouterWanDevice);
+    EXPECT_EQ(reach(topology, listener.get(), via_path(p)), client_address(p)) << "path " << p;
+    EXPECT_GT(topology.router_route(p).counters(kRouterWanDevice).tx_packets, before.tx_packets)
+        << "path " << p << "'s SYN went through its own router";
+  }
+}
+
+TEST(Topology, SourceAddressPicksThePathAndBlackholeBlocksAndUnblocks) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(test::small_scenario(2));
+  PathFaults faults(topology);
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+
+  faults.set_blackhole(0, true);
+  // Only source routing takes 10.1.2.1 around path 0, which the main table's default route uses.
+  EXPECT_EQ(reach(topology, listener.get(), from_address(1)), client_address(1));
+  EXPECT_EQ(reach(topology, listener.get(), from_address(0), 1500ms), "") << "path 0 is blackholed";
+  EXPECT_TRUE(topology.client_route().has_carrier(client_device(0))) << "a blackhole keeps the link up";
+
+  faults.set_blackhole(0, false);
+  EXPECT_EQ(reach(topology, listener.get(), from_address(0)), client_address(0));
+}
+
+TEST(Topology, LinkDownDropsCarrierAndComesBack) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(test::small_scenario(2));
+  PathFaults faults(topology);
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+
+  faults.set_link(1, false);
+  EXPECT_FALSE(topology.client_route().has_carrier(client_device(1)));
+  EXPECT_EQ(reach(topology, listener.get(), via_path(1), 1500ms), "");
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), client_address(0)) << "the other path is untouched";
+
+  faults.set_link(1, true);
+  for (int i = 0; i < 50 && !topology.client_route().has_carrier(client_device(1)); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(topology.client_route().has_carrier(client_device(1)));
+  EXPECT_EQ(reach(topology, listener.get(), via_path(1)), client_address(1)) << "address and routes survived";
+}
+
+TEST(Topology, LossIsAnNftablesRandomDrop) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(test::small_scenario(1));
+  PathFaults faults(topology);
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+
+  faults.set_loss(0, 0.25);
+  const std::string table = topology.router_nft(0).run("list table inet mprecover");
+  EXPECT_NE(table.find("numgen random mod 10000 < 2500 drop"), std::string::npos) << table;
+
+  faults.set_loss(0, 1.0);
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0), 1500ms), "");
+  faults.set_loss(0, 0.0);
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), client_address(0));
+  EXPECT_THROW(faults.set_loss(0, 1.5), NetnsError);
+}
+
+// Bytes per second the server receives over one connection from path `p`'s address.
+double measured_rate(Topology& topology, PathId p) {
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+  Fd sender = test::connect_tcp(topology.client(), from_address(p), kServerAddress, kPort, 2s);
+  Fd receiver;
+  if (sender.get() < 0) {
+    ADD_FAILURE() << "no connection from path " << p;
+    return 0.0;
+  }
+  if (!test::accept_peer(listener.get(), 1s, &receiver)) {
+    ADD_FAILURE() << "the server accepted nothing from path " << p;
+    return 0.0;
+  }
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    std::vector<char> chunk(64 * 1024, 'x');
+    while (!stop && send(sender.get(), chunk.data(), chunk.size(), MSG_NOSIGNAL) > 0) {
+    }
+  });
+  timeval tv{0, 200'000};
+  setsockopt(receiver.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::vector<char> buf(256 * 1024);
+  auto drain_until = [&](std::chrono::steady_clock::time_point end) {
+    std::uint64_t total = 0;
+    while (std::chrono::steady_clock::now() < end) {
+      const ssize_t n = recv(receiver.get(), buf.data(), buf.size(), 0);
+      if (n > 0) total += static_cast<std::uint64_t>(n);
+    }
+    return total;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  drain_until(start + 700ms);  // slow start and the bucket's first burst
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t bytes = drain_until(t0 + 2s);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stop = true;
+  shutdown(sender.get(), SHUT_RDWR);
+  writer.join();
+  return static_cast<double>(bytes) / seconds;
+}
+
+TEST(Topology, TbfLimitsThePathRate) {
+  MPRECOVER_REQUIRE_NETNS();
+  Scenario scenario = test::small_scenario(2, 8'000'000);
+  scenario.paths[1].rate = 40'000'000;
+  Topology topology(scenario);
+  const double slow = measured_rate(topology, 0) * 8.0;
+  EXPECT_GT(slow, 0.5 * 8e6);
+  EXPECT_LT(slow, 1.25 * 8e6);
+  const double fast = measured_rate(topology, 1) * 8.0;
+  EXPECT_GT(fast, 0.5 * 40e6);
+  EXPECT_LT(fast, 1.25 * 40e6);
+
+  PathFaults(topology).set_rate(1, 8'000'000, QueueSize{});
+  const double degraded = measured_rate(topology, 1) * 8.0;
+  EXPECT_GT(degraded, 0.5 * 8e6);
+  EXPECT_LT(degraded, 1.25 * 8e6);
+}
+
+TEST(Topology, DelayWithoutNetemIsReportedOrRefused) {
+  MPRECOVER_REQUIRE_NETNS();
+  const auto reason = netem_unavailable_reason();
+  if (!reason) GTEST_SKIP() << "this kernel has netem; nothing to report";
+  EXPECT_NE(reason->find("netem"), std::string::npos) << *reason;
+  {
+    Topology topology(test::small_scenario(1));
+    EXPECT_EQ(topology.delay_unavailable(), reason);
+  }
+  Scenario strict = test::small_scenario(1);
+  strict.netns.require_delay = true;
+  try {
+    Topology topology(strict);
+    FAIL() << "built a topology whose delay it cannot emulate";
+  } catch (const NetnsError& e) {
+    EXPECT_NE(std::string(e.what()).find("require_delay"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Topology, BuildsEveryShippedScenario) {
+  MPRECOVER_REQUIRE_NETNS();
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(MPRECOVER_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    Scenario scenario = load_scenario_file(entry.path().string());
+    scenario.netns.require_delay = false;
+    Topology topology(scenario);
+    Fd listener = test::listen_tcp(topology.server(), kPort);
+    for (PathId p = 0; p < topology.path_count(); ++p) {
+      EXPECT_EQ(reach(topology, listener.get(), via_path(p)), client_address(p)) << "path " << p;
+    }
+    const std::string qdisc = test::run_command("ip netns exec " + topology.router(0).name() + " tc qdisc show dev wan");
+    EXPECT_NE(qdisc.find("tbf"), std::string::npos) << qdisc;
+  }
+}
+
+}  // namespace
+}  // namespace mprecover::netns
