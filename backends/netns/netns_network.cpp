@@ -238,6 +238,8 @@ bool NetnsNetwork::delay_emulated() const {
   return !(delay_in_scenario && topology_.delay_unavailable());
 }
 
+std::string NetnsNetwork::delay_method() const { return topology_.delay_unavailable() ? "none" : "netem"; }
+
 std::vector<std::string> NetnsNetwork::notes() const {
   std::vector<std::string> notes{"netns: kernel MPTCP of Linux " + kernel_release() + " between network namespaces"};
   bool loss_in_scenario = false;

@@ -64,6 +64,7 @@ class NetnsNetwork final : public NetworkPort {
 
   bool simulated() const override { return false; }
   bool delay_emulated() const override;
+  std::string delay_method() const override;
   std::vector<std::string> notes() const override;
 
  private:

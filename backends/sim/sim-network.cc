@@ -295,6 +295,12 @@ SimNetwork::delay_emulated() const
     return true;
 }
 
+std::string
+SimNetwork::delay_method() const
+{
+    return "simulated";
+}
+
 std::vector<std::string>
 SimNetwork::notes() const
 {

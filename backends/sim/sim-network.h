@@ -73,6 +73,7 @@ class SimNetwork final : public NetworkPort
 
     bool simulated() const override;
     bool delay_emulated() const override;
+    std::string delay_method() const override;
     std::vector<std::string> notes() const override;
 
   private:

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <stdexcept>
 #include <utility>
 
 #include "engine/overloaded.h"
@@ -56,6 +57,7 @@ RunOutcome Driver::run() {
   wall_start_ = last_progress_ = std::chrono::steady_clock::now();
   const Instant end = std::min(net_.run(Instant{scenario_.duration}), Instant{scenario_.duration});
   if (show_progress_) std::fputs("\r\033[K", stderr);
+  if (failure_) throw std::runtime_error("the run stopped at " + std::to_string(to_seconds(end)) + " s: " + *failure_);
   return RunOutcome{totals(), end};
 }
 
@@ -65,8 +67,14 @@ void Driver::on_network_note(std::string_view what, std::optional<PathId> path, 
   recorder_.backend_note(net_.now(), what, path, detail);
 }
 
+void Driver::on_network_failure(std::string_view reason) {
+  failure_ = std::string(reason);
+  net_.halt();
+}
+
 void Driver::feed(const Event& event) {
   const Instant now = net_.now();
+  if (const auto* probe = std::get_if<ProbeResult>(&event)) measure_round_trip(*probe, now);
   recorder_.event(event, now);
   engine_.on_event(event, now);
   pump();
@@ -94,7 +102,10 @@ void Driver::pump() {
 
 void Driver::carry(const Action& action) {
   std::visit(Overloaded{
-                 [this](const SendProbe& p) { net_.send_probe(p); },
+                 [this](const SendProbe& p) {
+                   if (outage_[p.path] == nullptr) probes_sent_[p.probe_id] = {p.path, net_.now()};
+                   net_.send_probe(p);
+                 },
                  [this](const CreateSubflow& c) { create_subflow(c); },
                  [this](const DestroySubflow& d) { net_.destroy_subflow(d.token, d.path); },
                  [this](const AddEndpoint& e) { net_.add_endpoint(e.path); },
@@ -113,11 +124,21 @@ void Driver::create_subflow(const CreateSubflow& create) {
   net_.at(net_.now(), [this, closed] { feed(closed); });
 }
 
+// The round trip of a probe that went out and came back while its path had no outage: what the
+// summary reports as the path's measured round trip (a probe of mode http takes two).
+void Driver::measure_round_trip(const ProbeResult& probe, Instant now) {
+  const auto sent = probes_sent_.find(probe.probe_id);
+  if (sent == probes_sent_.end()) return;
+  if (probe.ok && outage_[probe.path] == nullptr) recorder_.probe_rtt(probe.path, now - sent->second.second);
+  probes_sent_.erase(sent);
+}
+
 void Driver::apply(const PathEvent& event) {
   recorder_.path_event(event, net_.now());
   end_outage(event.path);
   if (!event.action->starts_outage) return;
   outage_[event.path] = event.action;
+  std::erase_if(probes_sent_, [&event](const auto& probe) { return probe.second.first == event.path; });
   event.action->start(net_, event.path, event.shape);
 }
 
@@ -181,6 +202,7 @@ RunTotals Driver::totals() const {
                            std::to_string(scenario_.traffic.connections) + " connections reached the server");
   }
   totals.delay_emulated = net_.delay_emulated();
+  totals.delay_method = net_.delay_method();
   for (std::string& note : net_.notes()) totals.notes.push_back(std::move(note));
   return totals;
 }

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -39,6 +41,7 @@ class Driver final : private NetworkObserver {
  private:
   void on_network_event(const Event& event) override;
   void on_network_note(std::string_view what, std::optional<PathId> path, std::string_view detail) override;
+  void on_network_failure(std::string_view reason) override;
 
   void set_up_path_manager();
   void feed(const Event& event);
@@ -47,6 +50,7 @@ class Driver final : private NetworkObserver {
   void pump();
   void carry(const Action& action);
   void create_subflow(const CreateSubflow& create);
+  void measure_round_trip(const ProbeResult& probe, Instant now);
   // A scenario event: it ends the path's outage in progress, and may start another.
   void apply(const PathEvent& event);
   void end_outage(PathId path);
@@ -62,6 +66,9 @@ class Driver final : private NetworkObserver {
   Engine engine_;
   std::optional<NetworkPort::TimerId> engine_timer_;
   std::vector<const OutageKind*> outage_;  // per path: the outage in progress, or nullptr
+  // Probes in flight on a path without an outage, by id: when they were sent.
+  std::map<std::uint64_t, std::pair<PathId, Instant>> probes_sent_;
+  std::optional<std::string> failure_;  // why the network could not go on
   bool show_progress_;
   std::chrono::steady_clock::time_point wall_start_;
   std::chrono::steady_clock::time_point last_progress_;

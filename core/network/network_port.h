@@ -33,6 +33,9 @@ class NetworkObserver {
   // What the backend did or saw that the engine does not need, as a line of events.csv
   // ("readdressed" and the new address, "subflows_destroyed", "leftover_removed", ...).
   virtual void on_network_note(std::string_view what, std::optional<PathId> path, std::string_view detail) = 0;
+  // The network cannot go on as the scenario asks (a helper process died, ...): the run stops
+  // with this reason and writes no results.
+  virtual void on_network_failure(std::string_view reason) = 0;
 };
 
 // One connection's byte counter on one path, as the driver samples it.
@@ -124,6 +127,8 @@ class NetworkPort {
   virtual bool simulated() const = 0;
   // Whether the paths had the delays the scenario asked for.
   virtual bool delay_emulated() const = 0;
+  // How path delay was made: "simulated", "netem", "nfqueue", or "none".
+  virtual std::string delay_method() const = 0;
   // What this backend emulated differently or left out.
   virtual std::vector<std::string> notes() const = 0;
 };

@@ -128,11 +128,24 @@ void RunRecorder::write_timeseries(const std::filesystem::path& file) const {
 void RunRecorder::write_summary(const std::filesystem::path& file, const RunTotals& totals, Instant end,
                                 const std::vector<OutageFigures>& outages) const {
   Json paths = Json::array();
-  for (const PathSpec& p : scenario_.paths) {
+  for (PathId i = 0; i < scenario_.paths.size(); ++i) {
+    const PathSpec& p = scenario_.paths[i];
+    std::vector<double> rtts = probe_rtts_[i];
+    std::sort(rtts.begin(), rtts.end());
+    const auto quantile = [&rtts](double q) -> Json {
+      if (rtts.empty()) return nullptr;
+      return seconds_json(rtts[static_cast<std::size_t>(q * static_cast<double>(rtts.size() - 1) + 0.5)]);
+    };
     paths.push_back({{"name", p.name},
                      {"rate_bps", p.rate},
                      {"delay_s", seconds_json(to_seconds(p.delay))},
-                     {"loss", p.loss}});
+                     {"loss", p.loss},
+                     {"round_trip_s",
+                      {{"scenario", seconds_json(2 * to_seconds(p.delay + scenario_.server.delay))},
+                       {"measured_min", quantile(0.0)},
+                       {"measured_median", quantile(0.5)},
+                       {"measured_p95", quantile(0.95)},
+                       {"probes", rtts.size()}}}});
   }
   Json outage_list = Json::array();
   for (const OutageFigures& o : outages) outage_list.push_back(to_json(o));
@@ -147,6 +160,8 @@ void RunRecorder::write_summary(const std::filesystem::path& file, const RunTota
                      {"bytes_delivered", totals.bytes_delivered},
                      {"integrity_ok", totals.integrity_ok},
                      {"delay_emulated", totals.delay_emulated},
+                     {"delay_method", totals.delay_method},
+                     {"probe_mode", name_of(scenario_.detector_config().mode)},
                      {"notes", totals.notes}};
   auto out = open_for_writing(file);
   out << summary.dump(2) << '\n';

@@ -39,7 +39,12 @@ std::vector<std::string> path_names(const Scenario& scenario) {
 }  // namespace
 
 RunRecorder::RunRecorder(const Scenario& scenario, RunIdentity identity)
-    : scenario_(scenario), identity_(std::move(identity)), metrics_(path_names(scenario)) {}
+    : scenario_(scenario),
+      identity_(std::move(identity)),
+      metrics_(path_names(scenario)),
+      probe_rtts_(scenario.paths.size()) {}
+
+void RunRecorder::probe_rtt(PathId path, Duration rtt) { probe_rtts_.at(path).push_back(to_seconds(rtt)); }
 
 void RunRecorder::path_event(const PathEvent& e, Instant at) {
   if (e.action->starts_outage)

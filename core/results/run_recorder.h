@@ -32,6 +32,7 @@ struct RunTotals {
   std::uint64_t bytes_delivered = 0;
   bool integrity_ok = false;
   bool delay_emulated = true;  // false: the scenario's delays could not be applied (no netem)
+  std::string delay_method;    // how: "simulated", "netem", "nfqueue" or "none"
   std::vector<std::string> notes;  // what was emulated differently or left out, for the summary
 };
 
@@ -46,6 +47,8 @@ class RunRecorder {
   void action(const Action& action, Instant at);
   // What the backend observed and fed to the engine.
   void event(const Event& event, Instant at);
+  // The round trip of a probe answered on a path that had no outage in progress.
+  void probe_rtt(PathId path, Duration rtt);
   // A line for events.csv from the backend itself (traffic start, a fault it applied, ...).
   void backend_note(Instant at, std::string_view event, std::optional<PathId> path, std::string_view detail);
 
@@ -88,6 +91,7 @@ class RunRecorder {
   RunIdentity identity_;
   MetricsCollector metrics_;
   std::vector<Row> rows_;
+  std::vector<std::vector<double>> probe_rtts_;  // per path, seconds
   // instant -> (connection, path) -> sample
   std::map<Instant, std::map<std::pair<ConnectionToken, PathId>, Sample>> samples_;
 };

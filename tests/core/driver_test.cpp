@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "core/scenario/loader.h"
 #include "support/scripted_network.h"
 
@@ -185,6 +187,37 @@ TEST(Driver, AShortStreamBreaksIntegrityWhenTheScenarioSetsBytes) {
   EXPECT_FALSE(totals.integrity_ok);
   ASSERT_FALSE(totals.notes.empty());
   EXPECT_NE(totals.notes[0].find("of 30000000 bytes"), std::string::npos) << totals.notes[0];
+}
+
+TEST(Driver, ANetworkThatCannotGoOnStopsTheRunWithItsReason) {
+  ScriptedRun run(scenario_with("  []\n"));
+  run.network.fail_at(Instant{4s}, "the delay line exited");
+  try {
+    run.play();
+    FAIL() << "the run went on";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("the run stopped at 4"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the delay line exited"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Driver, MeasuresEachPathsRoundTripFromItsProbesOutsideOutages) {
+  ScriptedRun run(scenario_with("  - {at: 5s, path: wan2, action: blackhole}\n"
+                                "  - {at: 10s, path: wan2, action: restore}\n"));
+  run.network.set_rtt(30ms);
+  run.totals = run.play().totals;
+  const auto dir = std::filesystem::temp_directory_path() / ("driver-rtt-" + std::to_string(::getpid()));
+  run.recorder.finish(run.totals, Instant{20s}, dir);
+  std::ifstream in(dir / "summary.json");
+  const auto summary = nlohmann::json::parse(in);
+  std::filesystem::remove_all(dir);
+  const auto& wan2 = summary["paths"][1]["round_trip_s"];
+  EXPECT_DOUBLE_EQ(wan2["measured_median"].get<double>(), 0.03);
+  EXPECT_DOUBLE_EQ(wan2["measured_p95"].get<double>(), 0.03);
+  // One probe a second over 20 s, none counted while wan2 was cut (5 s to 10 s).
+  EXPECT_LE(wan2["probes"].get<int>(), 16);
+  EXPECT_GE(summary["paths"][0]["round_trip_s"]["probes"].get<int>(), 19);
+  EXPECT_EQ(summary["delay_method"], "scripted");
 }
 
 }  // namespace

@@ -170,6 +170,13 @@ class ScriptedNetwork final : public NetworkPort {
 
   bool simulated() const override { return true; }
   bool delay_emulated() const override { return true; }
+  std::string delay_method() const override { return "scripted"; }
+  // Tells the driver the network cannot go on, at `when`.
+  void fail_at(Instant when, std::string reason) {
+    at(when, [this, reason] {
+      if (observer_) observer_->on_network_failure(reason);
+    });
+  }
   std::vector<std::string> notes() const override { return {"scripted network"}; }
 
  private:
