@@ -1,11 +1,15 @@
 #include "compare_commands.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <stdexcept>
 
 #include "app/compare/baseline_check.h"
+#include "app/compare/check_cases.h"
 #include "app/compare/compare_report.h"
 #include "app/run.h"
 #include "core/scenario/loader.h"
@@ -16,6 +20,13 @@ namespace mprecover {
 namespace {
 
 void progress_to_stderr(const std::string& line) { std::cerr << line << std::endl; }
+
+void write_text_file(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+}
 
 void write_outputs(const Comparison& comparison, const std::filesystem::path& out, bool plot) {
   write_comparison(comparison, out / "comparison.json");
@@ -77,6 +88,9 @@ int check_command(const CheckRequest& request, const std::atomic<bool>& stop) {
       rerun.backends.push_back(backend);
     }
   }
+  if (request.parity_with && !backends.count(*request.parity_with))
+    throw std::runtime_error("the baseline " + request.baseline.string() + " has no run on backend " +
+                             *request.parity_with + " to judge parity with");
 
   std::filesystem::create_directories(rerun.out);
   const Comparison now = run_comparison(rerun, stop, progress_to_stderr);
@@ -89,14 +103,21 @@ int check_command(const CheckRequest& request, const std::atomic<bool>& stop) {
     for (const std::string& reason : s.not_run)
       std::cout << "not checked: " << s.name << " on " << reason << '\n';
   }
-  const std::vector<Regression> regressions = find_regressions(baseline, now);
-  for (const Regression& r : regressions) std::cout << "REGRESSION " << r.describe() << '\n';
-  if (!regressions.empty()) {
-    std::cout << regressions.size() << " regression(s) against " << request.baseline.string()
+  const std::vector<CheckCase> cases = judge_check(baseline, now, request.parity_with);
+  if (request.junit) write_text_file(*request.junit, junit_xml(cases));
+  std::size_t problems = 0;
+  for (const CheckCase& c : cases)
+    for (const std::string& problem : c.problems) {
+      std::cout << problem << '\n';
+      ++problems;
+    }
+  if (problems > 0) {
+    std::cout << problems << " problem(s) against " << request.baseline.string()
               << ". If the change is intended, refresh the baseline (results/README.md says how).\n";
     return kRegressionFound;
   }
-  std::cout << "no regression: " << runs << " runs of " << now.scenarios.size() << " scenarios within the tolerances of "
+  std::cout << "no regression" << (request.parity_with ? " and parity with " + *request.parity_with : std::string())
+            << ": " << runs << " runs of " << now.scenarios.size() << " scenarios within the tolerances of "
             << request.baseline.string() << '\n';
   return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,14 @@ struct CheckRequest {
   std::filesystem::path baseline;
   std::vector<std::string> files;     // empty: the baseline's scenario files
   std::vector<std::string> backends;  // empty: every backend of the baseline that can run here
+  std::optional<std::string> parity_with;  // a backend of the baseline the new runs must agree with
+  std::optional<std::filesystem::path> junit;  // where to write the JUnit XML report
   std::filesystem::path out;
   std::string command_line;
 };
 
-// Reruns what the baseline holds and exits kRegressionFound naming each figure that got worse.
+// Reruns what the baseline holds and exits kRegressionFound naming each figure that got worse
+// (and, with parity_with, each disagreement with that backend's baseline figures).
 int check_command(const CheckRequest& request, const std::atomic<bool>& stop);
 
 }  // namespace mprecover

@@ -38,8 +38,8 @@ Examples:
   mprecover check --baseline results/baseline/comparison.json --backends sim
 
 Exit codes: 0 done, 1 error (bad scenario, failed run), 2 bad command line,
-  3 check found a regression, 4 the backend cannot run on this machine (e.g. netns without root),
-  130 interrupted (Ctrl-C, SIGTERM).
+  3 check found a regression (or, with --parity-with, a disagreement), 4 the backend cannot run
+  on this machine (e.g. netns without root), 130 interrupted (Ctrl-C, SIGTERM).
 )";
 
 std::string joined_arguments(int argc, char** argv) {
@@ -176,6 +176,11 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->allow_extra_args(false);
   check_cmd->add_option("--out", check_request.out, "Folder for the new runs and their comparison")->capture_default_str();
+  check_cmd->add_option("--parity-with", check_request.parity_with,
+                        "A backend of the baseline (e.g. the deterministic sim) whose figures each new run on another "
+                        "backend must agree with, by compare's parity rules");
+  check_cmd->add_option("--junit", check_request.junit,
+                        "Also write the outcome as JUnit XML: a test case per scenario, backend and policy");
 
   auto* spec_cmd = app.add_subcommand("spec", "Print the scenario file format, the policies and the outage kinds as Markdown tables");
   auto* backends_cmd = app.add_subcommand("backends", "List the backends of this build and whether they can run here");

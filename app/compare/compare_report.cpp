@@ -51,14 +51,6 @@ std::string phases(const OutageFigures& o) {
   return n(o.subflows_before) + " → " + n(o.subflows_during) + " → " + n(o.subflows_after);
 }
 
-std::string difference_text(const ParityVerdict& verdict, const ParityDifference& d) {
-  const auto v = [](std::optional<double> x) { return x ? format("%.3f", *x) : std::string("none"); };
-  std::string text = d.figure + " (outage " + std::to_string(d.outage + 1) + "): " + verdict.reference + " " +
-                     v(d.reference) + ", " + verdict.candidate + " " + v(d.candidate);
-  if (d.reference && d.candidate) text += ", off by " + format("%.3f", std::fabs(*d.reference - *d.candidate));
-  return text + " (allowed " + format("%g", d.allowed) + ")";
-}
-
 // Where each policy ends up on each backend, for the verdict line.
 std::string recovery_line(const ScenarioComparison& s) {
   std::string line;
@@ -98,11 +90,7 @@ std::string parity_line(const ScenarioComparison& s) {
   for (const ParityVerdict& verdict : s.parity) {
     std::string part = verdict.policy + (several_pairs ? " (" + verdict.candidate + ")" : "") + " " +
                        (verdict.agree ? "agree" : "DISAGREE");
-    if (!verdict.agree) {
-      part += " on ";
-      for (std::size_t i = 0; i < verdict.differences.size(); ++i)
-        part += (i ? "; " : "") + difference_text(verdict, verdict.differences[i]);
-    }
+    if (!verdict.agree) part += " on " + differences_text(verdict);
     line += (line.empty() ? "" : " · ") + part;
   }
   return line;

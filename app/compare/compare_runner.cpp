@@ -87,6 +87,7 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
           if (stop) break;
           figures.run_dirs = {relative.string()};
           const auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          figures.wall_s = wall;
           char took[32];
           std::snprintf(took, sizeof took, " (%.1f s)", wall);
           std::string result = "      ";

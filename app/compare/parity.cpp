@@ -1,6 +1,7 @@
 #include "parity.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace mprecover {
 
@@ -62,6 +63,25 @@ ParityVerdict check_parity(const RunFigures& reference, const RunFigures& candid
     compare.figure(i, "rebuilt", s.rebuilt, n.rebuilt, kSameCount);
   }
   return verdict;
+}
+
+std::string differences_text(const ParityVerdict& verdict) {
+  const auto text = [](std::optional<double> x) {
+    char buf[32];
+    if (!x) return std::string("none");
+    std::snprintf(buf, sizeof buf, "%.3f", *x);
+    return std::string(buf);
+  };
+  std::string out;
+  for (const ParityDifference& d : verdict.differences) {
+    std::string part = d.figure + " (outage " + std::to_string(d.outage + 1) + "): " + verdict.reference + " " +
+                       text(d.reference) + ", " + verdict.candidate + " " + text(d.candidate);
+    if (d.reference && d.candidate) part += ", off by " + text(std::fabs(*d.reference - *d.candidate));
+    char allowed[32];
+    std::snprintf(allowed, sizeof allowed, "%g", d.allowed);
+    out += (out.empty() ? "" : "; ") + part + " (allowed " + allowed + ")";
+  }
+  return out;
 }
 
 std::string parity_rules_markdown() {

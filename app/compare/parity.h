@@ -40,6 +40,10 @@ struct ParityVerdict {
 
 ParityVerdict check_parity(const RunFigures& reference, const RunFigures& candidate, const ParityContext& context);
 
+// "figure (outage N): sim 1.000, netns 2.000, off by 1.000 (allowed 0.5)" for each difference,
+// joined with "; ".
+std::string differences_text(const ParityVerdict& verdict);
+
 // The rules, as the report states them.
 std::string parity_rules_markdown();
 

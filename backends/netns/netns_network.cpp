@@ -51,6 +51,11 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario)
       readdresses_(scenario.paths.size()) {
   for (const NetworkNamespace* ns : {&topology_.client(), &topology_.server()}) {
     set_sysctl(*ns, "net.mptcp.enabled", "1");
+    // The TCP the simulator models: Cubic (a new namespace inherits the host's default, BBR on
+    // this kernel), and no per-destination metrics cache, so that a re-created subflow starts
+    // afresh instead of with the ssthresh its dead predecessor left behind.
+    set_sysctl(*ns, "net.ipv4.tcp_congestion_control", "cubic");
+    set_sysctl(*ns, "net.ipv4.tcp_no_metrics_save", "1");
   }
   server_pm_.set_limits(kMaxSubflowLimit, 0);
   loop_.watch(kernel_events_.fd(), EPOLLIN, [this](std::uint32_t) { on_kernel_events(); });

@@ -98,6 +98,7 @@ RunFigures run_figures_from_json(const Json& json, const std::string& origin) {
   f.delay_emulated = json.value("delay_emulated", true);
   f.notes = json.value("notes", std::vector<std::string>{});
   f.run_dirs = json.value("run_dirs", std::vector<std::string>{});
+  f.wall_s = json.value("wall_s", 0.0);
   const Json& outages = member(json, "outages", origin, "");
   if (!outages.is_array()) throw FigureError(origin, "outages", "not a list");
   for (std::size_t i = 0; i < outages.size(); ++i)
@@ -123,6 +124,7 @@ RunFigures read_run_figures(const std::filesystem::path& run_dir) {
 RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
   if (runs.empty()) throw std::invalid_argument("median_over_seeds: no runs");
   RunFigures m = runs.front();
+  m.wall_s = 0;
   m.seeds.clear();
   m.run_dirs.clear();
   m.notes.clear();
@@ -134,6 +136,7 @@ RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
     for (const std::string& note : r.notes)
       if (std::find(m.notes.begin(), m.notes.end(), note) == m.notes.end()) m.notes.push_back(note);
     m.integrity_ok = m.integrity_ok && r.integrity_ok;
+    m.wall_s += r.wall_s;
     m.delay_emulated = m.delay_emulated && r.delay_emulated;
   }
   for (std::size_t i = 0; i < m.outages.size(); ++i) {
@@ -214,7 +217,8 @@ OrderedJson to_json(const RunFigures& f) {
   for (const OutageFigures& o : f.outages) outages.push_back(to_json(o));
   return {{"scenario", f.scenario},     {"backend", f.backend},     {"policy", f.policy},
           {"seeds", f.seeds},           {"integrity_ok", f.integrity_ok}, {"delay_emulated", f.delay_emulated},
-          {"outages", outages},         {"notes", f.notes},         {"run_dirs", f.run_dirs}};
+          {"outages", outages},         {"notes", f.notes},         {"run_dirs", f.run_dirs},
+          {"wall_s", number_json(f.wall_s, 1)}};
 }
 
 }  // namespace mprecover

@@ -25,6 +25,7 @@ struct RunFigures {
   std::vector<std::string> notes;
   std::vector<std::string> run_dirs;
   std::vector<OutageFigures> outages;
+  double wall_s = 0;  // how long the runs took (all seeds), when known
 };
 
 // One outage's figures as summary.json and comparison.json write them: seconds to the

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "app/compare/baseline_check.h"
+#include "app/compare/check_cases.h"
 #include "app/compare/compare_report.h"
 #include "app/compare/comparison.h"
 
@@ -214,6 +215,38 @@ TEST(Comparison, ABaselineWithTheOldPolicyNameStillMatches) {
   ASSERT_NE(base.scenarios[0].find("sim", "rebuild"), nullptr);
   const Comparison now = baseline_with(reset_run("sim", 30.042, 5.084));
   EXPECT_EQ(find_regressions(base, now).size(), 3u);
+}
+
+// The kernel's runs judged against the sim's baseline figures, without rerunning the sim.
+TEST(CheckCases, ParityWithABaselineBackendNamesEachDisagreement) {
+  Comparison baseline = baseline_with(reset_run("sim", 25.042, 0.084));
+  baseline.scenarios[0].runs.push_back(reset_run("netns", 25.002, 0.002));
+  baseline.scenarios[0].probe_interval_s["rebuild"] = 1;
+  baseline.scenarios[0].outage_changes_delay = {false};
+  Comparison now = baseline_with(reset_run("netns", 28.5, 3.5));
+  now.scenarios[0].probe_interval_s["rebuild"] = 1;
+  now.scenarios[0].outage_changes_delay = {false};
+
+  const auto without = judge_check(baseline, now, std::nullopt);
+  ASSERT_EQ(without.size(), 1u);
+  EXPECT_EQ(without[0].backend, "netns");
+  const auto with = judge_check(baseline, now, std::string("sim"));
+  ASSERT_EQ(with.size(), 1u);
+  ASSERT_FALSE(with[0].problems.empty());
+  EXPECT_NE(with[0].problems.back().find("DISAGREE wan-reset rebuild: detected_up_s (outage 1): sim 25.042, netns 28.500"),
+            std::string::npos)
+      << with[0].problems.back();
+}
+
+TEST(CheckCases, JunitHasASuitePerScenarioAndAFailurePerProblem) {
+  const std::vector<CheckCase> cases{{"wan-reset", "sim", "kernel", 12.5, {}},
+                                     {"wan-reset", "sim", "rebuild", 13, {"REGRESSION a <b> & c", "DISAGREE d"}},
+                                     {"wan-flap", "netns", "omr", 61, {}}};
+  const std::string xml = junit_xml(cases);
+  EXPECT_NE(xml.find("<testsuites name=\"mprecover check\" tests=\"3\" failures=\"1\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"wan-reset\" tests=\"2\" failures=\"1\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"wan-flap.netns\" name=\"omr\" time=\"61.000000\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("message=\"REGRESSION a &lt;b&gt; &amp; c\""), std::string::npos) << "escaped: " << xml;
 }
 
 }  // namespace

@@ -2,10 +2,11 @@
 and the regression gate catching a deliberately slowed policy."""
 import json
 import re
+import xml.etree.ElementTree
 
 import pytest
 
-from conftest import SOURCE, backends, default_policy, mprecover
+from conftest import SOURCE, backends, default_policy, mprecover, policies
 
 pytestmark = pytest.mark.skipif("sim\t" not in backends(), reason="this build has no sim backend")
 
@@ -76,8 +77,18 @@ def test_check_fails_when_the_default_policy_holds_a_recovered_path_longer(tmp_p
     slowed = tmp_path / "wan-reset.yaml"
     text = (SOURCE / "scenarios" / "wan-reset.yaml").read_text()
     slowed.write_text(text.replace("events:", "engine: {probe: {hold: 5s}}\nevents:", 1))
-    r = mprecover("check", "--baseline", BASELINE, "--backends", "sim", slowed, "--out", tmp_path / "out", cwd=SOURCE)
+    junit = tmp_path / "check.xml"
+    r = mprecover("check", "--baseline", BASELINE, "--backends", "sim", slowed, "--out", tmp_path / "out",
+                  "--junit", junit, cwd=SOURCE)
     assert r.returncode == 3, r.stdout + r.stderr
+    # CI systems show it natively: a case per policy, the regression text as the failure message.
+    suites = xml.etree.ElementTree.parse(junit).getroot()
+    assert suites.tag == "testsuites" and int(suites.get("failures")) >= 1
+    (suite,) = suites.findall("testsuite")
+    assert suite.get("name") == "wan-reset"
+    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    assert set(cases) == set(policies()) and all(c.get("classname") == "wan-reset.sim" for c in cases.values())
+    assert "rebuild_latency_max_s" in cases[policy].find("failure").text
     line = (re.escape(f"REGRESSION wan-reset {policy} on sim, outage 1: rebuild_latency_max_s went from {before:.3f} to 5.")
             + r"\d+ " + re.escape(f"(limit {before + 0.001:.3f})"))
     assert re.search(line, r.stdout), r.stdout
