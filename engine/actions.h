@@ -32,6 +32,14 @@ struct DestroySubflow {
   PathId path;
 };
 
+// Userspace PM: MPTCP_PM_CMD_SUBFLOW_DESTROY of one subflow, the connection's subflow on `path`
+// from local port `port`: a stalled one, once the fresh subflow that replaces it is established.
+struct RetireSubflow {
+  ConnectionToken token;
+  PathId path;
+  std::uint16_t port;
+};
+
 // In-kernel PM: MPTCP_PM_CMD_ADD_ADDR / DEL_ADDR of the path's `subflow` endpoint.
 // Adding makes the kernel open a subflow from it on every connection; deleting closes them.
 struct AddEndpoint {
@@ -41,6 +49,6 @@ struct DeleteEndpoint {
   PathId path;
 };
 
-using Action = std::variant<SendProbe, CreateSubflow, DestroySubflow, AddEndpoint, DeleteEndpoint>;
+using Action = std::variant<SendProbe, CreateSubflow, DestroySubflow, RetireSubflow, AddEndpoint, DeleteEndpoint>;
 
 }  // namespace mprecover

@@ -29,6 +29,7 @@ std::string default_policy_name();
 struct DetectorConfig {
   ProbeMode mode = ProbeMode::ping;
   Duration interval = 1s;       // one probe per path per interval
+  std::optional<Duration> down_interval;  // while the path is down; none: the interval
   Duration timeout = 1s;        // a probe without an answer by then has failed
   unsigned down_after = 3;      // consecutive failures that declare an up path down
   unsigned up_after = 1;        // consecutive successes that make a down path a candidate

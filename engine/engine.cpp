@@ -15,7 +15,8 @@ Engine::Engine(const EngineConfig& config, std::size_t path_count, const Backend
   if (path_count == 0) throw std::invalid_argument("the engine needs at least one path");
   detectors_.reserve(path_count);
   for (PathId p = 0; p < path_count; ++p) detectors_.emplace_back(p, config.detector, start);
-  policy_ = policy_named(config.policy.name).make(config.policy.settings, caps, PolicyContext{connections_, detectors_});
+  policy_ = policy_named(config.policy.name)
+                .make(config.policy.settings, caps, PolicyContext{connections_, detectors_, progress_});
 }
 
 void Engine::on_event(const Event& event, Instant now) {
@@ -31,25 +32,32 @@ void Engine::on_event(const Event& event, Instant now) {
                  },
                  [&](const MptcpCreated& e) { connections_.add(e.token, e.path); },
                  [&](const MptcpEstablished& e) {
-                   connections_.establish(e.token, e.path);
+                   connections_.establish(e.token, e.path, e.port);
                    policy_->on_established(e.token, e.path, now, out_);
                  },
                  [&](const MptcpClosed& e) {
                    connections_.remove(e.token);
+                   progress_.forget(e.token);
                    policy_->on_closed(e.token);
                  },
                  [&](const MptcpSubEstablished& e) {
                    check_path(e.path);
-                   connections_.set_subflow(e.token, e.path, SubflowState::established);
-                   policy_->on_subflow_established(e.token, e.path, now);
+                   connections_.subflow_established(e.token, e.path, e.port);
+                   policy_->on_subflow_established(e.token, e.path, e.port, now, out_);
                  },
                  [&](const MptcpSubClosed& e) {
                    check_path(e.path);
-                   connections_.set_subflow(e.token, e.path, SubflowState::none);
-                   policy_->on_subflow_closed(e.token, e.path, e.error, now, out_);
+                   connections_.subflow_closed(e.token, e.path, e.port);
+                   policy_->on_subflow_closed(e.token, e.path, e.port, e.error, now, out_);
                  },
              },
              event);
+}
+
+void Engine::on_progress(ConnectionToken token, PathId path, std::uint64_t bytes, Instant now) {
+  advance(now);
+  check_path(path);
+  if (connections_.contains(token)) progress_.update(token, path, bytes, now);
 }
 
 void Engine::on_timeout(Instant now) {

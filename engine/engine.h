@@ -38,6 +38,10 @@ class Engine {
   // Call when now >= next_deadline(); calling early is harmless.
   void on_timeout(Instant now);
 
+  // Call at every sample of the byte counters: the connection's cumulative bytes through `path`.
+  // Not an Event: it is not logged, and it decides nothing by itself.
+  void on_progress(ConnectionToken token, PathId path, std::uint64_t bytes, Instant now);
+
   // Call until empty after each on_event / on_timeout; carry out the actions in order.
   std::optional<Action> poll_action() { return out_.pop_action(); }
   // Call until empty after each on_event / on_timeout; for the event log and the metrics.
@@ -59,6 +63,7 @@ class Engine {
   Instant now_;
   Output out_;
   ConnectionTable connections_;
+  ProgressTable progress_;
   std::vector<PathHealthDetector> detectors_;
   std::unique_ptr<PathManagerPolicy> policy_;
 };

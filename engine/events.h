@@ -38,7 +38,9 @@ struct LinkChanged {
 
 // MPTCP path-manager events, named after the kernel's mptcp_pm netlink spec
 // (MPTCP_EVENT_CREATED, _ESTABLISHED, _CLOSED, _SUB_ESTABLISHED, _SUB_CLOSED).
-// `path` is the path of the subflow's local address, as the backend maps it.
+// `path` is the path of the subflow's local address, as the backend maps it; `port` the
+// subflow's local port, which tells two subflows of a connection on one path apart (0: the
+// backend does not say).
 struct MptcpCreated {
   ConnectionToken token;
   PathId path;  // of the initial subflow
@@ -46,6 +48,7 @@ struct MptcpCreated {
 struct MptcpEstablished {
   ConnectionToken token;
   PathId path;
+  std::uint16_t port = 0;
 };
 struct MptcpClosed {
   ConnectionToken token;
@@ -53,11 +56,13 @@ struct MptcpClosed {
 struct MptcpSubEstablished {
   ConnectionToken token;
   PathId path;
+  std::uint16_t port = 0;
 };
 struct MptcpSubClosed {
   ConnectionToken token;
   PathId path;
   int error;  // errno the subflow died with (ECONNRESET, ETIMEDOUT, ...); 0 for a clean close
+  std::uint16_t port = 0;
 };
 
 using Event = std::variant<ProbeResult, LinkChanged, MptcpCreated, MptcpEstablished, MptcpClosed,

@@ -56,9 +56,9 @@ void MetricsCollector::notice(const Notice& notice) {
   verdicts_[notice.path].emplace_back(notice.at, notice.kind == NoticeKind::path_up);
 }
 
-void MetricsCollector::connection_opened(ConnectionToken token, PathId initial_path, Instant at) {
+void MetricsCollector::connection_opened(ConnectionToken token, PathId initial_path, std::uint16_t port, Instant at) {
   lifetimes_[token] = {at, std::nullopt};
-  subflow_established(token, initial_path, at);
+  subflow_established(token, initial_path, port, at);
 }
 
 void MetricsCollector::connection_closed(ConnectionToken token, Instant at) {
@@ -66,14 +66,27 @@ void MetricsCollector::connection_closed(ConnectionToken token, Instant at) {
   if (it != lifetimes_.end() && !it->second.closed) it->second.closed = at;
 }
 
-void MetricsCollector::subflow_established(ConnectionToken token, PathId path, Instant at) {
+void MetricsCollector::subflow_established(ConnectionToken token, PathId path, std::uint16_t port, Instant at) {
   check_path(path);
-  subflows_[{token, path}].push_back({at, true});
+  auto& ports = ports_[{token, path}];
+  ports.push_back(port);
+  subflows_[{token, path}].push_back({at, static_cast<unsigned>(ports.size())});
 }
 
-void MetricsCollector::subflow_closed(ConnectionToken token, PathId path, Instant at) {
+// As the engine's connection table counts them: a port it does not know closes nothing, unless
+// the backend names no ports at all.
+void MetricsCollector::subflow_closed(ConnectionToken token, PathId path, std::uint16_t port, Instant at) {
   check_path(path);
-  subflows_[{token, path}].push_back({at, false});
+  auto& ports = ports_[{token, path}];
+  auto it = std::find(ports.begin(), ports.end(), port);
+  if (it == ports.end() && port == 0 && !ports.empty() && ports.front() == 0) it = ports.begin();
+  if (it != ports.end()) ports.erase(it);
+  subflows_[{token, path}].push_back({at, static_cast<unsigned>(ports.size())});
+}
+
+void MetricsCollector::subflow_replaced(ConnectionToken token, PathId path, Instant at) {
+  check_path(path);
+  replaced_[{token, path}].push_back(at);
 }
 
 void MetricsCollector::bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at) {
@@ -128,8 +141,10 @@ std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
       for (const auto& [token, life] : lifetimes_) {
         if (life.opened > restore || (life.closed && *life.closed <= restore)) continue;
         ++r.connections;
-        if (const auto latency = rebuild_latency(token, o.path, restore, same_path_horizon))
-          latencies.push_back(*latency);
+        const auto back = rebuild(token, o.path, restore, same_path_horizon);
+        if (!back) continue;
+        latencies.push_back(back->latency_s);
+        (back->how == Comeback::recreated ? r.recreated : back->how == Comeback::replaced ? r.replaced : r.resumed) += 1;
       }
       r.rebuilt = static_cast<double>(latencies.size());
       std::sort(latencies.begin(), latencies.end());
@@ -151,26 +166,30 @@ std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
   return reports;
 }
 
-std::optional<double> MetricsCollector::rebuild_latency(ConnectionToken token, PathId path, Instant restore,
-                                                        Instant horizon) const {
+std::optional<MetricsCollector::Rebuild> MetricsCollector::rebuild(ConnectionToken token, PathId path, Instant restore,
+                                                                   Instant horizon) const {
   const auto events = subflows_.find({token, path});
   if (events == subflows_.end()) return std::nullopt;
   bool up_at_restore = false;
   for (const SubflowEvent& e : events->second) {
     if (e.at > restore) break;
-    up_at_restore = e.established;
+    up_at_restore = e.count > 0;
   }
   if (up_at_restore) {
-    // It outlived the outage: it is back when it moves data again.
+    // It outlived the outage: it is back when data moves on the path again, carried by the old
+    // subflow (resumed) or by the fresh one that replaced it.
     const auto progress = progress_.find({token, path});
     if (progress == progress_.end()) return std::nullopt;
     const auto& moved = progress->second.moved;
     const auto first = std::upper_bound(moved.begin(), moved.end(), restore);
     if (first == moved.end() || *first >= horizon) return std::nullopt;
-    return seconds_between(restore, *first);
+    bool replaced = false;
+    if (const auto r = replaced_.find({token, path}); r != replaced_.end())
+      for (const Instant at : r->second) replaced = replaced || (at >= restore && at < horizon);
+    return Rebuild{seconds_between(restore, *first), replaced ? Comeback::replaced : Comeback::resumed};
   }
   for (const SubflowEvent& e : events->second)
-    if (e.established && e.at >= restore && e.at < horizon) return seconds_between(restore, e.at);
+    if (e.count > 0 && e.at >= restore && e.at < horizon) return Rebuild{seconds_between(restore, e.at), Comeback::recreated};
   return std::nullopt;
 }
 
@@ -227,12 +246,12 @@ std::optional<double> MetricsCollector::typical_subflow_count(Instant at) const 
   for (const auto& [key, events] : subflows_) {
     const auto count = counts.find(key.first);
     if (count == counts.end()) continue;
-    bool up = false;
+    unsigned up = 0;
     for (const SubflowEvent& e : events) {
       if (e.at >= at) break;
-      up = e.established;
+      up = e.count;
     }
-    count->second += up ? 1 : 0;
+    count->second += up;
   }
   std::map<unsigned, std::size_t> tally;
   for (const auto& [token, n] : counts) ++tally[n];

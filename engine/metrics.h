@@ -33,7 +33,10 @@ struct OutageFigures {
   std::optional<double> detected_down_s;
   std::optional<double> detected_up_s;
   double connections = 0;  // open at the restore
-  double rebuilt = 0;      // of those, with a working subflow on the path again
+  double rebuilt = 0;      // of those, with a working subflow on the path again: the three below
+  double recreated = 0;    // a subflow died (or never was) and a new one was established
+  double replaced = 0;     // a subflow outlived the outage stalled and was replaced by a fresh one
+  double resumed = 0;      // a subflow outlived the outage and carried data again by itself
   std::optional<double> latency_median_s;
   std::optional<double> latency_p95_s;
   std::optional<double> latency_max_s;  // null when some connection was never rebuilt
@@ -66,10 +69,13 @@ class MetricsCollector {
   // The engine's notices; path_down and path_up are the detection instants.
   void notice(const Notice& notice);
   // The connection is established (MPTCP_EVENT_ESTABLISHED) / closed.
-  void connection_opened(ConnectionToken token, PathId initial_path, Instant at);
+  void connection_opened(ConnectionToken token, PathId initial_path, std::uint16_t port, Instant at);
   void connection_closed(ConnectionToken token, Instant at);
-  void subflow_established(ConnectionToken token, PathId path, Instant at);
-  void subflow_closed(ConnectionToken token, PathId path, Instant at);
+  // The subflow of the connection on `path` from local `port` (0: the backend does not say).
+  void subflow_established(ConnectionToken token, PathId path, std::uint16_t port, Instant at);
+  void subflow_closed(ConnectionToken token, PathId path, std::uint16_t port, Instant at);
+  // A policy retired the connection's stalled subflow on `path`: its fresh replacement is up.
+  void subflow_replaced(ConnectionToken token, PathId path, Instant at);
   // Cumulative bytes the connection delivered over its subflow(s) on `path`, sampled at `at`.
   // Sample every connection and path at the same instants.
   void bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at);
@@ -89,7 +95,12 @@ class MetricsCollector {
   };
   struct SubflowEvent {
     Instant at;
-    bool established;
+    unsigned count;  // established subflows of the connection on the path afterwards
+  };
+  enum class Comeback { recreated, replaced, resumed };
+  struct Rebuild {
+    double latency_s;
+    Comeback how;
   };
   struct Progress {
     std::uint64_t last = 0;
@@ -97,7 +108,7 @@ class MetricsCollector {
   };
   using Key = std::pair<ConnectionToken, PathId>;
 
-  std::optional<double> rebuild_latency(ConnectionToken token, PathId path, Instant restore, Instant horizon) const;
+  std::optional<Rebuild> rebuild(ConnectionToken token, PathId path, Instant restore, Instant horizon) const;
   std::optional<double> rebalance(const Outage& outage, Instant horizon) const;
   void goodput_loss(const Outage& outage, Instant horizon, OutageFigures& figures) const;
   std::optional<double> typical_subflow_count(Instant at) const;
@@ -112,6 +123,8 @@ class MetricsCollector {
   std::vector<std::vector<std::pair<Instant, bool>>> verdicts_;  // per path: (at, up)
   std::map<ConnectionToken, Lifetime> lifetimes_;
   std::map<Key, std::vector<SubflowEvent>> subflows_;
+  std::map<Key, std::vector<std::uint16_t>> ports_;  // established subflows now, oldest first
+  std::map<Key, std::vector<Instant>> replaced_;
   std::map<Key, Progress> progress_;
   std::map<Instant, std::vector<std::uint64_t>> delivered_;  // bytes per path in (previous sample, at]
 };

@@ -22,11 +22,12 @@ enum class NoticeKind {
   retry_scheduled,    // a subflow died with an error; re-creation in `delay`
   retries_cancelled,  // the path went down: pending re-creations are dropped (`count` of them)
   omr_wait_started,   // omr: the endpoint flap will come after omr_wait
+  replace_pass,       // a policy started replacing stalled subflows on a path (`count` of them)
 };
 
 template <>
 struct EnumNames<NoticeKind> {
-  static constexpr std::array<std::pair<NoticeKind, std::string_view>, 8> table{{
+  static constexpr std::array<std::pair<NoticeKind, std::string_view>, 9> table{{
       {NoticeKind::path_down, "path_down"},
       {NoticeKind::path_candidate, "path_candidate"},
       {NoticeKind::path_hold_broken, "path_hold_broken"},
@@ -34,7 +35,8 @@ struct EnumNames<NoticeKind> {
       {NoticeKind::rebuild_pass, "rebuild_pass"},
       {NoticeKind::retry_scheduled, "retry_scheduled"},
       {NoticeKind::retries_cancelled, "retries_cancelled"},
-      {NoticeKind::omr_wait_started, "omr_wait_started"}}};
+      {NoticeKind::omr_wait_started, "omr_wait_started"},
+      {NoticeKind::replace_pass, "replace_pass"}}};
 };
 
 // Why a path was declared down.

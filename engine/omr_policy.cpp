@@ -56,7 +56,7 @@ void OmrPolicy::on_timeout(Instant now, Output& out) {
       continue;
     }
     const auto missing = context_.connections.missing_on(path);
-    for (const ConnectionToken token : missing) context_.connections.set_subflow(token, path, SubflowState::pending);
+    for (const ConnectionToken token : missing) context_.connections.set_pending(token, path, true);
     out.note({.at = now, .kind = NoticeKind::rebuild_pass, .path = path, .token = {}, .count = missing.size()});
     out.act(AddEndpoint{path});
     it = pending_.erase(it);

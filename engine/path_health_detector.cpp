@@ -48,17 +48,24 @@ Transition PathHealthDetector::on_timeout(Instant now, Output& out) {
   Transition result = Transition::none;
   // Outstanding deadlines grow with the probe id (every probe has the same timeout).
   while (!outstanding_.empty() && outstanding_.begin()->second.deadline <= now) {
-    const bool confirm = outstanding_.begin()->second.confirm;
+    const Outstanding probe = outstanding_.begin()->second;
     outstanding_.erase(outstanding_.begin());
-    if (!confirm || state_ == PathState::confirming) result = latest(result, on_failure(now, out));
+    // Probes sent every down_interval while the path was down are still out when it comes back:
+    // their timeouts must not take it down again.
+    if (probe.sent_while_down && state_ != PathState::down) continue;
+    if (!probe.confirm || state_ == PathState::confirming) result = latest(result, on_failure(now, out));
   }
   if (hold_until_ && *hold_until_ <= now) result = latest(result, after_hold(now, out));
   if (next_probe_ <= now) {
     send_probe(config_.mode, false, now, out);
-    next_probe_ += config_.interval;
-    if (next_probe_ <= now) next_probe_ = now + config_.interval;  // the backend fell behind
+    next_probe_ += interval();
+    if (next_probe_ <= now) next_probe_ = now + interval();  // the backend fell behind
   }
   return result;
+}
+
+Duration PathHealthDetector::interval() const {
+  return state_ == PathState::down ? config_.down_interval.value_or(config_.interval) : config_.interval;
 }
 
 Instant PathHealthDetector::next_deadline() const {
@@ -70,7 +77,7 @@ Instant PathHealthDetector::next_deadline() const {
 
 void PathHealthDetector::send_probe(ProbeMode mode, bool confirm, Instant now, Output& out) {
   const std::uint64_t id = next_probe_id_++;
-  outstanding_.emplace(id, Outstanding{now + config_.timeout, confirm});
+  outstanding_.emplace(id, Outstanding{now + config_.timeout, confirm, state_ == PathState::down});
   out.act(SendProbe{path_, id, mode, config_.timeout});
 }
 
@@ -120,6 +127,8 @@ Transition PathHealthDetector::declare_down(DownReason reason, Instant now, Outp
   successes_ = 0;
   hold_until_.reset();
   if (before == PathState::down) return Transition::none;
+  // A path that is down is probed at its own interval from now on, so that its restore is seen soon.
+  next_probe_ = std::min(next_probe_, now + interval());
   if (before != PathState::up) {
     // It was never handed back to the policy, so the policy sees no transition.
     out.note({.at = now, .kind = NoticeKind::path_hold_broken, .path = path_, .token = {}, .reason = reason});

@@ -49,6 +49,7 @@ class PathHealthDetector {
   struct Outstanding {
     Instant deadline;
     bool confirm;
+    bool sent_while_down;  // its timeout says nothing about a path that has come up since
   };
 
   void send_probe(ProbeMode mode, bool confirm, Instant now, Output& out);
@@ -57,6 +58,8 @@ class PathHealthDetector {
   Transition declare_down(DownReason reason, Instant now, Output& out);
   Transition declare_up(Instant now, Output& out);
   Transition after_hold(Instant now, Output& out);
+  // The probe interval in the path's present state.
+  Duration interval() const;
 
   PathId path_;
   DetectorConfig config_;

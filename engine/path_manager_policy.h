@@ -9,6 +9,7 @@
 #include "connection_table.h"
 #include "output.h"
 #include "path_health_detector.h"
+#include "progress_table.h"
 
 namespace mprecover {
 
@@ -24,10 +25,12 @@ struct EnumNames<PathManagerMode> {
       {PathManagerMode::in_kernel, "in-kernel"}, {PathManagerMode::userspace, "userspace"}}};
 };
 
-// What a policy may read and change: the connection table and the detectors' verdicts.
+// What a policy may read and change: the connection table, the detectors' verdicts and when each
+// connection last moved data on each path.
 struct PolicyContext {
   ConnectionTable& connections;
   const std::vector<PathHealthDetector>& detectors;
+  const ProgressTable& progress;
 
   bool path_up(PathId path) const { return detectors[path].state() == PathState::up; }
 };
@@ -44,11 +47,12 @@ class PathManagerPolicy {
   virtual void on_path_up(PathId /*path*/, Instant /*now*/, Output& /*out*/) {}
   // MPTCP_EVENT_ESTABLISHED: a new connection with its initial subflow on `path`.
   virtual void on_established(ConnectionToken /*token*/, PathId /*path*/, Instant /*now*/, Output& /*out*/) {}
-  // MPTCP_EVENT_SUB_ESTABLISHED.
-  virtual void on_subflow_established(ConnectionToken /*token*/, PathId /*path*/, Instant /*now*/) {}
+  // MPTCP_EVENT_SUB_ESTABLISHED of the subflow from local `port`.
+  virtual void on_subflow_established(ConnectionToken /*token*/, PathId /*path*/, std::uint16_t /*port*/,
+                                      Instant /*now*/, Output& /*out*/) {}
   // MPTCP_EVENT_SUB_CLOSED; `error` is 0 for a clean close.
-  virtual void on_subflow_closed(ConnectionToken /*token*/, PathId /*path*/, int /*error*/, Instant /*now*/,
-                                 Output& /*out*/) {}
+  virtual void on_subflow_closed(ConnectionToken /*token*/, PathId /*path*/, std::uint16_t /*port*/, int /*error*/,
+                                 Instant /*now*/, Output& /*out*/) {}
   // MPTCP_EVENT_CLOSED.
   virtual void on_closed(ConnectionToken /*token*/) {}
   // Call when now >= next_deadline(); calling early is harmless.

@@ -34,6 +34,12 @@ Duration PolicySettings::duration(std::string_view key) const {
   return *d;
 }
 
+bool PolicySettings::flag(std::string_view key) const {
+  const auto* f = std::get_if<bool>(&value(key));
+  if (f == nullptr) throw std::invalid_argument("policy setting '" + std::string(key) + "' is not on/off");
+  return *f;
+}
+
 const std::string& PolicySettings::word(std::string_view key) const {
   const auto* w = std::get_if<std::string>(&value(key));
   if (w == nullptr) throw std::invalid_argument("policy setting '" + std::string(key) + "' is not a word");

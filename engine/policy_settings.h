@@ -12,8 +12,8 @@
 
 namespace mprecover {
 
-// A duration, or one word among a key's choices.
-using PolicyValue = std::variant<Duration, std::string>;
+// A duration, one word among a key's choices, or on/off.
+using PolicyValue = std::variant<Duration, std::string, bool>;
 
 // One setting of a policy; in a scenario file it is `engine.<key>`.
 struct PolicyKey {
@@ -33,6 +33,7 @@ class PolicySettings {
   // The value in force. Throws std::invalid_argument for an unknown key or the wrong type.
   Duration duration(std::string_view key) const;
   const std::string& word(std::string_view key) const;
+  bool flag(std::string_view key) const;
   const PolicyValue& value(std::string_view key) const;
 
   bool operator==(const PolicySettings& other) const { return values_ == other.values_; }

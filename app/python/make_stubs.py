@@ -20,6 +20,8 @@ def engine_lines(mprecover):
             continue
         if kind == "word":
             lines.append(f"{key}: str  # {words}")
+        elif kind == "flag":
+            lines.append(f"{key}: bool  # {meaning}")
         else:
             lines += ["@property", f"def {key}(self) -> float: ...", f"@{key}.setter",
                       f"def {key}(self, value: _Seconds) -> None: ...  # {meaning}"]

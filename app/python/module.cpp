@@ -270,8 +270,10 @@ The path manager policies, from the policy table, in the order the docs list the
       [] {
         py::list keys;
         for (const auto& [policy, k] : all_policy_keys()) {
-          const bool duration = std::holds_alternative<Duration>(k->default_value);
-          keys.append(py::make_tuple(k->key, duration ? "duration" : "word", or_list(k->choices), k->meaning));
+          const char* kind = std::holds_alternative<Duration>(k->default_value) ? "duration"
+                             : std::holds_alternative<bool>(k->default_value) ? "flag"
+                                                                               : "word";
+          keys.append(py::make_tuple(k->key, kind, or_list(k->choices), k->meaning));
         }
         return keys;
       },

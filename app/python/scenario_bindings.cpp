@@ -168,6 +168,7 @@ Unset unsetter(std::string_view key) {
   if (key == "traffic.bytes") return [](Scenario& s, std::size_t) { s.traffic.bytes.reset(); };
   if (key == "engine.probe.mode") return [](Scenario& s, std::size_t) { s.engine.probe.mode.reset(); };
   if (key == "engine.probe.interval") return [](Scenario& s, std::size_t) { s.engine.probe.interval.reset(); };
+  if (key == "engine.probe.down_interval") return [](Scenario& s, std::size_t) { s.engine.probe.down_interval.reset(); };
   if (key == "engine.probe.timeout") return [](Scenario& s, std::size_t) { s.engine.probe.timeout.reset(); };
   if (key == "engine.probe.down_after") return [](Scenario& s, std::size_t) { s.engine.probe.down_after.reset(); };
   if (key == "engine.probe.up_after") return [](Scenario& s, std::size_t) { s.engine.probe.up_after.reset(); };

@@ -12,6 +12,7 @@
 
 #include "backends/netns/byte_pattern.h"
 #include "backends/netns/namespace_scope.h"
+#include "backends/netns/congestion_control.h"
 #include "backends/netns/netns_error.h"
 #include "backends/netns/socket_address.h"
 
@@ -40,6 +41,13 @@ BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const st
                        std::strerror(error) + std::string(error == EPROTONOSUPPORT || error == EINVAL
                                                               ? " (the kernel has no MPTCP)"
                                                               : ""));
+  }
+  try {
+    use_congestion_control(fd_, "an MPTCP socket in the client namespace");
+  } catch (...) {
+    close(fd_);
+    fd_ = -1;
+    throw;
   }
   const sockaddr_in to = inet_address(server, port);
   // The main table's default route (path 0) picks the first subflow's path, as on a router.

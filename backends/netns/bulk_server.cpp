@@ -13,6 +13,7 @@
 
 #include "backends/netns/byte_pattern.h"
 #include "backends/netns/namespace_scope.h"
+#include "backends/netns/congestion_control.h"
 #include "backends/netns/netns_error.h"
 #include "backends/netns/socket_address.h"
 
@@ -35,6 +36,12 @@ BulkServer::BulkServer(const NetworkNamespace& server, EventLoop& loop, std::uin
   }
   const std::string object = "the MPTCP listener on port " + std::to_string(port) + " in the server namespace";
   if (listener_ < 0) throw_errno("opening", object, errno);
+  try {
+    use_congestion_control(listener_, object);
+  } catch (...) {
+    close(listener_);
+    throw;
+  }
   const int one = 1;
   setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   const sockaddr_in any = inet_address("0.0.0.0", port);

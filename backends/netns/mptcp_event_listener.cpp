@@ -39,11 +39,11 @@ std::optional<Event> to_engine_event(const KernelMptcpEvent& e, const PathOfAddr
     case EventType::created:
       return MptcpCreated{e.token, *path};
     case EventType::established:
-      return MptcpEstablished{e.token, *path};
+      return MptcpEstablished{e.token, *path, e.sport};
     case EventType::sub_established:
-      return MptcpSubEstablished{e.token, *path};
+      return MptcpSubEstablished{e.token, *path, e.sport};
     case EventType::sub_closed:
-      return MptcpSubClosed{e.token, *path, e.error};
+      return MptcpSubClosed{e.token, *path, e.error, e.sport};
     default:
       return std::nullopt;
   }

@@ -51,10 +51,8 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario)
       readdresses_(scenario.paths.size()) {
   for (const NetworkNamespace* ns : {&topology_.client(), &topology_.server()}) {
     set_sysctl(*ns, "net.mptcp.enabled", "1");
-    // The TCP the simulator models: Cubic (a new namespace inherits the host's default, BBR on
-    // this kernel), and no per-destination metrics cache, so that a re-created subflow starts
-    // afresh instead of with the ssthresh its dead predecessor left behind.
-    set_sysctl(*ns, "net.ipv4.tcp_congestion_control", "cubic");
+    // No per-destination metrics cache, as in the simulator: a re-created subflow starts afresh
+    // instead of with the ssthresh its dead predecessor left behind. (Cubic: congestion_control.h.)
     set_sysctl(*ns, "net.ipv4.tcp_no_metrics_save", "1");
   }
   server_pm_.set_limits(kMaxSubflowLimit, 0);
@@ -192,6 +190,20 @@ void NetnsNetwork::destroy_subflow(ConnectionToken token, PathId path) {
                                  {subflow.remote_address, subflow.remote_port, 0});
     } catch (const NetnsError& e) {
       note("destroy_subflow_refused", path, e.what());
+    }
+  }
+}
+
+void NetnsNetwork::retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) {
+  BulkSender* sender = sender_of(token);
+  if (sender == nullptr || sender->fd() < 0) return;
+  for (const SubflowInfo& subflow : mptcp_subflows(sender->fd())) {
+    if (subflow.local_port != port || path_of_client_address(subflow.local_address) != path) continue;
+    try {
+      client_pm_.destroy_subflow(token, {subflow.local_address, subflow.local_port, 0},
+                                 {subflow.remote_address, subflow.remote_port, 0});
+    } catch (const NetnsError& e) {
+      note("retire_subflow_refused", path, e.what());
     }
   }
 }

@@ -55,6 +55,7 @@ class NetnsNetwork final : public NetworkPort {
   void delete_endpoint(PathId path) override;
   int create_subflow(ConnectionToken token, PathId path) override;
   void destroy_subflow(ConnectionToken token, PathId path) override;
+  void retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) override;
 
   void send_probe(const SendProbe& probe) override;
 

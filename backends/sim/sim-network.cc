@@ -225,6 +225,13 @@ SimNetwork::destroy_subflow(ConnectionToken token, PathId path)
 }
 
 void
+SimNetwork::retire_subflow(ConnectionToken token, PathId path, std::uint16_t /*port*/)
+{
+    // The model holds one subflow per connection and path, so the one on the path is the one.
+    m_pathManager->SubflowDestroy(token, path);
+}
+
+void
 SimNetwork::send_probe(const SendProbe& probe)
 {
     m_prober.Send(probe.path, probe.probe_id, probe.mode, ToNs3(probe.timeout));

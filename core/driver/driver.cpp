@@ -108,6 +108,7 @@ void Driver::carry(const Action& action) {
                  },
                  [this](const CreateSubflow& c) { create_subflow(c); },
                  [this](const DestroySubflow& d) { net_.destroy_subflow(d.token, d.path); },
+                 [this](const RetireSubflow& r) { net_.retire_subflow(r.token, r.path, r.port); },
                  [this](const AddEndpoint& e) { net_.add_endpoint(e.path); },
                  [this](const DeleteEndpoint& e) { net_.delete_endpoint(e.path); },
              },
@@ -151,7 +152,10 @@ void Driver::open_connection() { net_.open_connection(ConnectionRequest{scenario
 
 void Driver::sample() {
   const Instant now = net_.now();
-  for (const SubflowSample& s : net_.sample()) recorder_.sample(s.token, s.path, s.bytes, s.up, now);
+  for (const SubflowSample& s : net_.sample()) {
+    recorder_.sample(s.token, s.path, s.bytes, s.up, now);
+    engine_.on_progress(s.token, s.path, s.bytes, now);
+  }
   if (stop_.load()) {
     net_.halt();
     return;

@@ -111,6 +111,8 @@ class NetworkPort {
   virtual int create_subflow(ConnectionToken token, PathId path) = 0;
   // Userspace PM: SUBFLOW_DESTROY of the connection's subflows on the path.
   virtual void destroy_subflow(ConnectionToken token, PathId path) = 0;
+  // Userspace PM: SUBFLOW_DESTROY of one subflow, the connection's on the path from local `port`.
+  virtual void retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) = 0;
 
   // ---- Probes, answered through on_network_event(ProbeResult).
   virtual void send_probe(const SendProbe& probe) = 0;

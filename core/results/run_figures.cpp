@@ -151,6 +151,9 @@ RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
     o.detected_up_s = median(&OutageFigures::detected_up_s);
     o.connections = *median(&OutageFigures::connections);
     o.rebuilt = *median(&OutageFigures::rebuilt);
+    o.recreated = *median(&OutageFigures::recreated);
+    o.replaced = *median(&OutageFigures::replaced);
+    o.resumed = *median(&OutageFigures::resumed);
     o.latency_median_s = median(&OutageFigures::latency_median_s);
     o.latency_p95_s = median(&OutageFigures::latency_p95_s);
     o.latency_max_s = median(&OutageFigures::latency_max_s);
@@ -175,6 +178,9 @@ OrderedJson to_json(const OutageFigures& o) {
           {"detected_up_s", optional_json(o.detected_up_s, kSeconds)},
           {"connections", number_json(o.connections, kCount)},
           {"rebuilt", number_json(o.rebuilt, kCount)},
+          {"recreated", number_json(o.recreated, kCount)},
+          {"replaced", number_json(o.replaced, kCount)},
+          {"resumed", number_json(o.resumed, kCount)},
           {"rebuild_latency_s",
            {{"median", optional_json(o.latency_median_s, kSeconds)},
             {"p95", optional_json(o.latency_p95_s, kSeconds)},
@@ -198,6 +204,10 @@ OutageFigures outage_figures_from_json(const Json& o, const std::string& origin,
   f.detected_up_s = optional_number(o, "detected_up_s", origin, where);
   f.connections = number(o, "connections", origin, where);
   f.rebuilt = number(o, "rebuilt", origin, where);
+  // Older summaries did not tell the three ways apart.
+  f.recreated = o.value("recreated", 0.0);
+  f.replaced = o.value("replaced", 0.0);
+  f.resumed = o.value("resumed", 0.0);
   const Json& latency = member(o, "rebuild_latency_s", origin, where);
   f.latency_median_s = optional_number(latency, "median", origin, where + "rebuild_latency_s.");
   f.latency_p95_s = optional_number(latency, "p95", origin, where + "rebuild_latency_s.");

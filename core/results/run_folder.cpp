@@ -125,6 +125,19 @@ void RunRecorder::write_timeseries(const std::filesystem::path& file) const {
   close_checked(out, file);
 }
 
+Json RunRecorder::probe_rate(PathId path, Instant end) const {
+  const ProbeCount& c = probe_counts_[path];
+  const Duration down = c.down_for + (c.down_since ? end - *c.down_since : Duration{});
+  const Duration up = end.time_since_epoch() - down;
+  const auto rate = [](std::uint64_t n, Duration over) -> Json {
+    if (over <= Duration{}) return nullptr;
+    return std::stod(fixed(static_cast<double>(n) / to_seconds(over), 3));
+  };
+  return {{"overall", rate(c.sent, end.time_since_epoch())},
+          {"while_up", rate(c.sent - c.sent_while_down, up)},
+          {"while_down", rate(c.sent_while_down, down)}};
+}
+
 void RunRecorder::write_summary(const std::filesystem::path& file, const RunTotals& totals, Instant end,
                                 const std::vector<OutageFigures>& outages) const {
   Json paths = Json::array();
@@ -145,7 +158,8 @@ void RunRecorder::write_summary(const std::filesystem::path& file, const RunTota
                        {"measured_min", quantile(0.0)},
                        {"measured_median", quantile(0.5)},
                        {"measured_p95", quantile(0.95)},
-                       {"probes", rtts.size()}}}});
+                       {"probes", rtts.size()}}},
+                     {"probes_per_s", probe_rate(i, end)}});
   }
   Json outage_list = Json::array();
   for (const OutageFigures& o : outages) outage_list.push_back(to_json(o));

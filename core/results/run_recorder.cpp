@@ -21,6 +21,14 @@ std::string seconds_text(Duration d) {
   return buf;
 }
 
+// "port=40312", or nothing when the backend does not name the subflow's port.
+std::string port_detail(std::uint16_t port) {
+  if (port == 0) return "";
+  std::string text = "port=";  // appended, not "lit" + string: GCC 12's -Wrestrict misfires on that
+  text += std::to_string(port);
+  return text;
+}
+
 std::string shape_detail(const PathShape& shape) {
   std::string out;
   const auto add = [&out](const std::string& part) { out += (out.empty() ? "" : " ") + part; };
@@ -42,7 +50,8 @@ RunRecorder::RunRecorder(const Scenario& scenario, RunIdentity identity)
     : scenario_(scenario),
       identity_(std::move(identity)),
       metrics_(path_names(scenario)),
-      probe_rtts_(scenario.paths.size()) {}
+      probe_rtts_(scenario.paths.size()),
+      probe_counts_(scenario.paths.size()) {}
 
 void RunRecorder::probe_rtt(PathId path, Duration rtt) { probe_rtts_.at(path).push_back(to_seconds(rtt)); }
 
@@ -56,6 +65,14 @@ void RunRecorder::path_event(const PathEvent& e, Instant at) {
 
 void RunRecorder::notice(const Notice& n) {
   metrics_.notice(n);
+  if (n.path < probe_counts_.size()) {
+    ProbeCount& c = probe_counts_[n.path];
+    if (n.kind == NoticeKind::path_down) c.down_since = n.at;
+    if (n.kind == NoticeKind::path_up && c.down_since) {
+      c.down_for += n.at - *c.down_since;
+      c.down_since.reset();
+    }
+  }
   std::string detail;
   switch (n.kind) {
     case NoticeKind::path_down:
@@ -63,6 +80,7 @@ void RunRecorder::notice(const Notice& n) {
       detail = "reason=" + std::string(name_of(n.reason));
       break;
     case NoticeKind::rebuild_pass:
+    case NoticeKind::replace_pass:
     case NoticeKind::retries_cancelled:
       detail = "count=" + std::to_string(n.count);
       break;
@@ -80,11 +98,18 @@ void RunRecorder::notice(const Notice& n) {
 void RunRecorder::action(const Action& a, Instant at) {
   std::visit(Overloaded{
                  [&](const SendProbe& p) {
+                   ProbeCount& c = probe_counts_.at(p.path);
+                   ++c.sent;
+                   if (c.down_since) ++c.sent_while_down;
                    log(at, "engine", "send_probe", p.path, std::nullopt,
                        "mode=" + std::string(name_of(p.mode)) + " id=" + std::to_string(p.probe_id));
                  },
                  [&](const CreateSubflow& c) { log(at, "engine", "create_subflow", c.path, c.token, ""); },
                  [&](const DestroySubflow& c) { log(at, "engine", "destroy_subflow", c.path, c.token, ""); },
+                 [&](const RetireSubflow& c) {
+                   metrics_.subflow_replaced(c.token, c.path, at);
+                   log(at, "engine", "retire_subflow", c.path, c.token, port_detail(c.port));
+                 },
                  [&](const AddEndpoint& e) { log(at, "engine", "add_endpoint", e.path, std::nullopt, ""); },
                  [&](const DeleteEndpoint& e) { log(at, "engine", "delete_endpoint", e.path, std::nullopt, ""); },
              },
@@ -100,20 +125,25 @@ void RunRecorder::event(const Event& ev, Instant at) {
                  [&](const LinkChanged& l) { log(at, "backend", name_of(l.change), l.path, std::nullopt, ""); },
                  [&](const MptcpCreated& c) { log(at, "mptcp", "created", c.path, c.token, ""); },
                  [&](const MptcpEstablished& c) {
-                   metrics_.connection_opened(c.token, c.path, at);
-                   log(at, "mptcp", "established", c.path, c.token, "");
+                   metrics_.connection_opened(c.token, c.path, c.port, at);
+                   log(at, "mptcp", "established", c.path, c.token, port_detail(c.port));
                  },
                  [&](const MptcpClosed& c) {
                    metrics_.connection_closed(c.token, at);
                    log(at, "mptcp", "closed", std::nullopt, c.token, "");
                  },
                  [&](const MptcpSubEstablished& s) {
-                   metrics_.subflow_established(s.token, s.path, at);
-                   log(at, "mptcp", "sub_established", s.path, s.token, "");
+                   metrics_.subflow_established(s.token, s.path, s.port, at);
+                   log(at, "mptcp", "sub_established", s.path, s.token, port_detail(s.port));
                  },
                  [&](const MptcpSubClosed& s) {
-                   metrics_.subflow_closed(s.token, s.path, at);
-                   log(at, "mptcp", "sub_closed", s.path, s.token, "error=" + errno_name(s.error));
+                   metrics_.subflow_closed(s.token, s.path, s.port, at);
+                   std::string detail = "error=" + errno_name(s.error);
+                   if (s.port != 0) {
+                     detail += ' ';
+                     detail += port_detail(s.port);
+                   }
+                   log(at, "mptcp", "sub_closed", s.path, s.token, detail);
                  },
              },
              ev);

@@ -85,6 +85,8 @@ class RunRecorder {
   void write_summary(const std::filesystem::path& file, const RunTotals& totals, Instant end,
                      const std::vector<OutageFigures>& outages) const;
   void write_metadata(const std::filesystem::path& file) const;
+  // The probes sent per second on `path`: overall, while the detector had it up, while down.
+  nlohmann::ordered_json probe_rate(PathId path, Instant end) const;
   void write_scenario(const std::filesystem::path& file) const;
 
   const Scenario& scenario_;
@@ -92,6 +94,14 @@ class RunRecorder {
   MetricsCollector metrics_;
   std::vector<Row> rows_;
   std::vector<std::vector<double>> probe_rtts_;  // per path, seconds
+  // Per path: the probes sent, and those sent while the detector had it down.
+  struct ProbeCount {
+    std::uint64_t sent = 0;
+    std::uint64_t sent_while_down = 0;
+    std::optional<Instant> down_since;
+    Duration down_for{};
+  };
+  std::vector<ProbeCount> probe_counts_;
   // instant -> (connection, path) -> sample
   std::map<Instant, std::map<std::pair<ConnectionToken, PathId>, Sample>> samples_;
 };

@@ -9,6 +9,7 @@ DetectorConfig Scenario::detector_config() const {
   const ProbeSettings& probe = engine.probe;
   if (probe.mode) config.mode = *probe.mode;
   if (probe.interval) config.interval = *probe.interval;
+  if (probe.down_interval) config.down_interval = *probe.down_interval;
   if (probe.timeout) config.timeout = *probe.timeout;
   if (probe.down_after) config.down_after = *probe.down_after;
   if (probe.up_after) config.up_after = *probe.up_after;

@@ -51,6 +51,7 @@ struct TrafficSpec {
 struct ProbeSettings {
   std::optional<ProbeMode> mode;
   std::optional<Duration> interval;
+  std::optional<Duration> down_interval;
   std::optional<Duration> timeout;
   std::optional<unsigned> down_after;
   std::optional<unsigned> up_after;

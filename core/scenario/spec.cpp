@@ -61,7 +61,11 @@ std::vector<SpecEntry> policy_key_entries() {
     e.key = "engine." + k->key;
     e.meaning = k->meaning;
     const std::string key = k->key;
-    if (std::holds_alternative<Duration>(k->default_value)) {
+    if (std::holds_alternative<bool>(k->default_value)) {
+      e.type = ValueType::boolean;
+      e.set = [key](Scenario& s, std::size_t, std::string_view t) { s.engine.policy.settings.set(key, parse_bool(t)); };
+      e.get = [key](const Scenario& s, std::size_t) -> Text { return s.engine.policy.settings.flag(key) ? "true" : "false"; };
+    } else if (std::holds_alternative<Duration>(k->default_value)) {
       e.type = ValueType::duration;
       const bool positive = k->positive;
       e.set = [key, positive](Scenario& s, std::size_t, std::string_view t) {
@@ -237,6 +241,15 @@ std::vector<SpecEntry> make_entries() {
        .meaning = "one probe per path per interval",
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.interval = positive_duration(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.detector_config().interval); }},
+      {.key = "engine.probe.down_interval",
+       .type = ValueType::duration,
+       .default_per_policy = true,
+       .meaning = "one probe per path per down_interval while the path is down, so that its restore is noticed soon",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.down_interval = positive_duration(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text {
+         const DetectorConfig c = s.detector_config();
+         return format_duration(c.down_interval.value_or(c.interval));
+       }},
       {.key = "engine.probe.timeout",
        .type = ValueType::duration,
        .default_per_policy = true,

@@ -117,8 +117,10 @@ class Checker {
       if (close == std::string::npos) break;
       const std::string key = message.substr(open + 1, close - open - 1);
       const PolicyValue& value = settings.value(key);
-      const std::string text = std::holds_alternative<Duration>(value) ? format_duration(std::get<Duration>(value))
-                                                                      : std::get<std::string>(value);
+      std::string text;
+      if (const auto* d = std::get_if<Duration>(&value)) text = format_duration(*d);
+      if (const auto* w = std::get_if<std::string>(&value)) text = *w;
+      if (const auto* f = std::get_if<bool>(&value)) text = *f ? "true" : "false";
       message.replace(open, close - open + 1, text);
       open += text.size();
     }

@@ -18,8 +18,8 @@ struct TwoPathRun {
 
   explicit TwoPathRun(ConnectionToken n) : bytes(n) {
     for (ConnectionToken t = 0; t < n; ++t) {
-      metrics.connection_opened(t, 0, at(0));
-      metrics.subflow_established(t, 1, at(0.05));
+      metrics.connection_opened(t, 0, 0, at(0));
+      metrics.subflow_established(t, 1, 0, at(0.05));
     }
   }
   // Samples from `from` to `to` (exclusive) every 100 ms; `flows(t, conn)` tells whether the
@@ -41,13 +41,13 @@ TEST(Metrics, ReportsDetectionAndRebuildOfResetSubflows) {
   TwoPathRun run(4);
   run.traffic(0.1, 10, [](double, ConnectionToken) { return true; });
   run.metrics.outage_started(1, "reset", at(10));
-  for (ConnectionToken c = 0; c < 4; ++c) run.metrics.subflow_closed(c, 1, at(10));
+  for (ConnectionToken c = 0; c < 4; ++c) run.metrics.subflow_closed(c, 1, 0, at(10));
   run.metrics.notice({.at = at(13), .kind = NoticeKind::path_down, .path = 1, .token = {}});
   run.traffic(10, 25, [](double, ConnectionToken) { return false; });
   run.metrics.outage_ended(1, at(25));
   run.metrics.notice({.at = at(25.02), .kind = NoticeKind::path_up, .path = 1, .token = {}});
   // Connections 0..2 come back 40, 50 and 60 ms after the restore; 3 never does.
-  for (ConnectionToken c = 0; c < 3; ++c) run.metrics.subflow_established(c, 1, at(25.04 + 0.01 * c));
+  for (ConnectionToken c = 0; c < 3; ++c) run.metrics.subflow_established(c, 1, 0, at(25.04 + 0.01 * c));
   run.traffic(25, 40, [](double, ConnectionToken c) { return c < 3; });
 
   const auto reports = run.metrics.report(at(40));
@@ -97,6 +97,8 @@ TEST(Metrics, SurvivingSubflowIsBackWhenItMovesDataAgain) {
   const auto r = run.metrics.report(at(30)).at(0);
   EXPECT_EQ(r.connections, 2.0);
   EXPECT_EQ(r.rebuilt, 2.0);
+  EXPECT_EQ(r.resumed, 2.0);
+  EXPECT_EQ(r.replaced + r.recreated, 0.0);
   EXPECT_NEAR(*r.latency_max_s, 1.2, 1e-6);
   EXPECT_NEAR(*r.latency_median_s, 0.85, 1e-6);
   EXPECT_FALSE(r.detected_down_s);
@@ -105,6 +107,28 @@ TEST(Metrics, SurvivingSubflowIsBackWhenItMovesDataAgain) {
   // at least 90 % of the normal share, so rebalanced at 21.5 s; (20.9, 21.4] had 8/18 = 44 %.
   ASSERT_TRUE(r.rebalance_s);
   EXPECT_NEAR(*r.rebalance_s, 1.5, 1e-6);
+}
+
+// A subflow that outlived the outage stalled is replaced: back when the fresh one carries data.
+TEST(Metrics, AReplacedSubflowCountsApartAndIsBackWhenItsReplacementCarriesData) {
+  TwoPathRun run(2);
+  run.traffic(0.1, 10, [](double, ConnectionToken) { return true; });
+  run.metrics.outage_started(1, "blackhole", at(10));
+  run.traffic(10, 20, [](double, ConnectionToken) { return false; });
+  run.metrics.outage_ended(1, at(20));
+  // Connection 0's subflow (port 0 here) is replaced at 20.2 s: a fresh one from port 3000, then
+  // the stalled one retired. Connection 1 resumes by itself at 25 s.
+  run.metrics.subflow_established(0, 1, 3000, at(20.2));
+  run.metrics.subflow_replaced(0, 1, at(20.2));
+  run.metrics.subflow_closed(0, 1, 0, at(20.25));
+  run.traffic(20, 30, [](double s, ConnectionToken c) { return s > (c == 0 ? 20.25 : 24.95); });
+
+  const auto r = run.metrics.report(at(30)).at(0);
+  EXPECT_EQ(r.rebuilt, 2.0);
+  EXPECT_EQ(r.replaced, 1.0);
+  EXPECT_EQ(r.resumed, 1.0);
+  EXPECT_NEAR(*r.latency_median_s, (0.3 + 5.0) / 2, 1e-6);
+  EXPECT_EQ(r.subflows_after, 2.0) << "one subflow per path again";
 }
 
 TEST(Metrics, OutageStillInProgressAtTheEndHasNoRestoreFigures) {
@@ -131,15 +155,15 @@ TEST(Metrics, ANewOutageOnThePathEndsTheCurrentOne) {
 
 TEST(Metrics, RecoveryThroughADegradedPathCountsForTheCutBeforeIt) {
   MetricsCollector metrics({"wan1", "wan2"});
-  metrics.connection_opened(1, 0, at(0));
-  metrics.subflow_established(1, 1, at(0.1));
+  metrics.connection_opened(1, 0, 0, at(0));
+  metrics.subflow_established(1, 1, 0, at(0.1));
   metrics.outage_started(1, "reset", at(10));
-  metrics.subflow_closed(1, 1, at(10));
+  metrics.subflow_closed(1, 1, 0, at(10));
   metrics.notice({.at = at(13), .kind = NoticeKind::path_down, .path = 1, .token = {}});
   metrics.outage_started(1, "degrade", at(25));  // back at 25 s, but lossy until 30 s
   metrics.outage_ended(1, at(30));
   metrics.notice({.at = at(36), .kind = NoticeKind::path_up, .path = 1, .token = {}});
-  metrics.subflow_established(1, 1, at(36.1));
+  metrics.subflow_established(1, 1, 0, at(36.1));
   metrics.outage_started(1, "blackhole", at(50));
   const auto reports = metrics.report(at(60));
   ASSERT_EQ(reports.size(), 3u);
@@ -151,13 +175,13 @@ TEST(Metrics, RecoveryThroughADegradedPathCountsForTheCutBeforeIt) {
 
 TEST(Metrics, ConnectionsClosedBeforeTheRestoreDoNotCount) {
   MetricsCollector metrics({"wan1", "wan2"});
-  metrics.connection_opened(1, 0, at(0));
-  metrics.connection_opened(2, 0, at(0));
+  metrics.connection_opened(1, 0, 0, at(0));
+  metrics.connection_opened(2, 0, 0, at(0));
   metrics.outage_started(1, "reset", at(5));
   metrics.connection_closed(2, at(6));
   metrics.outage_ended(1, at(10));
-  metrics.connection_opened(3, 0, at(11));  // opened after the restore
-  metrics.subflow_established(1, 1, at(10.5));
+  metrics.connection_opened(3, 0, 0, at(11));  // opened after the restore
+  metrics.subflow_established(1, 1, 0, at(10.5));
   const auto r = metrics.report(at(20)).at(0);
   EXPECT_EQ(r.connections, 1.0);
   EXPECT_EQ(r.rebuilt, 1.0);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <optional>
 #include <set>
 
 #include "engine/policy_table.h"
@@ -207,6 +208,98 @@ TEST(OmrPolicy, NewOutageDuringTheWaitCancelsTheFlap) {
   // Up at 38.02 s, the flap would come at 53.02 s, but the path is down again at 46 s.
   EXPECT_EQ(seconds(net.actions_of<DeleteEndpoint>()), (std::vector<double>{16, 46}));
   EXPECT_TRUE(net.actions_of<AddEndpoint>().empty());
+}
+
+// A connection with its initial subflow on path 0 (port 1000) and one on path 1 (port 2000) that
+// carries data until `stop` and, after `resume` if given, again.
+void run_with_progress(ScriptedNetwork& net, Duration until, Duration stop, std::optional<Duration> resume = {}) {
+  std::uint64_t bytes = 0;
+  while (net.clock().now() < Instant{until}) {
+    net.run_until(net.clock().now().time_since_epoch() + 100ms);
+    const Duration t = net.clock().now().time_since_epoch();
+    if (t < stop || (resume && t >= *resume)) bytes += 1000;
+    net.engine().on_progress(1, 1, bytes, net.clock().now());
+    net.engine().on_progress(1, 0, static_cast<std::uint64_t>(t.count() / 1000), net.clock().now());
+  }
+}
+
+TEST(RebuildPolicy, ReplacesASubflowStalledThroughTheOutageMakeBeforeBreak) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
+  net.answer_subflows(false);
+  net.cut(1, 10s, 20s);
+  net.feed(MptcpCreated{1, 0});
+  net.feed(MptcpEstablished{1, 0, 1000});
+  net.feed(MptcpSubEstablished{1, 1, 2000});
+  run_with_progress(net, 21s, 10s);
+  // Down at 13 s; probed every 200 ms while down, so the restore at 20 s is seen at 20.02 s.
+  const auto up = net.notices_of(NoticeKind::path_up);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_NEAR(to_seconds(up[0].at), 20.02, 1e-9);
+  const auto creates = net.actions_of<CreateSubflow>();
+  ASSERT_EQ(creates.size(), 2u) << "the initial one at the start, then the replacement";
+  EXPECT_EQ(creates[1].at, up[0].at);
+  EXPECT_TRUE(net.actions_of<RetireSubflow>().empty()) << "nothing is retired before its replacement is up";
+  EXPECT_EQ(net.notices_of(NoticeKind::replace_pass).at(0).count, 1u);
+
+  net.feed(MptcpSubEstablished{1, 1, 3000});
+  const auto retired = net.actions_of<RetireSubflow>();
+  ASSERT_EQ(retired.size(), 1u);
+  EXPECT_EQ(std::get<RetireSubflow>(retired[0].action).port, 2000);
+  EXPECT_EQ(net.engine().connections().ports(1, 1), (std::vector<std::uint16_t>{2000, 3000}));
+  net.feed(MptcpSubClosed{1, 1, 0, 2000});
+  EXPECT_EQ(net.engine().connections().ports(1, 1), (std::vector<std::uint16_t>{3000}));
+  EXPECT_TRUE(net.notices_of(NoticeKind::retry_scheduled).empty()) << "the retired subflow is not re-created";
+}
+
+TEST(RebuildPolicy, NeverTouchesASubflowThatMovedDataAgain) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
+  net.answer_subflows(false);
+  net.cut(1, 10s, 20s);
+  net.feed(MptcpCreated{1, 0});
+  net.feed(MptcpEstablished{1, 0, 1000});
+  net.feed(MptcpSubEstablished{1, 1, 2000});
+  // Its retransmission got through at 20.0 s, before the path was seen up.
+  run_with_progress(net, 21s, 10s, 20s);
+  EXPECT_EQ(net.actions_of<CreateSubflow>().size(), 1u);
+  EXPECT_TRUE(net.notices_of(NoticeKind::replace_pass).empty());
+}
+
+TEST(RebuildPolicy, ReplacementCanBeTurnedOff) {
+  EngineConfig c = config_for("rebuild");
+  c.policy.settings.set("replace_stalled", false);
+  ScriptedNetwork net(c, 2);
+  net.answer_subflows(false);
+  net.cut(1, 10s, 20s);
+  net.feed(MptcpCreated{1, 0});
+  net.feed(MptcpEstablished{1, 0, 1000});
+  net.feed(MptcpSubEstablished{1, 1, 2000});
+  run_with_progress(net, 21s, 10s);
+  EXPECT_EQ(net.actions_of<CreateSubflow>().size(), 1u);
+}
+
+TEST(RebuildPolicy, ProbesADownPathAtItsOwnIntervalAndTheOthersAsUsual) {
+  ScriptedNetwork net(config_for("rebuild"), 2);
+  net.cut(1, 10s, 30s);
+  net.run_until(30s);
+  std::size_t path0 = 0, path1_down = 0;
+  for (const auto& a : net.actions_of<SendProbe>()) {
+    const auto& p = std::get<SendProbe>(a.action);
+    if (p.path == 0 && a.at >= Instant{13s}) ++path0;
+    if (p.path == 1 && a.at > Instant{13s}) ++path1_down;
+  }
+  EXPECT_EQ(path0, 18u) << "13 s to 30 s, one a second";
+  EXPECT_GE(path1_down, 80u) << "five a second while down";
+  EXPECT_LE(path1_down, 86u);
+}
+
+TEST(OmrPolicy, KeepsItsIntervalWhileAPathIsDown) {
+  ScriptedNetwork net(config_for("omr"), 2);
+  net.cut(1, 10s, 30s);
+  net.run_until(30s);
+  std::size_t down = 0;
+  for (const auto& a : net.actions_of<SendProbe>())
+    if (std::get<SendProbe>(a.action).path == 1 && a.at > Instant{16s}) ++down;
+  EXPECT_EQ(down, 7u) << "18 s to 30 s, one every 2 s";
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // A network in memory behind the network port, for the driver's tests: a manual clock with
 // timers, paths that carry traffic unless a fault cuts them, probes answered after a round trip,
-// MPTCP connections with a subflow per path in either path manager, byte counters that grow while
-// a subflow can carry data, and a log of every fault and path-manager call the driver made.
+// MPTCP connections with subflows on each path in either path manager, byte counters that grow
+// while a subflow can carry data, and a log of every fault and path-manager call the driver made.
+// A subflow that outlives a cut of its path stays stalled, as one stuck in TCP's backoff would
+// for long: only a subflow established after the cut carries data again.
 #pragma once
 
 #include <cerrno>
@@ -72,16 +74,18 @@ class ScriptedNetwork final : public NetworkPort {
   void set_blackhole(PathId path, bool on) override {
     record("blackhole " + std::to_string(path) + (on ? " on" : " off"));
     paths_[path].blackhole = on;
+    if (on) ++paths_[path].cuts;
   }
   void set_link(PathId path, bool up) override {
     record("link " + std::to_string(path) + (up ? " up" : " down"));
     paths_[path].link_up = up;
+    if (!up) ++paths_[path].cuts;
     later(LinkChanged{path, up ? LinkChange::carrier_up : LinkChange::carrier_down});
   }
   void abort_subflows(PathId path) override {
     record("abort " + std::to_string(path));
     for (auto& [token, c] : connections_)
-      if (c.subflows.erase(path) > 0) later(MptcpSubClosed{token, path, ECONNRESET});
+      for (const std::uint16_t port : take(c, path)) later(MptcpSubClosed{token, path, ECONNRESET, port});
   }
   void readdress(PathId path) override {
     record("readdress " + std::to_string(path));
@@ -107,17 +111,21 @@ class ScriptedNetwork final : public NetworkPort {
     record("endpoint delete " + std::to_string(path));
     endpoints_.erase(path);
     for (auto& [token, c] : connections_)
-      if (c.subflows.erase(path) > 0) later(MptcpSubClosed{token, path, 0});
+      for (const std::uint16_t port : take(c, path)) later(MptcpSubClosed{token, path, 0, port});
   }
+  // As the kernel's userspace PM: a second subflow from the same address is a new subflow.
   int create_subflow(ConnectionToken token, PathId path) override {
     record("create " + std::to_string(token) + " " + std::to_string(path));
     if (refuse_ != 0) return refuse_;
-    if (connections_.at(token).subflows.count(path) > 0) return EEXIST;
     join(token, path);
     return 0;
   }
   void destroy_subflow(ConnectionToken token, PathId path) override {
     record("destroy " + std::to_string(token) + " " + std::to_string(path));
+  }
+  void retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) override {
+    record("retire " + std::to_string(token) + " " + std::to_string(path) + " " + std::to_string(port));
+    if (connections_.at(token).subflows.erase({path, port}) > 0) later(MptcpSubClosed{token, path, 0, port});
   }
 
   void send_probe(const SendProbe& probe) override {
@@ -133,8 +141,10 @@ class ScriptedNetwork final : public NetworkPort {
     at(now() + rtt_, [this, token] {
       Connection& c = connections_.at(token);
       c.established = true;
-      c.subflows.insert(0);
-      emit(MptcpEstablished{token, 0});
+      const std::uint16_t port = next_port_++;
+      c.subflows.insert({0, port});
+      c.cuts_at_start[port] = paths_[0].cuts;
+      emit(MptcpEstablished{token, 0, port});
       if (mode_ == PathManagerMode::in_kernel)
         for (PathId p : endpoints_) join(token, p);
     });
@@ -146,7 +156,7 @@ class ScriptedNetwork final : public NetworkPort {
       if (!c.established) continue;
       for (PathId p = 0; p < paths_.size(); ++p) {
         const auto carried = c.carried.find(p);
-        out.push_back({token, p, carried == c.carried.end() ? 0 : carried->second, c.subflows.count(p) > 0});
+        out.push_back({token, p, carried == c.carried.end() ? 0 : carried->second, on(c, p) > 0});
       }
     }
     return out;
@@ -183,11 +193,13 @@ class ScriptedNetwork final : public NetworkPort {
   struct Path {
     bool blackhole = false;
     bool link_up = true;
+    unsigned cuts = 0;  // how often the path was cut so far
   };
   struct Connection {
     std::optional<std::uint64_t> bytes;
     bool established = false;
-    std::set<PathId> subflows;
+    std::set<std::pair<PathId, std::uint16_t>> subflows;  // (path, local port)
+    std::map<std::uint16_t, unsigned> cuts_at_start;       // by port: its path's cuts then
     std::map<PathId, std::uint64_t> carried;
   };
 
@@ -204,10 +216,38 @@ class ScriptedNetwork final : public NetworkPort {
     if (path >= paths_.size()) return;
     at(now() + rtt_, [this, token, path] {
       Connection& c = connections_.at(token);
-      if (!works(path) || c.subflows.count(path) > 0) return;
-      c.subflows.insert(path);
-      emit(MptcpSubEstablished{token, path});
+      if (!works(path)) return;
+      const std::uint16_t port = next_port_++;
+      c.subflows.insert({path, port});
+      c.cuts_at_start[port] = paths_[path].cuts;
+      emit(MptcpSubEstablished{token, path, port});
     });
+  }
+
+  // A subflow on the path that has seen no cut since it was established.
+  bool progressing(const Connection& c, PathId path) const {
+    for (const auto& [p, port] : c.subflows)
+      if (p == path && c.cuts_at_start.at(port) == paths_[path].cuts) return true;
+    return false;
+  }
+
+  static std::size_t on(const Connection& c, PathId path) {
+    std::size_t n = 0;
+    for (const auto& [p, port] : c.subflows) n += p == path ? 1 : 0;
+    return n;
+  }
+  // Takes every subflow of the connection off `path`; returns their ports.
+  static std::vector<std::uint16_t> take(Connection& c, PathId path) {
+    std::vector<std::uint16_t> ports;
+    for (auto it = c.subflows.begin(); it != c.subflows.end();) {
+      if (it->first != path) {
+        ++it;
+        continue;
+      }
+      ports.push_back(it->second);
+      it = c.subflows.erase(it);
+    }
+    return ports;
   }
 
   void emit(const Event& event) {
@@ -225,8 +265,10 @@ class ScriptedNetwork final : public NetworkPort {
       if (!c.established) continue;
       std::uint64_t total = 0;
       for (const auto& [path, bytes] : c.carried) total += bytes;
-      for (PathId p : c.subflows) {
-        if (!works(p)) continue;
+      std::set<PathId> paths;
+      for (const auto& [p, port] : c.subflows) paths.insert(p);
+      for (PathId p : paths) {
+        if (!works(p) || !progressing(c, p)) continue;
         auto more = static_cast<std::uint64_t>(seconds * kBytesPerSecond);
         if (c.bytes) more = std::min(more, *c.bytes - total);
         c.carried[p] += more;
@@ -250,6 +292,7 @@ class ScriptedNetwork final : public NetworkPort {
   std::map<std::size_t, std::uint64_t> corrupt_;
   std::set<std::size_t> lost_;
   int refuse_ = 0;
+  std::uint16_t next_port_ = 40000;
   std::size_t probes_sent_ = 0;
   std::vector<std::string> log_;
   std::vector<Instant> sample_times_;
