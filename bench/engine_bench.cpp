@@ -25,7 +25,7 @@ void drain(Engine& engine) {
 // back on a path that is up, interleaved with probe answers.
 void BM_EngineEvents(benchmark::State& state) {
   const auto connections = static_cast<ConnectionToken>(state.range(0));
-  Engine engine(engine_config(), 2, {.userspace_pm = true}, Instant{});
+  Engine engine(engine_config(), 2, {.userspace_pm = true, .daemons = {}}, Instant{});
   Instant now{};
   for (ConnectionToken t = 1; t <= connections; ++t) {
     engine.on_event(MptcpCreated{t, 0}, now);
@@ -59,7 +59,7 @@ void BM_RebuildPass(benchmark::State& state) {
     detector.down_after = 1;
     EngineConfig config = engine_config();
     config.detector = detector;
-    Engine engine(config, 2, {.userspace_pm = true}, Instant{});
+    Engine engine(config, 2, {.userspace_pm = true, .daemons = {}}, Instant{});
     engine.on_timeout(Instant{});
     drain(engine);
     for (ConnectionToken t = 1; t <= connections; ++t) {

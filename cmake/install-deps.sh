@@ -10,6 +10,8 @@ packages=(
   pybind11-dev python3-dev
   # the netns backend: netlink, nftables, and the tools its tests compare the host with
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftables-dev iproute2 nftables procps
+  # the mptcpd policy's real daemon on netns
+  mptcpd
   # ns-3 3.37; its CMake package also wants these three
   libns3-dev ns3 libgsl-dev libpython3-dev
   # the JUnit report of `mprecover check --junit` (also wanted by ns-3's CMake package)

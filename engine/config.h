@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <utility>
 
@@ -50,7 +51,8 @@ struct EngineConfig {
 
 // What the backend can do; the engine picks its way of rebuilding from it.
 struct BackendCapabilities {
-  bool userspace_pm = false;  // SUBFLOW_CREATE per connection token
+  bool userspace_pm = false;         // SUBFLOW_CREATE per connection token
+  std::vector<std::string> daemons;  // path-manager programs it can run for real ("mptcpd")
 };
 
 }  // namespace mprecover

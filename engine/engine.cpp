@@ -15,8 +15,9 @@ Engine::Engine(const EngineConfig& config, std::size_t path_count, const Backend
   if (path_count == 0) throw std::invalid_argument("the engine needs at least one path");
   detectors_.reserve(path_count);
   for (PathId p = 0; p < path_count; ++p) detectors_.emplace_back(p, config.detector, start);
-  policy_ = policy_named(config.policy.name)
-                .make(config.policy.settings, caps, PolicyContext{connections_, detectors_, progress_});
+  const PolicyEntry& entry = policy_named(config.policy.name);
+  policy_ = entry.make(config.policy.settings, caps, PolicyContext{connections_, detectors_, progress_});
+  if (policy_->mode() == PathManagerMode::daemon) daemon_ = entry.daemon;
 }
 
 void Engine::on_event(const Event& event, Instant now) {
@@ -29,6 +30,7 @@ void Engine::on_event(const Event& event, Instant now) {
                  [&](const LinkChanged& e) {
                    check_path(e.path);
                    tell_policy(e.path, detectors_[e.path].on_link_change(e.change, now, out_), now);
+                   policy_->on_link_change(e.path, e.change, now, out_);
                  },
                  [&](const MptcpCreated& e) { connections_.add(e.token, e.path); },
                  [&](const MptcpEstablished& e) {

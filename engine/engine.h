@@ -52,6 +52,8 @@ class Engine {
 
   // Which kernel path manager the backend must set up for this engine's policy.
   PathManagerMode path_manager() const { return policy_->mode(); }
+  // The program to run when path_manager() is PathManagerMode::daemon.
+  const std::string& daemon() const { return daemon_; }
   PathState path_state(PathId path) const { return detectors_.at(path).state(); }
   const ConnectionTable& connections() const { return connections_; }
 
@@ -66,6 +68,7 @@ class Engine {
   ProgressTable progress_;
   std::vector<PathHealthDetector> detectors_;
   std::unique_ptr<PathManagerPolicy> policy_;
+  std::string daemon_;
 };
 
 }  // namespace mprecover

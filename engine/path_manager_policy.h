@@ -17,12 +17,14 @@ namespace mprecover {
 enum class PathManagerMode {
   in_kernel,  // net.mptcp.pm_type=0, a `subflow` endpoint per extra path
   userspace,  // net.mptcp.pm_type=1, subflows created per connection by the engine
+  daemon,     // in-kernel PM whose endpoints a daemon of the policy manages (mptcpd); the engine observes
 };
 
 template <>
 struct EnumNames<PathManagerMode> {
-  static constexpr std::array<std::pair<PathManagerMode, std::string_view>, 2> table{{
-      {PathManagerMode::in_kernel, "in-kernel"}, {PathManagerMode::userspace, "userspace"}}};
+  static constexpr std::array<std::pair<PathManagerMode, std::string_view>, 3> table{{
+      {PathManagerMode::in_kernel, "in-kernel"}, {PathManagerMode::userspace, "userspace"},
+      {PathManagerMode::daemon, "daemon"}}};
 };
 
 // What a policy may read and change: the connection table, the detectors' verdicts and when each
@@ -55,6 +57,9 @@ class PathManagerPolicy {
                                  Instant /*now*/, Output& /*out*/) {}
   // MPTCP_EVENT_CLOSED.
   virtual void on_closed(ConnectionToken /*token*/) {}
+  // The client's interface on `path` lost or regained its carrier or its address (after the
+  // detector took it in).
+  virtual void on_link_change(PathId /*path*/, LinkChange /*change*/, Instant /*now*/, Output& /*out*/) {}
   // Call when now >= next_deadline(); calling early is harmless.
   virtual void on_timeout(Instant /*now*/, Output& /*out*/) {}
   virtual std::optional<Instant> next_deadline() const { return std::nullopt; }

@@ -9,6 +9,7 @@ namespace mprecover {
 PolicyEntry kernel_policy();
 PolicyEntry omr_policy();
 PolicyEntry rebuild_policy();
+PolicyEntry mptcpd_policy();
 
 namespace {
 // The default policy is ours; the others are the baselines it is measured against.
@@ -20,6 +21,7 @@ const std::vector<PolicyEntry>& policy_table() {
       kernel_policy(),
       omr_policy(),
       rebuild_policy(),
+      mptcpd_policy(),
   };
   return table;
 }

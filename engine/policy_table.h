@@ -21,6 +21,9 @@ struct PolicyEntry {
   std::string name;
   std::vector<std::string> aliases;  // older names still accepted in scenario files and options
   std::string summary;               // one line: what the policy does
+  // A program the policy is (mptcpd): a backend that can run it runs it, and the policy made for
+  // that backend only observes (PathManagerMode::daemon).
+  std::string daemon;
   DetectorConfig detector;           // the probe settings a scenario leaves out
   std::vector<PolicyKey> keys;
   // Throws std::invalid_argument when the policy cannot work with what the backend offers.

@@ -125,6 +125,39 @@ void MptcpPmClient::flush_endpoints() {
   send(message(raw(Command::flush_addrs)), "flushing", "the MPTCP endpoints");
 }
 
+std::vector<MptcpEndpoint> MptcpPmClient::endpoints() {
+  nl_msg* msg = nlmsg_alloc();
+  if (msg == nullptr) throw NetnsError("allocating", "a netlink message", "out of memory");
+  genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, NLM_F_DUMP, raw(Command::get_addr), kVersion);
+  std::vector<MptcpEndpoint> found;
+  const auto parse = [](nl_msg* reply, void* arg) -> int {
+    auto& out = *static_cast<std::vector<MptcpEndpoint>*>(arg);
+    nlattr* attrs[kAttrMax + 1];
+    if (genlmsg_parse(nlmsg_hdr(reply), 0, attrs, kAttrMax, nullptr) < 0 || !attrs[raw(Attr::addr)]) return NL_OK;
+    nlattr* addr[kAddrAttrMax + 1];
+    if (nla_parse_nested(addr, kAddrAttrMax, attrs[raw(Attr::addr)], nullptr) < 0) return NL_OK;
+    MptcpEndpoint e;
+    if (addr[raw(AddrAttr::addr4)]) {
+      in_addr a{nla_get_u32(addr[raw(AddrAttr::addr4)])};
+      char text[INET_ADDRSTRLEN];
+      e.address = inet_ntop(AF_INET, &a, text, sizeof text);
+    }
+    if (addr[raw(AddrAttr::id)]) e.id = nla_get_u8(addr[raw(AddrAttr::id)]);
+    if (addr[raw(AddrAttr::flags)]) e.flags = nla_get_u32(addr[raw(AddrAttr::flags)]);
+    if (addr[raw(AddrAttr::if_idx)]) e.ifindex = nla_get_s32(addr[raw(AddrAttr::if_idx)]);
+    out.push_back(e);
+    return NL_OK;
+  };
+  nl_cb* cb = nl_cb_clone(nl_socket_get_cb(sock_));
+  nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse, &found);
+  int err = nl_send_auto(sock_, msg);
+  nlmsg_free(msg);
+  if (err >= 0) err = nl_recvmsgs(sock_, cb);
+  nl_cb_put(cb);
+  if (err < 0) throw_nl("listing", "the MPTCP endpoints in " + ns_name_, err);
+  return found;
+}
+
 void MptcpPmClient::create_subflow(std::uint32_t token, const MptcpAddress& local, const MptcpAddress& remote) {
   const std::string action = "creating MPTCP subflow";
   const std::string object = describe(local) + " -> " + describe(remote) + " of token " + std::to_string(token);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct nl_sock;
 struct nl_msg;
@@ -42,6 +43,8 @@ class MptcpPmClient {
   void delete_endpoint(std::uint8_t id);
   void set_endpoint_flags(std::uint8_t id, std::uint32_t flags);
   void flush_endpoints();
+  // The endpoints there are now (`ip mptcp endpoint show`), their addresses and ids.
+  std::vector<MptcpEndpoint> endpoints();
 
   // Userspace PM (net.mptcp.pm_type=1): a subflow of connection `token` from `local` (its id
   // required, non-zero) to `remote` (address and port).

@@ -75,6 +75,8 @@ static_assert(raw(EventAttr::reset_reason) == MPTCP_ATTR_RESET_REASON);
 static_assert(raw(EventAttr::reset_flags) == MPTCP_ATTR_RESET_FLAGS);
 static_assert(raw(EventAttr::server_side) == MPTCP_ATTR_SERVER_SIDE);
 static_assert(kEventAttrMax >= MPTCP_ATTR_MAX);
+static_assert(kAttrMax >= MPTCP_PM_ATTR_MAX);
+static_assert(kAddrAttrMax >= MPTCP_PM_ADDR_ATTR_MAX);
 
 static_assert(event_type_named(event_name(EventType::sub_closed)) == EventType::sub_closed);
 

@@ -39,6 +39,7 @@ enum class Attr : int {
   loc_id = 5,
   addr_remote = 6,
 };
+inline constexpr int kAttrMax = 6;
 
 // Nested address attributes (attribute-set "address").
 enum class AddrAttr : int {
@@ -50,6 +51,7 @@ enum class AddrAttr : int {
   flags = 6,
   if_idx = 7,
 };
+inline constexpr int kAddrAttrMax = 7;
 
 // Endpoint flags (definition "address-flags").
 enum EndpointFlag : std::uint32_t {

@@ -2,9 +2,13 @@
 
 #include <sys/epoll.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
 
 #include "backends/netns/device_names.h"
 #include "backends/netns/mptcp_socket_info.h"
@@ -133,11 +137,38 @@ BackendCapabilities NetnsNetwork::capabilities() const {
   // The kernel offers both path managers; the policy picks.
   BackendCapabilities caps;
   caps.userspace_pm = true;
+  caps.daemons = {"mptcpd"};
   return caps;
 }
 
 void NetnsNetwork::use_path_manager(PathManagerMode mode) {
   set_sysctl(topology_.client(), "net.mptcp.pm_type", mode == PathManagerMode::userspace ? "1" : "0");
+}
+
+// mptcpd with its address advertiser, as Debian's mptcpd 0.12 ships it, for every address of the
+// client (the kernel's own notifications tell it about addresses that come and go).
+void NetnsNetwork::start_daemon(const std::string& name) {
+  if (name != "mptcpd") throw std::invalid_argument("the netns backend cannot run " + name);
+  const std::string program = "/usr/libexec/mptcpd";
+  if (access(program.c_str(), X_OK) != 0)
+    throw NetnsError("starting", program, "it is not installed (Debian package mptcpd; cmake/install-deps.sh installs it)");
+  daemon_ = std::make_unique<DaemonProcess>(
+      topology_.client(),
+      std::vector<std::string>{program, "--log=stderr", "--path-manager=addr_adv", "--load-plugins=addr_adv",
+                               "--addr-flags=subflow", "--notify-flags=existing,skip_link_local,skip_loopback"},
+      loop_, [this](const std::string& how) {
+        if (observer_ != nullptr) observer_->on_network_failure("mptcpd " + how + ": " + daemon_->output());
+      });
+  // Ready when it has announced every path's address as an endpoint.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (client_pm_.endpoints().size() < scenario_.paths.size()) {
+    if (!daemon_->running() || std::chrono::steady_clock::now() >= deadline)
+      throw NetnsError("starting", program + " in " + topology_.client().name(),
+                       "it did not add an endpoint for every path's address within 10 s; its output: " +
+                           daemon_->output());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  note("daemon_ready", std::nullopt, name);
 }
 
 void NetnsNetwork::set_subflow_limit(std::uint32_t subflows) { client_pm_.set_limits(subflows, 0); }
@@ -256,6 +287,11 @@ bool NetnsNetwork::delay_emulated() const {
 }
 
 std::string NetnsNetwork::delay_method() const { return topology_.delay_unavailable() ? "none" : "netem"; }
+
+std::vector<std::pair<std::string, std::string>> NetnsNetwork::run_files() const {
+  if (!daemon_) return {};
+  return {{"mptcpd.log", daemon_->output()}};
+}
 
 std::vector<std::string> NetnsNetwork::notes() const {
   std::vector<std::string> notes{"netns: kernel MPTCP of Linux " + kernel_release() + " between network namespaces"};

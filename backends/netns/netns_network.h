@@ -12,6 +12,7 @@
 
 #include "backends/netns/bulk_sender.h"
 #include "backends/netns/bulk_server.h"
+#include "backends/netns/daemon_process.h"
 #include "backends/netns/event_loop.h"
 #include "backends/netns/link_monitor.h"
 #include "backends/netns/mptcp_event_listener.h"
@@ -50,6 +51,7 @@ class NetnsNetwork final : public NetworkPort {
 
   BackendCapabilities capabilities() const override;
   void use_path_manager(PathManagerMode mode) override;
+  void start_daemon(const std::string& name) override;
   void set_subflow_limit(std::uint32_t subflows) override;
   void add_endpoint(PathId path) override;
   void delete_endpoint(PathId path) override;
@@ -67,6 +69,7 @@ class NetnsNetwork final : public NetworkPort {
   bool delay_emulated() const override;
   std::string delay_method() const override;
   std::vector<std::string> notes() const override;
+  std::vector<std::pair<std::string, std::string>> run_files() const override;
 
  private:
   void note(std::string_view what, std::optional<PathId> path, std::string_view detail);
@@ -100,6 +103,7 @@ class NetnsNetwork final : public NetworkPort {
   std::map<ConnectionToken, BulkSender*> sender_by_token_;
   std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
   std::vector<unsigned> readdresses_;  // per path: how often its address changed
+  std::unique_ptr<DaemonProcess> daemon_;  // the policy's path-manager program, if it has one
   bool delay_not_emulated_ = false;    // a degrade asked for a delay this kernel cannot give
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 namespace mprecover
 {
@@ -195,6 +196,13 @@ SimNetwork::use_path_manager(PathManagerMode mode)
 }
 
 void
+SimNetwork::start_daemon(const std::string& name)
+{
+    // capabilities() offers no daemon: the engine models one instead.
+    throw std::logic_error("the sim backend cannot run " + name);
+}
+
+void
 SimNetwork::set_subflow_limit(std::uint32_t subflows)
 {
     m_pathManager->SetSubflowLimit(subflows);
@@ -313,6 +321,12 @@ SimNetwork::notes() const
 {
     return {"sim: MPTCP timing and sequencing are modelled, option encoding and coupled congestion "
             "control are not"};
+}
+
+std::vector<std::pair<std::string, std::string>>
+SimNetwork::run_files() const
+{
+    return {};
 }
 
 } // namespace sim

@@ -59,6 +59,7 @@ class SimNetwork final : public NetworkPort
 
     BackendCapabilities capabilities() const override;
     void use_path_manager(PathManagerMode mode) override;
+    void start_daemon(const std::string& name) override;
     void set_subflow_limit(std::uint32_t subflows) override;
     void add_endpoint(PathId path) override;
     void delete_endpoint(PathId path) override;
@@ -76,6 +77,7 @@ class SimNetwork final : public NetworkPort
     bool delay_emulated() const override;
     std::string delay_method() const override;
     std::vector<std::string> notes() const override;
+    std::vector<std::pair<std::string, std::string>> run_files() const override;
 
   private:
     void Fire(TimerId timer);

@@ -39,6 +39,7 @@ Driver::Driver(const Scenario& scenario, const EngineConfig& config, NetworkPort
 void Driver::set_up_path_manager() {
   const PathManagerMode mode = engine_.path_manager();
   net_.use_path_manager(mode);
+  if (mode == PathManagerMode::daemon) net_.start_daemon(engine_.daemon());
   if (mode != PathManagerMode::in_kernel) return;
   // As a router is set up: a `subflow` endpoint on every extra path, and limits to match.
   net_.set_subflow_limit(static_cast<std::uint32_t>(scenario_.paths.size() - 1));
@@ -207,6 +208,7 @@ RunTotals Driver::totals() const {
   }
   totals.delay_emulated = net_.delay_emulated();
   totals.delay_method = net_.delay_method();
+  totals.files = net_.run_files();
   for (std::string& note : net_.notes()) totals.notes.push_back(std::move(note));
   return totals;
 }

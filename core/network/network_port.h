@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/network/path_shape.h"
@@ -100,6 +101,10 @@ class NetworkPort {
   virtual BackendCapabilities capabilities() const = 0;
   // Before the first connection: the path manager the policy works with.
   virtual void use_path_manager(PathManagerMode mode) = 0;
+  // PathManagerMode::daemon: runs the policy's path-manager program (mptcpd) for the client until
+  // the run ends; it must be ready (its endpoints in place) when this returns. Throws when the
+  // backend cannot run it, naming what is missing.
+  virtual void start_daemon(const std::string& name) = 0;
   // In-kernel PM: `ip mptcp limits set subflows N`.
   virtual void set_subflow_limit(std::uint32_t subflows) = 0;
   // In-kernel PM: a `subflow` endpoint on the path's address (already there: nothing happens),
@@ -133,6 +138,8 @@ class NetworkPort {
   virtual std::string delay_method() const = 0;
   // What this backend emulated differently or left out.
   virtual std::vector<std::string> notes() const = 0;
+  // Files for the run folder, name and contents (a daemon's log, ...).
+  virtual std::vector<std::pair<std::string, std::string>> run_files() const = 0;
 };
 
 }  // namespace mprecover

@@ -64,6 +64,11 @@ RunFigures RunRecorder::finish(const RunTotals& totals, Instant end, const std::
   write_timeseries(dir / "timeseries.csv");
   write_scenario(dir / "scenario.yaml");
   write_metadata(dir / "metadata.json");
+  for (const auto& [name, contents] : totals.files) {
+    auto out = open_for_writing(dir / name);
+    out << contents;
+    close_checked(out, dir / name);
+  }
   write_summary(dir / "summary.json", totals, end, figures.outages);
   return figures;
 }

@@ -34,6 +34,7 @@ struct RunTotals {
   bool delay_emulated = true;  // false: the scenario's delays could not be applied (no netem)
   std::string delay_method;    // how: "simulated", "netem", "nfqueue" or "none"
   std::vector<std::string> notes;  // what was emulated differently or left out, for the summary
+  std::vector<std::pair<std::string, std::string>> files;  // more files for the run folder: name, contents
 };
 
 class RunRecorder {

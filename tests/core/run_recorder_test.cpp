@@ -87,8 +87,9 @@ TEST_F(RunRecorderTest, WritesTheSummaryWithTheOutageFigures) {
   const Scenario s = two_paths();
   RunRecorder r(s, {.backend = "test", .policy = "rebuild", .seed = 3, .command_line = "x"});
   record_run(r);
-  r.finish({.bytes_sent = 100, .bytes_delivered = 100, .integrity_ok = true, .delay_emulated = true, .delay_method = "simulated", .notes = {}}, Instant{30s}, dir_);
+  r.finish({.bytes_sent = 100, .bytes_delivered = 100, .integrity_ok = true, .delay_emulated = true, .delay_method = "simulated", .notes = {}, .files = {{"daemon.log", "started\n"}}}, Instant{30s}, dir_);
 
+  EXPECT_EQ(read(dir_ / "daemon.log"), "started\n") << "the backend's files go to the run folder";
   const auto summary = nlohmann::json::parse(read(dir_ / "summary.json"));
   EXPECT_EQ(summary["scenario"], "recorder-test");
   EXPECT_EQ(summary["backend"], "test");

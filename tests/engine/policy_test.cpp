@@ -46,16 +46,16 @@ TEST(KernelPolicy, OnlyProbes) {
 }
 
 TEST(RebuildPolicy, UsesTheUserspacePmWhenTheBackendHasIt) {
-  ScriptedNetwork with(config_for("rebuild"), 2, {.userspace_pm = true});
+  ScriptedNetwork with(config_for("rebuild"), 2, {.userspace_pm = true, .daemons = {}});
   EXPECT_EQ(with.engine().path_manager(), PathManagerMode::userspace);
-  ScriptedNetwork without(config_for("rebuild"), 2, {.userspace_pm = false});
+  ScriptedNetwork without(config_for("rebuild"), 2, {.userspace_pm = false, .daemons = {}});
   EXPECT_EQ(without.engine().path_manager(), PathManagerMode::in_kernel);
 }
 
 TEST(RebuildPolicy, RebuildViaSubflowNeedsTheUserspacePm) {
   EngineConfig c = config_for("rebuild");
   c.policy.settings.set("rebuild_via", std::string("subflow"));
-  EXPECT_THROW(Engine(c, 2, {.userspace_pm = false}, Instant{}), std::invalid_argument);
+  EXPECT_THROW(Engine(c, 2, {.userspace_pm = false, .daemons = {}}, Instant{}), std::invalid_argument);
 }
 
 TEST(RebuildPolicy, NewConnectionsGetASubflowOnEveryOtherUpPath) {
@@ -174,7 +174,7 @@ TEST(RebuildPolicy, TenThousandConnectionsRebuiltInOnePassLeavingHealthyOnesAlon
 }
 
 TEST(RebuildPolicy, FlapsTheEndpointWithoutTheUserspacePm) {
-  ScriptedNetwork net(config_for("rebuild"), 2, {.userspace_pm = false});
+  ScriptedNetwork net(config_for("rebuild"), 2, {.userspace_pm = false, .daemons = {}});
   net.cut(1, 10s, 20s);
   open_connections(net, 3);
   for (ConnectionToken t = 1; t <= 3; ++t) net.feed(MptcpSubEstablished{t, 1});  // the kernel's own
@@ -300,6 +300,35 @@ TEST(OmrPolicy, KeepsItsIntervalWhileAPathIsDown) {
   for (const auto& a : net.actions_of<SendProbe>())
     if (std::get<SendProbe>(a.action).path == 1 && a.at > Instant{16s}) ++down;
   EXPECT_EQ(down, 7u) << "18 s to 30 s, one every 2 s";
+}
+
+TEST(MptcpdPolicy, TheRealDaemonWhereTheBackendRunsItAndTheEngineOnlyObserves) {
+  ScriptedNetwork net(config_for("mptcpd"), 2, {.userspace_pm = true, .daemons = {"mptcpd"}});
+  EXPECT_EQ(net.engine().path_manager(), PathManagerMode::daemon);
+  EXPECT_EQ(net.engine().daemon(), "mptcpd");
+  net.cut(1, 10s, 20s);
+  open_connections(net, 2);
+  net.feed(LinkChanged{1, LinkChange::address_gone});
+  net.feed(LinkChanged{1, LinkChange::address_back});
+  net.run_until(30s);
+  for (const auto& a : net.actions()) EXPECT_TRUE(std::holds_alternative<SendProbe>(a.action));
+  EXPECT_FALSE(net.notices_of(NoticeKind::path_down).empty()) << "detection instants still come from the engine";
+}
+
+TEST(MptcpdPolicy, ElsewhereAModelOfAddrAdvFollowsTheAddresses) {
+  ScriptedNetwork net(config_for("mptcpd"), 2, {.userspace_pm = true, .daemons = {}});
+  EXPECT_EQ(net.engine().path_manager(), PathManagerMode::in_kernel);
+  open_connections(net, 2);
+  net.run_until(5s);
+  net.feed(MptcpSubClosed{1, 1, ECONNRESET});
+  net.feed(LinkChanged{1, LinkChange::carrier_down});
+  net.feed(LinkChanged{1, LinkChange::carrier_up});
+  EXPECT_TRUE(net.actions_of<DeleteEndpoint>().empty()) << "a reset or a link down and up: nothing, as mptcpd";
+  net.feed(LinkChanged{1, LinkChange::address_gone});
+  net.feed(LinkChanged{1, LinkChange::address_back});
+  EXPECT_EQ(net.actions_of<DeleteEndpoint>().size(), 1u);
+  EXPECT_EQ(net.actions_of<AddEndpoint>().size(), 1u);
+  EXPECT_LT(net.actions_of<DeleteEndpoint>()[0].at, net.actions_of<AddEndpoint>()[0].at + 1ns);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ struct TimedAction {
 
 class ScriptedNetwork {
  public:
-  ScriptedNetwork(const EngineConfig& config, std::size_t paths, BackendCapabilities caps = {.userspace_pm = true})
+  ScriptedNetwork(const EngineConfig& config, std::size_t paths, BackendCapabilities caps = {.userspace_pm = true, .daemons = {}})
       : engine_(config, paths, caps, Instant{}), bad_(paths) {}
 
   Engine& engine() { return engine_; }

@@ -99,8 +99,9 @@ class ScriptedNetwork final : public NetworkPort {
     record(text);
   }
 
-  BackendCapabilities capabilities() const override { return {.userspace_pm = true}; }
+  BackendCapabilities capabilities() const override { return {.userspace_pm = true, .daemons = {}}; }
   void use_path_manager(PathManagerMode mode) override { mode_ = mode; }
+  void start_daemon(const std::string& name) override { record("daemon " + name); }
   void set_subflow_limit(std::uint32_t subflows) override { record("limit " + std::to_string(subflows)); }
   void add_endpoint(PathId path) override {
     record("endpoint add " + std::to_string(path));
@@ -188,6 +189,7 @@ class ScriptedNetwork final : public NetworkPort {
     });
   }
   std::vector<std::string> notes() const override { return {"scripted network"}; }
+  std::vector<std::pair<std::string, std::string>> run_files() const override { return {{"scripted.txt", "scripted\n"}}; }
 
  private:
   struct Path {
