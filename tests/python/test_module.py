@@ -33,6 +33,8 @@ def test_stubs_cover_the_methods_added_in_python():
     methods = {cls: {f.name for f in node.body if isinstance(f, ast.FunctionDef)} for cls, node in classes.items()}
     for name in ("to_dataframe", "plot"):
         assert callable(getattr(mprecover.Result, name)) and name in methods["Result"]
+    for name in ("run", "status", "results", "plot"):
+        assert callable(getattr(mprecover.Campaign, name)) and name in methods["Campaign"]
 
 
 def test_the_package_names_its_build():

@@ -17,6 +17,17 @@ OUTAGE_COLUMNS = (
 )
 RUN_COLUMNS = ("scenario", "backend", "policy", "seed")
 TOTAL_COLUMNS = ("integrity_ok", "bytes_sent", "bytes_delivered")
+TEXT_COLUMNS = ("outage_path", "outage_kind", "integrity_ok")
+
+
+def typed(frame):
+    """The figure columns as numbers, None as NaN (a column of only "did not happen" included)."""
+    import pandas
+
+    for column in (*OUTAGE_COLUMNS, *TOTAL_COLUMNS):
+        if column in frame.columns and column not in TEXT_COLUMNS:
+            frame[column] = pandas.to_numeric(frame[column])
+    return frame
 
 
 def _minus(a, b):
@@ -75,7 +86,7 @@ def result_to_dataframe(self):
     """
     import pandas
 
-    return pandas.DataFrame(outage_rows(self.summary), columns=[*RUN_COLUMNS, *OUTAGE_COLUMNS, *TOTAL_COLUMNS])
+    return typed(pandas.DataFrame(outage_rows(self.summary), columns=[*RUN_COLUMNS, *OUTAGE_COLUMNS, *TOTAL_COLUMNS]))
 
 
 def result_plot(self, ax=None):
