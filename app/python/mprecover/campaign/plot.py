@@ -13,6 +13,8 @@ def figure(table, metric, x, hue="policy", col=None, swept_keys=()):
         if name is not None and name not in table.columns:
             raise ValueError(f"{what} '{name}' is not a column of the campaign's table; it has: " + ", ".join(table.columns))
     done = table[table["status"] == DONE]
+    if done.empty:
+        raise ValueError("the campaign has no done run to plot yet")
     pooled = [k for k in (*swept_keys, "outage") if k not in (x, hue, col) and done[k].nunique(dropna=False) > 1]
     panels = list(pandas.unique(done[col])) if col else [None]
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels) + 1, 4.2), sharey=True, squeeze=False)
