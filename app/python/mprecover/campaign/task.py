@@ -31,8 +31,8 @@ _children = set()
 
 def run_one(job):
     """Runs one planned run; returns a dict: key, returncode, files ({name: bytes}), stderr,
-    wall_s, host, error (None, or why the run could not start)."""
-    started = time.monotonic()
+    wall_s (the `mprecover run` subprocess's wall time), host, error (None, or why the run could
+    not start)."""
     outcome = {"key": job["key"], "returncode": None, "files": {}, "stderr": "", "wall_s": 0.0,
                "host": socket.gethostname(), "error": None}
     command = find_command(job.get("command"))
@@ -49,7 +49,9 @@ def run_one(job):
         argv = [*_die_with_parent(), command, "run", scenario, "--backend", job["backend"], "--policy", job["policy"],
                 "--seed", str(job["seed"]), "--out", out, "--no-plot"]
         with _machine_lock() if job.get("exclusive") else contextlib.nullcontext():
+            started = time.monotonic()
             outcome["returncode"], outcome["stderr"] = _run(argv)
+            outcome["wall_s"] = time.monotonic() - started
         if os.path.isdir(out):
             for name in sorted(os.listdir(out)):
                 with open(os.path.join(out, name), "rb") as f:
@@ -58,7 +60,6 @@ def run_one(job):
         outcome["error"] = f"cannot run {command} on {outcome['host']}: {e}"
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        outcome["wall_s"] = time.monotonic() - started
     return outcome
 
 
