@@ -71,15 +71,17 @@ class Campaign:
         self.path = pathlib.Path(path)
         self.folder = pathlib.Path(out) if out is not None else self.path.with_name(self.path.stem + ".campaign")
         self._store = store.CampaignFolder(self.folder)
-        self.spec = load_campaign(self.path, backends_here=False)
+        self.spec = load_campaign(self.path)
 
     @property
     def runs(self):
         """The planned runs of the grid (PlannedRun: key, point, backend, policy, seed)."""
         return self.spec.runs
 
-    def _reload(self, backends_here=False):
-        self.spec = load_campaign(self.path, backends_here=backends_here)
+    def _reload(self):
+        """The spec of the files as they are now: read again only when one of them changed."""
+        if not self.spec.is_current():
+            self.spec = load_campaign(self.path)
         return self.spec
 
     def status(self):
@@ -122,7 +124,9 @@ class Campaign:
         folder. A run already done is skipped; Ctrl-C stops the runs (nothing partial is kept) and
         raises KeyboardInterrupt: run again to resume.
         """
-        spec = self._reload(backends_here=scheduler is None)
+        spec = self._reload()
+        if scheduler is None:
+            spec.check_backends_here()
         with self._store.exclusive():
             shutil.copyfile(self.path, self.folder / "campaign.yaml")
             records = self._store.records()

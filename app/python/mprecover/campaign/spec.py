@@ -74,6 +74,24 @@ class CampaignSpec:
     backends: list
     policies: list
     runs: list  # PlannedRun, grid point by grid point
+    sources: tuple = ()  # the texts of the campaign file and the base scenario it was read from
+    backend_places: dict = dataclasses.field(default_factory=dict)  # backend -> (line, column, key)
+
+    def is_current(self):
+        """Whether the campaign file and the base scenario still say what they said."""
+        try:
+            return (self.file.read_text(), self.scenario_file.read_text()) == self.sources
+        except OSError:
+            return False
+
+    def check_backends_here(self):
+        """Raises CampaignError when this machine cannot run one of the backends (a cluster's
+        workers may run what the submitting machine cannot, so only local runs ask)."""
+        reasons = {b.name: b.reason for b in _mprecover.backends() if not b.available}
+        for name in self.backends:
+            if name in reasons:
+                line, column, key = self.backend_places.get(name, (0, 0, "backends"))
+                raise CampaignError(str(self.file), line, column, key, f"{name} cannot run on this machine: {reasons[name]}")
 
 
 def _short(value):
@@ -212,10 +230,9 @@ def _without_key_prefix(message, key):
 # --- the file -------------------------------------------------------------------------------------
 
 
-def load_campaign(path, *, backends_here=True):
+def load_campaign(path):
     """Reads and validates a campaign file and plans its runs; raises CampaignError (or the base
-    scenario's ScenarioError). With backends_here, a backend this machine cannot run is refused
-    (a cluster's workers may run what the submitting machine cannot)."""
+    scenario's ScenarioError)."""
     path = pathlib.Path(path)
     reader = _Reader(path)
     try:
@@ -256,13 +273,12 @@ def load_campaign(path, *, backends_here=True):
                            [_mprecover.backends()[0].name] if _mprecover.backends() else [])
     if not backends:
         raise reader.error(root, "backends", "this build has no backend")
-    if backends_here:
-        _check_backends_here(reader, sections.get("backends"), backends)
     policies = _read_names(reader, sections.get("policies"), "policies", _policy_names(),
                            [p.name for p in _mprecover.policies()])
 
     runs = _plan(reader, grid, base, seeds, backends, policies, scenario_node)
-    return CampaignSpec(path, scenario_file, base.name, [key for key, _, _ in grid], seeds, backends, policies, runs)
+    return CampaignSpec(path, scenario_file, base.name, [key for key, _, _ in grid], seeds, backends, policies, runs,
+                        (text, scenario_file.read_text()), _places(sections.get("backends"), backends))
 
 
 def _read_grid(reader, section, base):
@@ -337,15 +353,15 @@ def _read_names(reader, section, key, names, default):
     return chosen
 
 
-def _check_backends_here(reader, section, backends):
-    reasons = {b.name: b.reason for b in _mprecover.backends() if not b.available}
-    for i, name in enumerate(backends):
-        if name in reasons:
-            node = section[1] if section else None
-            if isinstance(node, yaml.SequenceNode):
-                node = node.value[i]
-            raise reader.error(node, f"backends[{i}]" if section else "backends",
-                               f"{name} cannot run on this machine: {reasons[name]}")
+def _places(section, backends):
+    """Where the file names each backend: (line, column, key), for errors found later."""
+    if section is None:
+        return {}
+    node = section[1]
+    if isinstance(node, yaml.SequenceNode):
+        return {name: (item.start_mark.line + 1, item.start_mark.column + 1, f"backends[{i}]")
+                for i, (name, item) in enumerate(zip(backends, node.value))}
+    return {name: (node.start_mark.line + 1, node.start_mark.column + 1, "backends") for name in backends}
 
 
 def _plan(reader, grid, base, seeds, backends, policies, scenario_node):
