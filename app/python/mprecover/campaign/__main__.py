@@ -42,8 +42,9 @@ on a cluster: `dask-scheduler` on one machine, `dask-worker tcp://head:8786` on 
 or $MPRECOVER_BIN); machines that may run real-time backends add `--resources {EXCLUSIVE_RESOURCE}=1`.
 The runs' folders come back to this machine's campaign folder.
 
-exit codes: 0 every run of the grid done, 1 an error or a failed run (kept), 2 bad command line,
-  130 interrupted (run again to resume).
+exit codes: 0 every run of the grid done (run, status) or written (table, plot), 1 an error, a
+  failed run (kept) or, for status, runs not done yet, 2 bad command line, 130 interrupted (run
+  again to resume).
 """
 
 
