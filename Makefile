@@ -18,13 +18,16 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Runs the default scenario on the default backend; a build without a backend validates them all.
+# The default scenario with every policy on the default backend, side by side: connections rebuilt,
+# rebuild latency and time to rebalance (the in-kernel PM's bug and its fix), and the plots' paths.
+# A build without a backend validates the scenario files instead.
 demo: build
 	@if [ "$$($(BUILD)/mprecover backends)" = "this build has no backend" ]; then \
 	  echo "This build has no backend yet: validating every scenario file instead of running one."; \
 	  $(BUILD)/mprecover validate scenarios/*.yaml; \
 	else \
-	  $(BUILD)/mprecover run scenarios/wan-reset.yaml; \
+	  $(BUILD)/mprecover compare scenarios/wan-reset.yaml --out results/demo \
+	    --backends "$$($(BUILD)/mprecover backends | head -n 1 | cut -f 1)"; \
 	fi
 
 test: build

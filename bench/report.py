@@ -8,6 +8,9 @@ whether it is met, and the machine it ran on.
                     repetitions; only when the build has the sim backend)
   netns_rebuild.py  1,000 connections rebuilt on the live kernel after the restore is detected
                     (median of 3 runs; only as root with the netns backend)
+  campaign_bench.py campaigns: two local workers against one on 100+ short sim runs, the
+                    machinery's cost per run, the rerun of 1,000 finished runs (only when the
+                    build has the sim backend and the Python package)
 
 Usage: bench/report.py [--build build] [--out results/bench/report.md]
 A benchmark that cannot run here is listed with the reason; the exit code is 1 when a figure that
@@ -111,6 +114,36 @@ def netns_figures(build):
     return [row], "`bench/netns_rebuild.py`\n\n" + "\n".join(f"  - {l}" for l in detail)
 
 
+def campaign_figures(build):
+    if not (build / "python" / "mprecover" / "__init__.py").exists():
+        return [], "campaign_bench.py: not run (this build has no Python package)"
+    if "sim\t" not in run([build / "mprecover", "backends"]).stdout:
+        return [], "campaign_bench.py: not run (this build has no sim backend)"
+    with tempfile.TemporaryDirectory() as tmp:
+        figures_file = pathlib.Path(tmp) / "campaign.json"
+        r = run(["/usr/bin/python3", SOURCE / "bench" / "campaign_bench.py", "--bin", build / "mprecover",
+                 "--json", figures_file])
+        print(r.stdout, file=sys.stderr)
+        if not figures_file.exists():
+            raise SystemExit(f"campaign_bench.py failed:\n{r.stderr}")
+        figures = json.loads(figures_file.read_text())
+    scaling, skip, targets, met = figures["throughput"], figures["skip"], figures["targets"], figures["met"]
+    one, two = scaling["workers_1"], scaling["workers_2"]
+    overhead = scaling["overhead_per_run_s"]
+    rows = [
+        (f"campaign of {scaling['runs']} short sim runs: two local workers / one, runs per second",
+         f"{scaling['speedup']:.2f}x ({two['runs_per_s']:.2f} / {one['runs_per_s']:.2f})", f"≥ {targets['speedup']}x",
+         met["speedup"], f"one campaign each; load {one['load_before']} before, {two['load_after']} after"),
+        ("campaign machinery per run (wall time beyond the runs', one worker)",
+         f"{overhead * 1000:.0f} ms ({overhead / 2 * 100:.1f} % of a 2 s run)", "< 5 % of a 2 s run",
+         met["overhead_per_run_s"], f"{scaling['runs']} runs of {scaling['mean_run_s']:.2f} s"),
+        (f"rerun of a finished campaign of {skip['runs']} runs (no run), `mprecover campaign run` end to end",
+         f"{skip['rerun_s']:.2f} s", f"< {targets['rerun_s']:g} s", met["rerun_s"],
+         f"finished runs synthesized from one real run's folder; load {skip['rerun_load']}"),
+    ]
+    return rows, "`bench/campaign_bench.py`"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default=SOURCE / "build", type=pathlib.Path)
@@ -121,7 +154,7 @@ def main():
     where = machine()
 
     rows, sources = [], []
-    for part in (engine_figures, sim_figures, netns_figures):
+    for part in (engine_figures, sim_figures, netns_figures, campaign_figures):
         part_rows, source = part(build)
         rows += part_rows
         sources.append(source)

@@ -8,6 +8,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-matplotlib
   pybind11-dev python3-dev
+  # campaigns (app/python/mprecover/campaign): the campaign file, the table, a dask cluster
+  python3-yaml python3-pandas python3-dask python3-distributed
   # the netns backend: netlink, nftables, and the tools its tests compare the host with
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftables-dev iproute2 nftables procps
   # the mptcpd policy's real daemon on netns

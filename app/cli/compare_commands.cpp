@@ -11,6 +11,7 @@
 #include "app/compare/baseline_check.h"
 #include "app/compare/check_cases.h"
 #include "app/compare/compare_report.h"
+#include "app/compare/compare_summary.h"
 #include "app/run.h"
 #include "core/scenario/loader.h"
 #include "plot.h"
@@ -28,11 +29,13 @@ void write_text_file(const std::filesystem::path& file, const std::string& text)
   if (!out) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
 }
 
-void write_outputs(const Comparison& comparison, const std::filesystem::path& out, bool plot) {
+// `summary`: end with the figures that matter most, per scenario, and where the plots are.
+void write_outputs(const Comparison& comparison, const std::filesystem::path& out, bool plot, bool summary) {
   write_comparison(comparison, out / "comparison.json");
   if (plot) std::cout << draw_comparison_plots(out) << '\n';
   write_compare_report(comparison, out);
   std::cout << "report: " << (out / "report.md").string() << "\nfigures: " << (out / "comparison.json").string() << '\n';
+  if (summary) std::cout << compare_summary_text(comparison, out);
 }
 
 }  // namespace
@@ -44,7 +47,7 @@ int compare_command(const CompareRequest& request, bool plot, const std::atomic<
     std::cerr << "interrupted: no report written; the finished runs are under " << (request.out / "runs").string() << '\n';
     return 130;
   }
-  write_outputs(comparison, request.out, plot);
+  write_outputs(comparison, request.out, plot, true);
   return 0;
 }
 
@@ -95,7 +98,7 @@ int check_command(const CheckRequest& request, const std::atomic<bool>& stop) {
   std::filesystem::create_directories(rerun.out);
   const Comparison now = run_comparison(rerun, stop, progress_to_stderr);
   if (stop) return 130;
-  write_outputs(now, rerun.out, false);
+  write_outputs(now, rerun.out, false, false);
 
   std::size_t runs = 0;
   for (const ScenarioComparison& s : now.scenarios) {

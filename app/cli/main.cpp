@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "campaign_command.h"
 #include "compare_commands.h"
 #include "app/run.h"
 #include "engine/policy_table.h"
@@ -36,6 +37,10 @@ Examples:
   mprecover compare scenarios/wan-reset.yaml --out /tmp/cmp   # every policy x every backend: report.md
   mprecover compare scenarios/*.yaml --backends sim --seeds 3
   mprecover check --baseline results/baseline/comparison.json --backends sim
+  mprecover campaign run sweep.yaml --workers 2               # a parameter sweep; resumes when rerun
+  mprecover campaign run sweep.yaml --scheduler tcp://head:8786   # on a dask cluster
+  mprecover campaign table sweep.yaml                         # one tidy CSV: a row per run and outage
+  mprecover campaign --help                                   # the campaign file format
 
 Exit codes: 0 done, 1 error (bad scenario, failed run), 2 bad command line,
   3 check found a regression (or, with --parity-with, a disagreement), 4 the backend cannot run
@@ -182,6 +187,13 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--junit", check_request.junit,
                         "Also write the outcome as JUnit XML: a test case per scenario, backend and policy");
 
+  // Everything after `campaign` goes to the Python side, --help included.
+  auto* campaign_cmd = app.add_subcommand(
+      "campaign", "Parameter sweeps from a YAML campaign file: run (resumes, local or dask), status, table, plot "
+                  "(`mprecover campaign --help`)");
+  campaign_cmd->prefix_command();
+  campaign_cmd->set_help_flag();
+
   auto* spec_cmd = app.add_subcommand("spec", "Print the scenario file format, the policies and the outage kinds as Markdown tables");
   auto* backends_cmd = app.add_subcommand("backends", "List the backends of this build and whether they can run here");
   auto* policies_cmd = app.add_subcommand("policies", "List the path manager policies");
@@ -203,6 +215,7 @@ int main(int argc, char** argv) {
       std::cout << spec_document();
       return 0;
     }
+    if (*campaign_cmd) return campaign_command(campaign_cmd->remaining());
     if (*backends_cmd) return list_backends();
     if (*policies_cmd) return list_policies();
     if (*compare_cmd || *check_cmd) {

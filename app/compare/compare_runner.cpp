@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -27,6 +28,23 @@ std::string one_line_result(const RunFigures& run) {
     }
   }
   return line;
+}
+
+// "45 s", "3 min 05 s", "1 h 02 min".
+std::string duration_text(double seconds) {
+  const long s = std::lround(seconds);
+  char buf[32];
+  if (s < 60) std::snprintf(buf, sizeof buf, "%ld s", s);
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%ld min %02ld s", s / 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ld h %02ld min", s / 3600, s % 3600 / 60);
+  return buf;
+}
+
+// The runs so far and how long the rest should take at their pace (none before the first ends).
+std::string done_and_eta(std::size_t done, std::size_t left, double wall_so_far) {
+  std::string text = ", " + std::to_string(done) + " done";
+  if (done > 0) text += ", ETA " + duration_text(wall_so_far / static_cast<double>(done) * static_cast<double>(left));
+  return text;
 }
 
 }  // namespace
@@ -61,6 +79,7 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
 
   const std::size_t total = scenarios.size() * backends.size() * policies.size() * request.seeds;
   std::size_t done = 0;
+  const auto began = std::chrono::steady_clock::now();
   for (const Scenario& scenario : scenarios) {
     ScenarioComparison sc = describe_for_comparison(scenario, policies);
     for (const auto& [backend, reason] : unavailable) sc.not_run.push_back(backend + ": " + reason);
@@ -71,11 +90,13 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
           const std::uint64_t seed = scenario.seed + k;
           const std::string label = backend + "-" + policy + "-" + std::to_string(seed);
           const std::filesystem::path relative = std::filesystem::path("runs") / scenario.name / label;
+          const double wall_so_far = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+          const std::string eta = done_and_eta(done, total - done, wall_so_far);
           ++done;
           char counter[64];
           std::snprintf(counter, sizeof counter, "[%zu/%zu] ", done, total);
           progress(counter + scenario.name + ": " + backend + ", " + policy + ", seed " + std::to_string(seed) + " (" +
-                   std::to_string(total - done) + " left after this one)");
+                   std::to_string(total - done) + " left after this one)" + eta);
           RunRequest run;
           run.backend = backend;
           run.policy = policy;

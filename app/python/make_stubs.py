@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Writes mprecover.pyi from mprecover.pyi.in: the policies' own keys (engine.<key>) come from
-the policy table through the built module, so that a new policy's keys reach the stubs too.
+"""Writes the package's stubs (mprecover/__init__.pyi) from mprecover.pyi.in: the policies' own
+keys (engine.<key>) come from the policy table through the built extension, so that a new policy's
+keys reach the stubs too.
 
-Usage: make_stubs.py MODULE_DIR TEMPLATE OUT
+Usage: make_stubs.py PACKAGE_PARENT_DIR TEMPLATE OUT
 """
 import pathlib
 import sys
@@ -10,9 +11,9 @@ import sys
 MARKER = "# @POLICY_KEYS@"
 
 
-def engine_lines(mprecover):
+def engine_lines(extension):
     lines, sections = [], []
-    for key, kind, words, meaning in mprecover._policy_keys():
+    for key, kind, words, meaning in extension._policy_keys():
         top = key.split(".")[0]
         if "." in key:
             if top not in sections:
@@ -35,14 +36,14 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 1
     sys.path.insert(0, argv[1])
-    import mprecover
+    from mprecover import _mprecover
 
     template = pathlib.Path(argv[2]).read_text()
     out = []
     for line in template.splitlines():
         if line.strip().startswith(MARKER):
             indent = line[: len(line) - len(line.lstrip())]
-            out += [indent + generated for generated in engine_lines(mprecover)]
+            out += [indent + generated for generated in engine_lines(_mprecover)]
         else:
             out.append(line)
     pathlib.Path(argv[3]).write_text("\n".join(out) + "\n")

@@ -136,6 +136,7 @@ Result run(const py::object& scenario_or_path, const std::optional<std::string>&
 struct BackendInfo {
   std::string name;
   std::string description;
+  bool deterministic = false;
   bool available = false;
   std::optional<std::string> reason;
 };
@@ -158,7 +159,7 @@ std::vector<BackendInfo> backends() {
   std::vector<BackendInfo> list;
   for (const BackendEntry& b : compiled_backends()) {
     const auto reason = b.unavailable();
-    list.push_back({b.name, b.description, !reason, reason});
+    list.push_back({b.name, b.description, b.deterministic, !reason, reason});
   }
   return list;
 }
@@ -167,7 +168,9 @@ std::vector<BackendInfo> backends() {
 
 }  // namespace mprecover::python
 
-PYBIND11_MODULE(mprecover, m) {
+// The extension is mprecover._mprecover; mprecover/__init__.py re-exports it beside the package's
+// pure-Python modules (the campaigns, the DataFrames and plots).
+PYBIND11_MODULE(_mprecover, m) {
   using namespace mprecover;
   using namespace mprecover::python;
 
@@ -182,6 +185,7 @@ PYBIND11_MODULE(mprecover, m) {
 load/loads give a Scenario; run() gives a Result; backends() lists what this build can run;
 errors in a scenario raise ScenarioError (a ValueError) with file, line, column and key.)doc";
   m.attr("__version__") = kVersion;
+  m.attr("__git_revision__") = kGitRevision;
 
   py::dict scope;
   scope["__name__"] = "mprecover";
@@ -206,6 +210,9 @@ errors in a scenario raise ScenarioError (a ValueError) with file, line, column 
   py::class_<BackendInfo>(m, "BackendInfo", "A backend compiled into this build.")
       .def_readonly("name", &BackendInfo::name, "What run(backend=...) takes.")
       .def_readonly("description", &BackendInfo::description)
+      .def_readonly("deterministic", &BackendInfo::deterministic,
+                    "Whether the same scenario and seed give the same figures (a simulator). A backend that is "
+                    "not plays in real time on this machine's kernel.")
       .def_readonly("available", &BackendInfo::available, "Whether it can run on this machine now.")
       .def_readonly("reason", &BackendInfo::reason, "Why it cannot (not root, no MPTCP, ...); None when it can.")
       .def("__repr__", [](const BackendInfo& b) {
@@ -278,5 +285,19 @@ The path manager policies, from the policy table, in the order the docs list the
         return keys;
       },
       "Every policy's own keys under engine.: (key, 'duration' or 'word', the words, meaning); for the stubs.");
+  m.def(
+      "_scenario_keys",
+      [] {
+        py::list keys;
+        for (const SpecEntry& e : spec_entries())
+          if (e.type != ValueType::list) keys.append(e.key);
+        return keys;
+      },
+      "Every value key of the scenario format, \"[]\" marking a list's elements (\"topology.paths[].rate\").");
+  py::dict commands;
+  commands["build_package_dir"] = MPRECOVER_BUILD_PACKAGE_DIR;
+  commands["build_cli"] = MPRECOVER_BUILD_CLI;
+  commands["installed_cli"] = MPRECOVER_INSTALLED_CLI;
+  m.attr("_build_paths") = commands;  // where the `mprecover` command of this build is (campaigns run it)
   m.def("spec", &spec_markdown, "The scenario file format as a Markdown table (what `mprecover spec` prints).");
 }

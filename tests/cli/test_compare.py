@@ -19,6 +19,10 @@ def test_compare_writes_report_figures_and_plots(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "[1/2] wan-reset: sim, kernel, seed 1 (1 left after this one)" in r.stderr
     assert "[2/2] wan-reset: sim, rebuild, seed 1 (0 left after this one)" in r.stderr
+    assert re.search(r"\[2/2\] .*\(0 left after this one\), 1 done, ETA \d+ s", r.stderr), r.stderr
+    # It ends with the headline: each policy's recovery side by side, and where the plots are.
+    assert re.search(r"kernel +sim +0 of 4 +never +never\n", r.stdout), r.stdout
+    assert re.search(r"rebuild +sim +4 of 4 +0\.\d+ s +\d", r.stdout), r.stdout
 
     comparison = json.loads((tmp_path / "comparison.json").read_text())
     (scenario,) = comparison["scenarios"]
@@ -41,6 +45,7 @@ def test_compare_writes_report_figures_and_plots(tmp_path):
         assert (tmp_path / "wan-reset-rebuild-latency.png").stat().st_size > 0
         assert (tmp_path / "wan-reset-throughput.png").stat().st_size > 0
         assert "(wan-reset-throughput.png)" in report
+        assert f"plot: {tmp_path / 'wan-reset-rebuild-latency.png'}" in r.stdout
 
 
 def test_compare_several_seeds_reports_their_median(tmp_path):

@@ -64,3 +64,44 @@ def sweep_runs(tmp_path_factory):
         return runs[interval]
 
     return get
+
+
+# A campaign's base scenario: wan-reset shortened to 8 s (a second or so of wall time on the sim),
+# wan2 reset from 2 s to 5.1 s.
+SHORT_SCENARIO = """\
+name: short-reset
+duration: {duration}
+seed: 1
+topology:
+  paths:
+    - {{name: wan1, rate: 10Mbit, delay: 10ms}}
+    - {{name: wan2, rate: 10Mbit, delay: 20ms}}
+traffic: {{connections: 2, start: 0.5s}}
+events:
+  - {{at: 2s, path: wan2, action: reset}}
+  - {{at: 5.1s, path: wan2, action: restore}}
+"""
+
+
+def write_campaign(folder, text, duration="8s", name="sweep.yaml"):
+    """Writes the short scenario and a campaign file (`text`, whose scenario is short.yaml) into
+    `folder`; returns the campaign file's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "short.yaml").write_text(SHORT_SCENARIO.format(duration=duration))
+    (folder / name).write_text(text)
+    return folder / name
+
+
+def processes_mentioning(text):
+    """The command lines of the live processes whose command line contains `text`."""
+    found = []
+    for proc in pathlib.Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline and str(os.getpid()) != proc.name:
+            found.append(cmdline)
+    return found

@@ -2,6 +2,7 @@
 
 import ast
 import pathlib
+import types
 
 import mprecover
 
@@ -13,13 +14,33 @@ def test_help_tells_how_to_use_run():
     assert "load" in mprecover.__doc__ and mprecover.__version__
 
 
+def stub_tree():
+    return ast.parse(pathlib.Path(mprecover.__file__).with_name("__init__.pyi").read_text())
+
+
 def test_stubs_cover_the_public_api():
-    stub = pathlib.Path(mprecover.__file__).with_name("mprecover.pyi")
-    tree = ast.parse(stub.read_text())
+    """Every public name of the package, the extension's and the pure-Python ones, is in the stubs."""
+    tree = stub_tree()
     declared = {n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef))}
     declared |= {t.id for n in tree.body if isinstance(n, ast.AnnAssign) for t in [n.target]}
-    public = {name for name in dir(mprecover) if not name.startswith("_")} | {"__version__"}
-    assert public <= declared, public - declared
+    public = {name for name in dir(mprecover)
+              if not name.startswith("_") and not isinstance(getattr(mprecover, name), types.ModuleType)}
+    assert public | {"__version__", "__git_revision__"} <= declared, public - declared
+
+
+def test_stubs_cover_the_methods_added_in_python():
+    classes = {n.name: n for n in stub_tree().body if isinstance(n, ast.ClassDef)}
+    methods = {cls: {f.name for f in node.body if isinstance(f, ast.FunctionDef)} for cls, node in classes.items()}
+    for name in ("to_dataframe", "plot"):
+        assert callable(getattr(mprecover.Result, name)) and name in methods["Result"]
+    for name in ("run", "status", "results", "plot"):
+        assert callable(getattr(mprecover.Campaign, name)) and name in methods["Campaign"]
+
+
+def test_the_package_names_its_build():
+    assert mprecover.__git_revision__ and mprecover.__version__
+    assert mprecover.Scenario.__module__ == "mprecover"
+    assert all(isinstance(b.deterministic, bool) for b in mprecover.backends())
 
 
 def test_attributes_follow_the_file_keys():
