@@ -10,6 +10,8 @@ packages=(
   pybind11-dev python3-dev
   # the netns backend: netlink, nftables, and the tools its tests compare the host with
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftables-dev iproute2 nftables procps
+  # its NFQUEUE delay line: libnetfilter_queue over libmnl, and iptables-nft for the NFQUEUE rule
+  libnetfilter-queue-dev libmnl-dev iptables
   # ns-3 3.37; its CMake package also wants these three
   libns3-dev ns3 libgsl-dev libxml2-dev libpython3-dev
 )
