@@ -14,6 +14,8 @@ packages=(
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftables-dev iproute2 nftables procps
   # the mptcpd policy's real daemon on netns
   mptcpd
+  # its NFQUEUE delay line: libnetfilter_queue over libmnl, and iptables-nft for the NFQUEUE rule
+  libnetfilter-queue-dev libmnl-dev iptables
   # ns-3 3.37; its CMake package also wants these three
   libns3-dev ns3 libgsl-dev libpython3-dev
   # the JUnit report of `mprecover check --junit` (also wanted by ns-3's CMake package)

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+#include <cstdio>
 
 #include "backends/netns/device_names.h"
 #include "backends/netns/mptcp_socket_info.h"
@@ -37,10 +38,10 @@ std::string kernel_release() {
 
 }  // namespace
 
-NetnsNetwork::NetnsNetwork(const Scenario& scenario)
+NetnsNetwork::NetnsNetwork(const Scenario& scenario, const DelaySupport& delay)
     : turn_(g_kernel_in_use),
       scenario_(scenario),
-      topology_(scenario),
+      topology_(scenario, delay),
       faults_(topology_),
       client_pm_(topology_.client()),
       server_pm_(topology_.server()),
@@ -62,6 +63,9 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario)
   server_pm_.set_limits(kMaxSubflowLimit, 0);
   loop_.watch(kernel_events_.fd(), EPOLLIN, [this](std::uint32_t) { on_kernel_events(); });
   loop_.watch(link_monitor_.fd(), EPOLLIN, [this](std::uint32_t) { link_monitor_.drain(); });
+  if (const DelayLine* line = topology_.delay_line()) {
+    loop_.watch(line->failure_fd(), EPOLLIN, [this](std::uint32_t) { on_delay_line_failure(); });
+  }
   for (const auto& name : topology_.leftovers_removed()) note("leftover_removed", std::nullopt, name);
   note("topology_ready", std::nullopt, topology_.stem() + "-*");
 }
@@ -69,6 +73,7 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario)
 NetnsNetwork::~NetnsNetwork() {
   loop_.unwatch(kernel_events_.fd());
   loop_.unwatch(link_monitor_.fd());
+  if (const DelayLine* line = topology_.delay_line()) loop_.unwatch(line->failure_fd());
 }
 
 Instant NetnsNetwork::run(Instant until) {
@@ -107,6 +112,14 @@ void NetnsNetwork::on_kernel_events() {
   }
 }
 
+void NetnsNetwork::on_delay_line_failure() {
+  const DelayLine& line = *topology_.delay_line();
+  loop_.unwatch(line.failure_fd());
+  const std::string reason = "the NFQUEUE delay line failed (" + line.failure().value_or("no reason given") +
+                             "): every path's packets are stuck in their routers";
+  if (observer_ != nullptr) observer_->on_network_failure(reason);
+}
+
 void NetnsNetwork::abort_subflows(PathId path) {
   const std::size_t destroyed =
       destroy_tcp_sockets(topology_.client(), topology_.client_address_of(path), kTcpConnectionStates);
@@ -131,6 +144,9 @@ void NetnsNetwork::set_delay(PathId path, Duration delay) {
     return;
   }
   faults_.set_delay(path, delay);
+  note("delay_set", path,
+       std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(delay + scenario_.server.delay).count()) +
+           " us each way (path + server delay)");
 }
 
 BackendCapabilities NetnsNetwork::capabilities() const {
@@ -282,11 +298,12 @@ TrafficReport NetnsNetwork::traffic_report() const {
 
 bool NetnsNetwork::delay_emulated() const {
   bool delay_in_scenario = delay_not_emulated_;
-  for (const PathSpec& path : scenario_.paths) delay_in_scenario = delay_in_scenario || path.delay > Duration{0};
+  for (const PathSpec& path : scenario_.paths)
+    delay_in_scenario = delay_in_scenario || path.delay + scenario_.server.delay > Duration{0};
   return !(delay_in_scenario && topology_.delay_unavailable());
 }
 
-std::string NetnsNetwork::delay_method() const { return topology_.delay_unavailable() ? "none" : "netem"; }
+std::string NetnsNetwork::delay_method() const { return std::string(name_of(topology_.delay_support().method)); }
 
 std::vector<std::pair<std::string, std::string>> NetnsNetwork::run_files() const {
   if (!daemon_) return {};
@@ -299,8 +316,20 @@ std::vector<std::string> NetnsNetwork::notes() const {
   for (const PathSpec& path : scenario_.paths) loss_in_scenario = loss_in_scenario || path.loss > 0.0;
   for (const PathEvent& event : scenario_.events)
     loss_in_scenario = loss_in_scenario || event.shape.loss.value_or(0.0) > 0.0;
-  if (!delay_emulated()) {
-    notes.push_back("netns: path delay not emulated (" + *topology_.delay_unavailable() +
+  const DelaySupport& delay = topology_.delay_support();
+  if (delay.method == DelayMethod::nfqueue) {
+    const DelayLine& line = *topology_.delay_line();
+    const DelayLine::Counters counters = line.counters();
+    char cpu[32];
+    std::snprintf(cpu, sizeof cpu, "%.2f", to_seconds(line.cpu_time()));
+    notes.push_back("netns: path delay by the NFQUEUE delay line in each path's router (" + delay.reason +
+                    "): path delay + server delay each way, FIFO; " + std::to_string(counters.packets) +
+                    " packets, " + cpu + " s of CPU");
+  } else if (delay.method == DelayMethod::netem) {
+    notes.push_back("netns: path delay by netem on the client's and the router's LAN devices: path delay + server "
+                    "delay each way");
+  } else if (!delay_emulated()) {
+    notes.push_back("netns: path delay not emulated (" + delay.reason +
                     "): round trips are the veth pairs' own, well under a millisecond");
   }
   if (loss_in_scenario) {

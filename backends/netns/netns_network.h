@@ -30,8 +30,9 @@ namespace mprecover::netns {
 class NetnsNetwork final : public NetworkPort {
  public:
   // Builds the topology and enables MPTCP in the client and server namespaces; throws NetnsError
-  // with the step that failed (everything built by then is removed again).
-  explicit NetnsNetwork(const Scenario& scenario);
+  // with the step that failed (everything built by then is removed again). `delay`: how the paths
+  // get their delay, what this kernel offers unless a test says otherwise.
+  explicit NetnsNetwork(const Scenario& scenario, const DelaySupport& delay = netns::delay_support());
   ~NetnsNetwork() override;
   NetnsNetwork(const NetnsNetwork&) = delete;
   NetnsNetwork& operator=(const NetnsNetwork&) = delete;
@@ -71,14 +72,20 @@ class NetnsNetwork final : public NetworkPort {
   std::vector<std::string> notes() const override;
   std::vector<std::pair<std::string, std::string>> run_files() const override;
 
+  // The NFQUEUE delay line when that is how the paths get their delay (else null): for tests and
+  // measurements.
+  DelayLine* delay_line() { return topology_.delay_line(); }
+
  private:
   void note(std::string_view what, std::optional<PathId> path, std::string_view detail);
   void deliver(const Event& event);
   void on_kernel_events();
+  // The delay line failed: the paths it serves are cut off, and the run cannot go on.
+  void on_delay_line_failure();
   // The userspace PM remembers each connection's local addresses by id: after a readdress the
   // path's subflows need an id of their own.
   std::uint8_t subflow_local_id(PathId path) const;
-  // The path's one-way delay where the kernel has netem; else only noted for the summary.
+  // The path's delay by the topology's delay method; without one, only noted for the summary.
   void set_delay(PathId path, Duration delay);
   BulkSender* sender_of(ConnectionToken token);
 

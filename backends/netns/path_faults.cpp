@@ -58,14 +58,30 @@ std::string PathFaults::readdress(PathId path) {
 }
 
 void PathFaults::set_delay(PathId path, Duration delay) {
-  const auto delay_us = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
+  const Duration one_way = delay + topology_.server_delay();
   const std::string object = "path " + std::to_string(path);
-  if (auto why = topology_.client_route().try_netem(client_device(path), delay_us)) {
-    throw NetnsError("setting the delay of", object + " on the client's " + client_device(path), *why);
+  switch (topology_.delay_support().method) {
+    case DelayMethod::nfqueue:
+      for (const Direction direction : {Direction::to_server, Direction::to_client}) {
+        DelayLine& line = *topology_.delay_line();
+        line.set_delay(path, direction, {one_way, line.delay(path, direction).jitter});  // jitter as it was
+      }
+      return;
+    case DelayMethod::netem: {
+      const auto delay_us =
+          static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(one_way).count());
+      if (auto why = topology_.client_route().try_netem(client_device(path), delay_us)) {
+        throw NetnsError("setting the delay of", object + " on the client's " + client_device(path), *why);
+      }
+      if (auto why = topology_.router_route(path).try_netem(kRouterLanDevice, delay_us)) {
+        throw NetnsError("setting the delay of", object + " on its router's " + kRouterLanDevice, *why);
+      }
+      return;
+    }
+    case DelayMethod::none:
+      break;
   }
-  if (auto why = topology_.router_route(path).try_netem(kRouterLanDevice, delay_us)) {
-    throw NetnsError("setting the delay of", object + " on its router's " + kRouterLanDevice, *why);
-  }
+  throw NetnsError("setting the delay of", object, "no delay method: " + topology_.delay_support().reason);
 }
 
 }  // namespace mprecover::netns

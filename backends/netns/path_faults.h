@@ -34,9 +34,12 @@ class PathFaults {
   // sockets on the old address open, cut off: destroy_tcp_sockets() (socket_destroyer.h) aborts
   // them. MPTCP endpoints on the old address are the caller's to replace.
   std::string readdress(PathId path);
-  // The path's one-way delay, both ways, with netem on the client's device and the router's LAN
-  // device (neither carries the tbf). Throws NetnsError when the kernel has no netem
-  // (Topology::delay_unavailable() says so beforehand).
+  // The path's delay, as a scenario gives it (one way, client to server through the path): the
+  // path then delays each way by `delay` plus the server link's delay, so that its round trip is
+  // 2 x (delay + server delay), as in the sim. By the topology's delay method: the NFQUEUE delay
+  // line in the path's router (both of its directions), or netem on the client's device and the
+  // router's LAN device (neither carries the tbf). Throws NetnsError when the topology has no
+  // delay method (Topology::delay_unavailable() says so beforehand).
   void set_delay(PathId path, Duration delay);
 
  private:

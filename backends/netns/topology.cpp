@@ -6,6 +6,7 @@
 #include "backends/netns/device_names.h"
 #include "backends/netns/delay_support.h"
 #include "backends/netns/netns_registry.h"
+#include "backends/netns/nfqueue_rules.h"
 #include "backends/netns/path_faults.h"
 #include "backends/netns/netns_error.h"
 #include "backends/netns/sysctl.h"
@@ -22,22 +23,27 @@ std::uint64_t queue_bytes(const QueueSize& queue) {
   return queue.unit == QueueSize::Unit::bytes ? queue.value : queue.value * 1514;
 }
 
-Topology::Topology(const Scenario& scenario) : stem_(make_run_stem()) {
+Topology::Topology(const Scenario& scenario, const DelaySupport& delay)
+    : stem_(make_run_stem()), delay_(delay), server_delay_(scenario.server.delay) {
   if (scenario.paths.empty() || scenario.paths.size() > max_paths) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,
                      std::to_string(scenario.paths.size()) + " paths; 1 to " + std::to_string(max_paths) +
                          " are supported");
   }
   leftovers_removed_ = remove_leftover_namespaces();
-  delay_unavailable_ = netem_unavailable_reason();
-  if (delay_unavailable_ && scenario.netns.require_delay) {
+  if (delay_.method == DelayMethod::none && scenario.netns.require_delay) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,
-                       *delay_unavailable_ + ", and the scenario sets netns.require_delay");
+                     "path delay cannot be emulated (" + delay_.reason + "), and the scenario sets netns.require_delay");
   }
   build(scenario);
 }
 
 Topology::~Topology() = default;
+
+std::optional<std::string> Topology::delay_unavailable() const {
+  if (delay_.method != DelayMethod::none) return std::nullopt;
+  return delay_.reason;
+}
 
 // Namespaces `<stem>-client`, `-r<i>` (one per path), `-agg`, `-server`; path i has n = i + 1:
 //
@@ -51,6 +57,7 @@ Topology::~Topology() = default;
 //   (default via .254)     (blackhole,     (router wan and
 //   main: default via      loss), route    aggregation path<i>)
 //   path 0's router        10.3/24 via .2
+//                          delay: see below
 //
 // A readdress fault moves the client's address on path i to 10.1.n.2, then .3, ...: the rule
 // follows it, and the routes the kernel flushes with the old address are put back.
@@ -58,6 +65,14 @@ Topology::~Topology() = default;
 // Only the routers and the aggregation forward; routers have no default route, so while the
 // client's side is down a packet for it dies at the router. rp_filter is off everywhere (the
 // client's answers come back on the path they left by, which the main table would not pick).
+//
+// Delay: path i's one-way delay is its scenario delay plus the server link's, each way, all of it
+// in router[i] (PathFaults::set_delay), so that its round trip is 2 x (path + server delay), as in
+// the sim (which puts the path's delay on the WAN hop and the server's on the server link). With
+// the NFQUEUE delay line, the router's `ip mangle` FORWARD chain (iptables-nft) queues what comes
+// in on `lan` (client to server; delayed before the WAN tbf) and on `wan` (server to client;
+// delayed after the aggregation's tbf); with netem, it sits on the client's and the router's LAN
+// devices. The server link itself has no delay of its own.
 void Topology::build(const Scenario& scenario) {
   const std::size_t paths = scenario.paths.size();
   auto make_ns = [this](const std::string& role) {
@@ -138,13 +153,25 @@ void Topology::build(const Scenario& scenario) {
                          "add rule " + t + " forward jump blackhole\n" +
                          "add rule " + t + " forward jump loss\n");
   }
+  if (delay_.method == DelayMethod::nfqueue) {
+    // The queues are bound before the rules feed them: a packet in an unbound queue is dropped.
+    std::vector<const NetworkNamespace*> routers;
+    for (const auto& router : routers_) routers.push_back(router.get());
+    delay_line_ = std::make_unique<DelayLine>(routers, scenario.seed);
+    for (PathId p = 0; p < paths; ++p) {
+      queue_forwarded_packets(*routers_[p], kRouterLanDevice, DelayLine::queue_of(Direction::to_server));
+      queue_forwarded_packets(*routers_[p], kRouterWanDevice, DelayLine::queue_of(Direction::to_client));
+    }
+  }
   wait_until_operational(paths);
 
-  // Loss and, where the kernel has netem, delay as the scenario starts.
+  // Loss and delay as the scenario starts.
   PathFaults faults(*this);
   for (PathId p = 0; p < paths; ++p) {
     if (scenario.paths[p].loss > 0.0) faults.set_loss(p, scenario.paths[p].loss);
-    if (!delay_unavailable_ && scenario.paths[p].delay > Duration{0}) faults.set_delay(p, scenario.paths[p].delay);
+    if (delay_.method != DelayMethod::none && scenario.paths[p].delay + server_delay_ > Duration{0}) {
+      faults.set_delay(p, scenario.paths[p].delay);
+    }
   }
 }
 

@@ -10,6 +10,8 @@
 
 #include "engine/ids.h"
 #include "core/scenario/scenario.h"
+#include "backends/netns/delay_line.h"
+#include "backends/netns/delay_support.h"
 #include "backends/netns/network_namespace.h"
 #include "backends/netns/nft_context.h"
 #include "backends/netns/route_socket.h"
@@ -22,9 +24,11 @@ inline constexpr const char* kNftTable = "inet mprecover";
 
 class Topology {
  public:
-  // Removes leftovers of dead runs (netns_registry.h), then builds everything, all links up.
-  // Throws NetnsError with the step that failed; whatever was built by then is removed.
-  explicit Topology(const Scenario& scenario);
+  // Removes leftovers of dead runs (netns_registry.h), then builds everything, all links up, each
+  // path with its delay by the kernel's best delay method (`delay`: what delay_support() found;
+  // tests pass another). Throws NetnsError with the step that failed (among them: no delay method
+  // and the scenario sets netns.require_delay); whatever was built by then is removed.
+  explicit Topology(const Scenario& scenario, const DelaySupport& delay = netns::delay_support());
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
   ~Topology();
@@ -47,8 +51,15 @@ class Topology {
   // gives it another one.
   const std::string& client_address_of(PathId p) const { return client_addresses_.at(p); }
 
-  // Why the paths' delay is not emulated (no netem), or nothing when it is.
-  const std::optional<std::string>& delay_unavailable() const { return delay_unavailable_; }
+  // How the paths get their delay (PathFaults::set_delay), and why not by a better method.
+  const DelaySupport& delay_support() const { return delay_; }
+  // Why the paths' delay is not emulated (no method), or nothing when it is.
+  std::optional<std::string> delay_unavailable() const;
+  // The NFQUEUE delay line, when that is the method; else null.
+  DelayLine* delay_line() { return delay_line_.get(); }
+  const DelayLine* delay_line() const { return delay_line_.get(); }
+  // The scenario's server link delay: every path's one-way delay includes it (PathFaults::set_delay).
+  Duration server_delay() const { return server_delay_; }
   // Namespaces of dead runs removed before building.
   const std::vector<std::string>& leftovers_removed() const { return leftovers_removed_; }
 
@@ -63,7 +74,8 @@ class Topology {
 
   std::string stem_;
   std::vector<std::string> leftovers_removed_;
-  std::optional<std::string> delay_unavailable_;
+  DelaySupport delay_;
+  Duration server_delay_{};
   std::vector<std::string> client_addresses_;
   std::vector<unsigned> client_readdresses_;  // per path: how often its client address changed
   // Namespaces first: they go last, after the sockets and contexts bound to them.
@@ -76,6 +88,8 @@ class Topology {
   std::unique_ptr<RouteSocket> aggregation_route_;
   std::unique_ptr<RouteSocket> server_route_;
   std::vector<std::unique_ptr<NftContext>> router_nfts_;
+  // Last in, first out: its thread stops before anything it serves goes.
+  std::unique_ptr<DelayLine> delay_line_;
 };
 
 // Bytes of queue a scenario's queue size stands for (packets count as 1514-byte frames).

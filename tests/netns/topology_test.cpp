@@ -183,22 +183,45 @@ TEST(Topology, TbfLimitsThePathRate) {
   EXPECT_LT(degraded, 1.25 * 8e6);
 }
 
-TEST(Topology, DelayWithoutNetemIsReportedOrRefused) {
+TEST(Topology, DelayIsByTheBestMethodTheKernelHas) {
   MPRECOVER_REQUIRE_NETNS();
-  const auto reason = netem_unavailable_reason();
-  if (!reason) GTEST_SKIP() << "this kernel has netem; nothing to report";
-  EXPECT_NE(reason->find("netem"), std::string::npos) << *reason;
+  const DelaySupport& support = delay_support();
+  Topology topology(test::small_scenario(2));
+  EXPECT_EQ(topology.delay_support().method, support.method) << support.reason;
+  EXPECT_FALSE(topology.delay_unavailable() && support.method != DelayMethod::none);
+  if (support.method != DelayMethod::nfqueue) {
+    EXPECT_EQ(topology.delay_line(), nullptr);
+    GTEST_SKIP() << "the delay method here is " << name_of(support.method) << " (" << support.reason << ")";
+  }
+  ASSERT_NE(topology.delay_line(), nullptr);
+  for (PathId p = 0; p < 2; ++p) {
+    const std::string rules =
+        test::run_command("ip netns exec " + topology.router(p).name() + " iptables-nft -t mangle -S FORWARD");
+    EXPECT_NE(rules.find("-A FORWARD -i lan -j NFQUEUE --queue-num 0"), std::string::npos) << rules;
+    EXPECT_NE(rules.find("-A FORWARD -i wan -j NFQUEUE --queue-num 1"), std::string::npos) << rules;
+    // Path delay 10 ms and server delay 1 ms (the scenario defaults), each way.
+    EXPECT_EQ(topology.delay_line()->delay(p, Direction::to_server).delay, 11ms);
+    EXPECT_EQ(topology.delay_line()->delay(p, Direction::to_client).delay, 11ms);
+  }
+}
+
+TEST(Topology, WithoutADelayMethodTheDelayIsReportedOrRefused) {
+  MPRECOVER_REQUIRE_NETNS();
+  const DelaySupport none{DelayMethod::none, "no netem and no NFQUEUE (as the test says)"};
   {
-    Topology topology(test::small_scenario(1));
-    EXPECT_EQ(topology.delay_unavailable(), reason);
+    Topology topology(test::small_scenario(1), none);
+    EXPECT_EQ(topology.delay_unavailable(), none.reason);
+    EXPECT_EQ(topology.delay_line(), nullptr);
+    EXPECT_THROW(PathFaults(topology).set_delay(0, 20ms), NetnsError);
   }
   Scenario strict = test::small_scenario(1);
   strict.netns.require_delay = true;
   try {
-    Topology topology(strict);
+    Topology topology(strict, none);
     FAIL() << "built a topology whose delay it cannot emulate";
   } catch (const NetnsError& e) {
     EXPECT_NE(std::string(e.what()).find("require_delay"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(none.reason), std::string::npos) << e.what();
   }
 }
 

@@ -1,0 +1,24 @@
+// The rules that send a router's forwarded packets to an NFQUEUE queue. This kernel has the
+// xtables NFQUEUE target (through nft_compat) but not nftables' own `queue` statement, so the
+// rules are made by iptables-nft, run inside the router's namespace: they live in that namespace's
+// `ip mangle` table and go with it. Nothing is ever added in the root namespace.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mprecover::netns {
+
+class NetworkNamespace;
+
+// The iptables-nft program: its path, or nothing when it is not installed (Debian: iptables).
+std::optional<std::string> find_iptables_nft();
+
+// `iptables-nft -t mangle -A FORWARD -i IN_DEVICE -j NFQUEUE --queue-num QUEUE` in `ns`: every
+// packet `ns` forwards from IN_DEVICE waits in QUEUE for a verdict (and is dropped while no
+// socket has bound the queue). Runs the program and waits for it; throws NetnsError with what it
+// said when it fails (iptables-nft missing, the NFQUEUE target not usable in this kernel).
+void queue_forwarded_packets(const NetworkNamespace& ns, const std::string& in_device, std::uint16_t queue);
+
+}  // namespace mprecover::netns
