@@ -48,7 +48,9 @@ def sweep_scenario(interval):
     for path in s.paths:
         path.rate = "10Mbit"
     s.events[1].at = SWEEP_RESTORE_S
+    # A path that is down is probed every down_interval: that is what decides when its restore is seen.
     s.engine.probe.interval = interval
+    s.engine.probe.down_interval = interval
     return s
 
 

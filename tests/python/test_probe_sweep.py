@@ -1,5 +1,5 @@
-"""Rebuild latency follows the probe interval: after the restore, the engine policy waits for the
-next probe to come back before it rebuilds."""
+"""Rebuild latency follows the probe interval of a down path (engine.probe.down_interval): after
+the restore, the rebuild policy waits for the next probe to come back before it rebuilds."""
 
 import pytest
 
