@@ -16,6 +16,7 @@
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 #include "backends/sim/model/linux-tcp-defaults.h"
+#include "backends/sim/model/linux-tcp-socket.h"
 #include "backends/sim/model/source-address-routing.h"
 #include "core/network/address_plan.h"
 
@@ -253,7 +254,10 @@ Ptr<Socket>
 WanTopology::CreateBoundSocket(PathId path, TypeId socketFactory) const
 {
     const Path& p = At(path, "CreateBoundSocket");
-    auto socket = Socket::CreateSocket(m_client, socketFactory);
+    // Every TCP socket behaves as Linux's (LinuxTcpSocket), not only those of the MPTCP model.
+    auto socket = socketFactory == TcpSocketFactory::GetTypeId()
+                      ? CreateLinuxTcpSocket(m_client)
+                      : Socket::CreateSocket(m_client, socketFactory);
     NS_ABORT_MSG_IF(socket->Bind(InetSocketAddress(p.clientAddress, 0)) != 0,
                     "WanTopology: binding a socket to " << p.clientAddress << " on path "
                                                         << p.spec.name << " failed");

@@ -55,6 +55,7 @@ class WanTopology
      * the path's current address and to its device. Both are needed: ns-3 3.37's TCP Connect
      * picks its local address from a route lookup by destination and bound device only, so
      * binding the address alone would not choose the path. Call it again after a readdress.
+     * A TCP socket is a LinuxTcpSocket.
      */
     ns3::Ptr<ns3::Socket> CreateBoundSocket(PathId path, ns3::TypeId socketFactory) const;
     /// CreateBoundSocket with TcpSocketFactory: a subflow's socket.
