@@ -107,7 +107,8 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 //     10.1.n.1               .254    .1      WAN hop: path i's    .2     .1   server       .2
 //     (.2, .3, … after each          rate, delay, loss, queue          link: rate,
 //      readdress)                    (both ways)                       delay
-//   LAN link: 10 Gbit/s, no delay, 100-packet queues.
+//   LAN link: 10 Gbit/s, no delay, 100-packet queues; the client's end has Linux's carrier and
+//   neighbour (ARP) behaviour (NeighbourQueueDisc).
 //
 // Routing is static. The client routes by source address (SourceAddressRouting over static
 // routing that only holds the connected routes). Router[i] routes the server's subnet to the
@@ -158,6 +159,9 @@ WanTopology::WanTopology(const Scenario& scenario)
         sourceRouting->AddGateway(m_paths.back().clientInterface, PlanAddress(router_lan_address(id)));
     }
     AssignStreams(0);
+    // Traffic control takes up its queue discs when the node is initialized, in the
+    // simulation's first instant otherwise: the client's sockets may send before that.
+    m_client->Initialize();
 }
 
 void
@@ -176,6 +180,7 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
 
     const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize("100p"));
     path.clientDevice = P2pDevice(lan, 0);
+    path.neighbour = NeighbourQueueDisc::Install(path.clientDevice);
     path.clientAddress = PlanAddress(client_address(id));
     path.clientInterface = AddInterface(m_client, lan.Get(0), path.clientAddress);
     path.routerLanInterface = AddInterface(path.router, lan.Get(1), PlanAddress(router_lan_address(id)));
@@ -297,20 +302,20 @@ WanTopology::SetBlackhole(PathId path, bool on)
     ApplyErrorRate(p);
 }
 
-// ns-3's static routing drops the routes of an interface that goes down and, when it comes
-// back, re-creates only its connected route. That is all a LAN interface ever carries here
-// (the client's off-link routes are computed per packet by SourceAddressRouting), so every
-// route through the link comes back with it.
+// As on Linux, the client keeps its interface and routes when the carrier goes (sockets send
+// and connect as before, and what they send waits in the neighbour queue: NeighbourQueueDisc);
+// the router's end goes down, so that nothing reaches the client either. ns-3's static routing
+// drops the routes of an interface that goes down and, when it comes back, re-creates only its
+// connected route: all the router's LAN interface carries.
 void
 WanTopology::SetLinkDown(PathId path)
 {
     Path& p = At(path, "SetLinkDown");
-    auto clientIpv4 = m_client->GetObject<Ipv4>();
-    if (!clientIpv4->IsUp(p.clientInterface))
+    if (!p.neighbour->HasCarrier())
     {
         return;
     }
-    clientIpv4->SetDown(p.clientInterface);
+    p.neighbour->SetCarrier(false);
     p.router->GetObject<Ipv4>()->SetDown(p.routerLanInterface);
     Notify(path, LinkChange::carrier_down);
 }
@@ -319,13 +324,12 @@ void
 WanTopology::SetLinkUp(PathId path)
 {
     Path& p = At(path, "SetLinkUp");
-    auto clientIpv4 = m_client->GetObject<Ipv4>();
-    if (clientIpv4->IsUp(p.clientInterface))
+    if (p.neighbour->HasCarrier())
     {
         return;
     }
     p.router->GetObject<Ipv4>()->SetUp(p.routerLanInterface);
-    clientIpv4->SetUp(p.clientInterface);
+    p.neighbour->SetCarrier(true);
     Notify(path, LinkChange::carrier_up);
 }
 

@@ -1,8 +1,11 @@
 #include "linux-tcp-socket.h"
 
 #include "linux-tcp-defaults.h"
+#include "neighbour-queue-disc.h"
 
 #include "ns3/abort.h"
+#include "ns3/icmpv4.h"
+#include "ns3/ipv4-end-point.h"
 #include "ns3/object-factory.h"
 #include "ns3/rtt-estimator.h"
 #include "ns3/simulator.h"
@@ -60,7 +63,31 @@ LinuxTcpSocket::GetTypeId()
 
 LinuxTcpSocket::LinuxTcpSocket() = default;
 
+// A listener's copy for a new connection: TcpSocketBase copies the listener's ICMP callback,
+// which must call the copy, not the listener.
+LinuxTcpSocket::LinuxTcpSocket(const LinuxTcpSocket& socket)
+    : TcpSocketBase(socket)
+{
+    m_icmpCallback = MakeCallback(&LinuxTcpSocket::HandleIcmp, this);
+}
+
 LinuxTcpSocket::~LinuxTcpSocket() = default;
+
+// Here, not in the constructor: constructing an Object sets every attribute to its default
+// after the constructor ran, and TcpSocketBase's IcmpCallback defaults to none.
+void
+LinuxTcpSocket::NotifyConstructionCompleted()
+{
+    TcpSocketBase::NotifyConstructionCompleted();
+    m_icmpCallback = MakeCallback(&LinuxTcpSocket::HandleIcmp, this);
+}
+
+void
+LinuxTcpSocket::DoDispose()
+{
+    m_neighbour = nullptr;
+    TcpSocketBase::DoDispose();
+}
 
 Ptr<TcpSocketBase>
 LinuxTcpSocket::Fork()
@@ -103,9 +130,21 @@ LinuxTcpSocket::SendEmptyPacket(uint8_t flags)
     m_retxEvent = Simulator::Schedule(m_rto, &LinuxTcpSocket::SendEmptyPacket, this, flags);
 }
 
+uint32_t
+LinuxTcpSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool withAck)
+{
+    if (seq == m_txBuffer->HeadSequence())
+    {
+        Time queuedAt;
+        m_headLastSent = HeldSince(seq, queuedAt) ? queuedAt : Simulator::Now();
+    }
+    return TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
+}
+
 void
 LinuxTcpSocket::NewAck(const SequenceNumber32& seq, bool resetRto)
 {
+    m_backoff = 0; // tcp_ack_update_rtt: an RTT sample of new data ends the backoff
     m_inEpisode = false; // new data acknowledged: the episode is over (retrans_stamp = 0)
     TcpSocketBase::NewAck(seq, resetRto);
 }
@@ -130,6 +169,7 @@ LinuxTcpSocket::ReTxTimeout()
     const bool giveUp = now - m_episodeStart >= MilliSeconds(linux_tcp::kDataGiveUpMs);
     m_dataRetrCount = giveUp ? 0 : std::max<uint32_t>(m_dataRetries, 1);
     const Time rto = m_rto;
+    ++m_backoff;
     TcpSocketBase::ReTxTimeout(); // doubles m_rto up to 60 s and retransmits
     if (giveUp || m_state == CLOSED)
     {
@@ -145,6 +185,86 @@ LinuxTcpSocket::ReTxTimeout()
             m_retxEvent = Simulator::Schedule(m_rto, &LinuxTcpSocket::ReTxTimeout, this);
         }
     }
+}
+
+void
+LinuxTcpSocket::HandleIcmp(Ipv4Address, uint8_t, uint8_t type, uint8_t code, uint32_t info)
+{
+    if (type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
+        (code != Icmpv4DestinationUnreachable::ICMPV4_NET_UNREACHABLE &&
+         code != Icmpv4DestinationUnreachable::ICMPV4_HOST_UNREACHABLE))
+    {
+        return;
+    }
+    if (m_state == SYN_SENT)
+    {
+        // tcp_done_with_error: the connect fails (ns-3 has one errno for both codes).
+        m_errno = ERROR_NOROUTETOHOST;
+        CancelAllTimers();
+        Simulator::ScheduleNow(&LinuxTcpSocket::FailConnect, this); // not under the endpoint's call
+        return;
+    }
+    // A soft error for a connection: only the backoff may change.
+    if (m_txBuffer->Size() > 0 && SequenceNumber32(info) == m_txBuffer->HeadSequence())
+    {
+        RevertOneBackoff();
+    }
+}
+
+void
+LinuxTcpSocket::RevertOneBackoff()
+{
+    if (m_backoff == 0)
+    {
+        return;
+    }
+    --m_backoff;
+    m_rto = Doubled(BaseRto(), m_backoff);
+    const Time elapsed = Simulator::Now() - m_headLastSent;
+    m_retxEvent.Cancel();
+    if (m_rto.Get() > elapsed)
+    {
+        m_retxEvent =
+            Simulator::Schedule(m_rto.Get() - elapsed, &LinuxTcpSocket::ReTxTimeout, this);
+    }
+    else
+    {
+        ReTxTimeout(); // "RTO revert clocked out retransmission. Will retransmit now."
+    }
+}
+
+void
+LinuxTcpSocket::FailConnect()
+{
+    if (m_state != SYN_SENT)
+    {
+        return;
+    }
+    m_state = CLOSED;
+    DeallocateEndPoint();
+    NotifyConnectionFailed();
+}
+
+Time
+LinuxTcpSocket::BaseRto() const
+{
+    return Max(m_rtt->GetEstimate() + Max(m_clockGranularity, m_rtt->GetVariation() * 4),
+               m_minRto);
+}
+
+bool
+LinuxTcpSocket::HeldSince(SequenceNumber32 seq, Time& queuedAt)
+{
+    if (!m_neighbourLookedUp && m_boundnetdevice)
+    {
+        m_neighbourLookedUp = true;
+        m_neighbour = NeighbourQueueDisc::On(m_boundnetdevice);
+    }
+    return m_neighbour && m_endPoint != nullptr &&
+           m_neighbour->HeldSince(m_endPoint->GetLocalAddress(),
+                                  m_endPoint->GetLocalPort(),
+                                  seq.GetValue(),
+                                  queuedAt);
 }
 
 Ptr<Socket>

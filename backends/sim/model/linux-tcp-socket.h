@@ -2,6 +2,7 @@
 // recovery depends on. What ns-3 has an attribute for is set in linux-tcp-defaults.cc.
 #pragma once
 
+#include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
@@ -16,6 +17,8 @@ namespace mprecover
 namespace sim
 {
 
+class NeighbourQueueDisc;
+
 /**
  * ns-3's TcpSocketBase, with Linux's rules where they differ (net/ipv4/tcp_timer.c,
  * tcp_ipv4.c, tcp_output.c):
@@ -26,6 +29,13 @@ namespace sim
  *    undoes a backoff whenever the socket acknowledges data it receives).
  *  - The backoff doubles up to 120 s (TCP_RTO_MAX; ns-3 stops at 60 s), and an established
  *    connection gives up by time, not by a count (linux_tcp::kDataGiveUpMs).
+ *  - A local ICMP host or network unreachable, as the NeighbourQueueDisc reports when the
+ *    gateway's ARP entry fails, ends a connect with EHOSTUNREACH or ENETUNREACH
+ *    (tcp_v4_err), and when it quotes the oldest unacknowledged segment of a connection in
+ *    backoff it undoes one backoff step and retransmits at once if that shorter timeout has
+ *    passed since the segment was last sent (RFC 6069, tcp_ld_RTO_revert).
+ *  - A retransmission whose previous copy still waits in the device's neighbour queue does not
+ *    renew the segment's send time (skb_still_in_host_queue; the queue disc drops the copy).
  * Not modelled: the tail loss probe and RACK (ns-3 3.37 has neither), the jiffy rounding and
  * timer-wheel slack of Linux's timers, and rttvar's max-hold over the last round trip.
  *
@@ -37,21 +47,39 @@ class LinuxTcpSocket : public ns3::TcpSocketBase
     static ns3::TypeId GetTypeId();
 
     LinuxTcpSocket();
+    LinuxTcpSocket(const LinuxTcpSocket& socket);
     ~LinuxTcpSocket() override;
 
   protected:
+    void NotifyConstructionCompleted() override;
     ns3::Ptr<ns3::TcpSocketBase> Fork() override;
     void CompleteFork(ns3::Ptr<ns3::Packet> p,
                       const ns3::TcpHeader& tcpHeader,
                       const ns3::Address& fromAddress,
                       const ns3::Address& toAddress) override;
     void SendEmptyPacket(uint8_t flags) override;
+    uint32_t SendDataPacket(ns3::SequenceNumber32 seq, uint32_t maxSize, bool withAck) override;
     void NewAck(const ns3::SequenceNumber32& seq, bool resetRto) override;
     void ReTxTimeout() override;
+    void DoDispose() override;
 
   private:
+    /// tcp_v4_err for a destination unreachable; `info` carries the quoted TCP sequence number.
+    void HandleIcmp(ns3::Ipv4Address source, uint8_t ttl, uint8_t type, uint8_t code, uint32_t info);
+    /// tcp_ld_RTO_revert.
+    void RevertOneBackoff();
+    void FailConnect();
+    /// RTO without backoff: __tcp_set_rto, as ns-3 computes it.
+    ns3::Time BaseRto() const;
+    /// When the copy of the segment at `seq` still queued on the socket's device was sent, if any.
+    bool HeldSince(ns3::SequenceNumber32 seq, ns3::Time& sentAt);
+
+    uint32_t m_backoff = 0;   ///< icsk_backoff
+    ns3::Time m_headLastSent; ///< when the oldest unacknowledged segment last left
     bool m_inEpisode = false; ///< RTOs since the last new ACK
     ns3::Time m_episodeStart; ///< when the timer of the episode's first RTO was armed (retrans_stamp)
+    ns3::Ptr<NeighbourQueueDisc> m_neighbour; ///< on the bound device, once looked up
+    bool m_neighbourLookedUp = false;
 };
 
 /**

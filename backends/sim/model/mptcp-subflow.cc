@@ -67,7 +67,7 @@ MptcpSubflow::Connect(const Address& server, const std::vector<uint8_t>& firstRe
     m_connectStart = Simulator::Now();
     if (m_socket->Connect(server) != 0)
     {
-        // No route from this path's address: the kernel's connect fails at once the same way.
+        // No route from this path's address (it is gone): the kernel's connect fails at once.
         Simulator::ScheduleNow(&MptcpSubflow::Die, this, ENETUNREACH);
         return;
     }
@@ -176,9 +176,11 @@ MptcpSubflow::HandleConnected(Ptr<Socket>)
 }
 
 void
-MptcpSubflow::HandleConnectFailed(Ptr<Socket>)
+MptcpSubflow::HandleConnectFailed(Ptr<Socket> socket)
 {
-    Die(ETIMEDOUT); // the SYN retransmissions (ConnCount) gave up
+    // A local ICMP host unreachable ended the handshake (the gateway's ARP entry failed while
+    // the link had no carrier), or the SYN retransmissions gave up.
+    Die(socket->GetErrno() == Socket::ERROR_NOROUTETOHOST ? EHOSTUNREACH : ETIMEDOUT);
 }
 
 void
