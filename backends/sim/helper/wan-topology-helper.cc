@@ -28,6 +28,9 @@ using namespace ns3;
 namespace {
 
 constexpr uint64_t kLanRate = 10'000'000'000; // the client's links to the routers never limit
+// A LAN link is a veth pair on Linux: no qdisc, and the peer's backlog takes up to
+// net.core.netdev_max_backlog packets. A burst of a thousand SYNs created at once fits.
+const char* const kLanQueue = "1000p";
 const Ipv4Mask kMask("255.255.255.0");
 
 // An address of the shared plan (core/network/address_plan.h) as ns-3 takes it.
@@ -51,15 +54,20 @@ ToTime(Duration d)
     return NanoSeconds(static_cast<uint64_t>(d.count()));
 }
 
+// A bottleneck queue as the netns backend's tbf has it: a byte limit, "N packets" being N
+// full-size frames (there N x 1514 bytes of Ethernet, here N x 1502 of PPP), so that a queue
+// full of data still takes a SYN or an ACK while a few dozen bytes are free. A drop-tail queue
+// of N packets would drop them as it drops data.
 ns3::QueueSize
-ToNs3(const mprecover::QueueSize& size, const std::string& path)
+ToNs3(const mprecover::QueueSize& size, const std::string& link)
 {
-    NS_ABORT_MSG_IF(size.value == 0 || size.value > std::numeric_limits<uint32_t>::max(),
-                    "WanTopology: path " << path << ": queue size " << size.value
-                                         << " is out of range");
-    const auto unit = size.unit == mprecover::QueueSize::Unit::packets ? QueueSizeUnit::PACKETS
-                                                                       : QueueSizeUnit::BYTES;
-    return ns3::QueueSize(unit, static_cast<uint32_t>(size.value));
+    constexpr uint64_t frameBytes = 1500 + 2;
+    const uint64_t bytes =
+        size.unit == mprecover::QueueSize::Unit::packets ? size.value * frameBytes : size.value;
+    NS_ABORT_MSG_IF(bytes == 0 || bytes > std::numeric_limits<uint32_t>::max(),
+                    "WanTopology: " << link << ": queue size " << size.value
+                                    << " is out of range");
+    return ns3::QueueSize(QueueSizeUnit::BYTES, static_cast<uint32_t>(bytes));
 }
 
 // A point-to-point link whose devices queue at most `queue` (drop-tail).
@@ -107,7 +115,7 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 //     10.1.n.1               .254    .1      WAN hop: path i's    .2     .1   server       .2
 //     (.2, .3, … after each          rate, delay, loss, queue          link: rate,
 //      readdress)                    (both ways)                       delay
-//   LAN link: 10 Gbit/s, no delay, 100-packet queues; the client's end has Linux's carrier and
+//   LAN link: 10 Gbit/s, no delay, 1000-packet queues; the client's end has Linux's carrier and
 //   neighbour (ARP) behaviour (NeighbourQueueDisc).
 //
 // Routing is static. The client routes by source address (SourceAddressRouting over static
@@ -147,7 +155,7 @@ WanTopology::WanTopology(const Scenario& scenario)
                                  m_server,
                                  scenario.server.rate,
                                  scenario.server.delay,
-                                 ns3::QueueSize("100p"));
+                                 ToNs3(mprecover::QueueSize{}, "the server link"));
     AddInterface(m_aggregation, serverLink.Get(0), PlanAddress(kAggregationServerAddress));
     m_serverAddress = PlanAddress(kServerAddress);
     const uint32_t serverInterface = AddInterface(m_server, serverLink.Get(1), m_serverAddress);
@@ -178,7 +186,7 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
     stack.Install(path.router);
 
-    const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize("100p"));
+    const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize(kLanQueue));
     path.clientDevice = P2pDevice(lan, 0);
     path.neighbour = NeighbourQueueDisc::Install(path.clientDevice);
     path.clientAddress = PlanAddress(client_address(id));
@@ -187,7 +195,7 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
 
     // The path's queue sits on both ends of the WAN hop: it is the bottleneck either way.
     const auto wan =
-        Link(path.router, m_aggregation, spec.rate, spec.delay, ToNs3(spec.queue, spec.name));
+        Link(path.router, m_aggregation, spec.rate, spec.delay, ToNs3(spec.queue, "path " + spec.name));
     path.routerWanDevice = P2pDevice(wan, 0);
     path.aggregationWanDevice = P2pDevice(wan, 1);
     path.wanChannel = DynamicCast<PointToPointChannel>(path.routerWanDevice->GetChannel());
