@@ -30,8 +30,8 @@ class NeighbourQueueDisc;
  *  - The backoff doubles up to 120 s (TCP_RTO_MAX; ns-3 stops at 60 s), and an established
  *    connection gives up by time, not by a count (linux_tcp::kDataGiveUpMs).
  *  - A local ICMP host or network unreachable, as the NeighbourQueueDisc reports when the
- *    gateway's ARP entry fails, ends a connect with EHOSTUNREACH or ENETUNREACH
- *    (tcp_v4_err), and when it quotes the oldest unacknowledged segment of a connection in
+ *    gateway's ARP entry fails, ends a connect (tcp_v4_err; ns-3 has one errno for both,
+ *    ERROR_NOROUTETOHOST, reported as EHOSTUNREACH), and when it quotes the oldest unacknowledged segment of a connection in
  *    backoff it undoes one backoff step and retransmits at once if that shorter timeout has
  *    passed since the segment was last sent (RFC 6069, tcp_ld_RTO_revert).
  *  - A retransmission whose previous copy still waits in the device's neighbour queue does not
