@@ -9,6 +9,7 @@
 #pragma once
 
 #include "backends/sim/model/linux-tcp-defaults.h"
+#include "backends/sim/model/linux-tcp-socket.h"
 #include "engine/ids.h"
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
@@ -39,7 +40,8 @@ class MptcpTestNetwork
     explicit MptcpTestNetwork(const std::vector<TestPathSpec>& paths)
     {
         using namespace ns3;
-        // The TCP the scenario topology runs, so that the model's tests exercise the same.
+        // The TCP the scenario topology runs, so that the model's tests exercise the same:
+        // these defaults and LinuxTcpSocket.
         ConfigureLinuxTcpDefaults();
 
         m_client = CreateObject<Node>();
@@ -103,7 +105,7 @@ class MptcpTestNetwork
     ns3::Ptr<ns3::Socket> CreateBoundTcpSocket(PathId path) const
     {
         using namespace ns3;
-        Ptr<Socket> socket = Socket::CreateSocket(m_client, TcpSocketFactory::GetTypeId());
+        Ptr<Socket> socket = CreateLinuxTcpSocket(m_client);
         socket->Bind(InetSocketAddress(m_clientAddresses.at(path), 0));
         socket->BindToNetDevice(m_clientDevices.at(path));
         return socket;

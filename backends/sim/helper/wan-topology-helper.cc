@@ -16,6 +16,7 @@
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 #include "backends/sim/model/linux-tcp-defaults.h"
+#include "backends/sim/model/linux-tcp-socket.h"
 #include "backends/sim/model/source-address-routing.h"
 #include "core/network/address_plan.h"
 
@@ -27,6 +28,9 @@ using namespace ns3;
 namespace {
 
 constexpr uint64_t kLanRate = 10'000'000'000; // the client's links to the routers never limit
+// A LAN link is a veth pair on Linux: no qdisc, and the peer's backlog takes up to
+// net.core.netdev_max_backlog packets. A burst of a thousand SYNs created at once fits.
+const char* const kLanQueue = "1000p";
 const Ipv4Mask kMask("255.255.255.0");
 
 // An address of the shared plan (core/network/address_plan.h) as ns-3 takes it.
@@ -50,15 +54,20 @@ ToTime(Duration d)
     return NanoSeconds(static_cast<uint64_t>(d.count()));
 }
 
+// A bottleneck queue as the netns backend's tbf has it: a byte limit, "N packets" being N
+// full-size frames (there N x 1514 bytes of Ethernet, here N x 1502 of PPP), so that a queue
+// full of data still takes a SYN or an ACK while a few dozen bytes are free. A drop-tail queue
+// of N packets would drop them as it drops data.
 ns3::QueueSize
-ToNs3(const mprecover::QueueSize& size, const std::string& path)
+ToNs3(const mprecover::QueueSize& size, const std::string& link)
 {
-    NS_ABORT_MSG_IF(size.value == 0 || size.value > std::numeric_limits<uint32_t>::max(),
-                    "WanTopology: path " << path << ": queue size " << size.value
-                                         << " is out of range");
-    const auto unit = size.unit == mprecover::QueueSize::Unit::packets ? QueueSizeUnit::PACKETS
-                                                                       : QueueSizeUnit::BYTES;
-    return ns3::QueueSize(unit, static_cast<uint32_t>(size.value));
+    constexpr uint64_t frameBytes = 1500 + 2;
+    const uint64_t bytes =
+        size.unit == mprecover::QueueSize::Unit::packets ? size.value * frameBytes : size.value;
+    NS_ABORT_MSG_IF(bytes == 0 || bytes > std::numeric_limits<uint32_t>::max(),
+                    "WanTopology: " << link << ": queue size " << size.value
+                                    << " is out of range");
+    return ns3::QueueSize(QueueSizeUnit::BYTES, static_cast<uint32_t>(bytes));
 }
 
 // A point-to-point link whose devices queue at most `queue` (drop-tail).
@@ -106,7 +115,8 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 //     10.1.n.1               .254    .1      WAN hop: path i's    .2     .1   server       .2
 //     (.2, .3, … after each          rate, delay, loss, queue          link: rate,
 //      readdress)                    (both ways)                       delay
-//   LAN link: 10 Gbit/s, no delay, 100-packet queues.
+//   LAN link: 10 Gbit/s, no delay, 1000-packet queues; the client's end has Linux's carrier and
+//   neighbour (ARP) behaviour (NeighbourQueueDisc).
 //
 // Routing is static. The client routes by source address (SourceAddressRouting over static
 // routing that only holds the connected routes). Router[i] routes the server's subnet to the
@@ -145,7 +155,7 @@ WanTopology::WanTopology(const Scenario& scenario)
                                  m_server,
                                  scenario.server.rate,
                                  scenario.server.delay,
-                                 ns3::QueueSize("100p"));
+                                 ToNs3(mprecover::QueueSize{}, "the server link"));
     AddInterface(m_aggregation, serverLink.Get(0), PlanAddress(kAggregationServerAddress));
     m_serverAddress = PlanAddress(kServerAddress);
     const uint32_t serverInterface = AddInterface(m_server, serverLink.Get(1), m_serverAddress);
@@ -157,6 +167,9 @@ WanTopology::WanTopology(const Scenario& scenario)
         sourceRouting->AddGateway(m_paths.back().clientInterface, PlanAddress(router_lan_address(id)));
     }
     AssignStreams(0);
+    // Traffic control takes up its queue discs when the node is initialized, in the
+    // simulation's first instant otherwise: the client's sockets may send before that.
+    m_client->Initialize();
 }
 
 void
@@ -173,15 +186,16 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
     stack.Install(path.router);
 
-    const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize("100p"));
+    const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize(kLanQueue));
     path.clientDevice = P2pDevice(lan, 0);
+    path.neighbour = NeighbourQueueDisc::Install(path.clientDevice);
     path.clientAddress = PlanAddress(client_address(id));
     path.clientInterface = AddInterface(m_client, lan.Get(0), path.clientAddress);
     path.routerLanInterface = AddInterface(path.router, lan.Get(1), PlanAddress(router_lan_address(id)));
 
     // The path's queue sits on both ends of the WAN hop: it is the bottleneck either way.
     const auto wan =
-        Link(path.router, m_aggregation, spec.rate, spec.delay, ToNs3(spec.queue, spec.name));
+        Link(path.router, m_aggregation, spec.rate, spec.delay, ToNs3(spec.queue, "path " + spec.name));
     path.routerWanDevice = P2pDevice(wan, 0);
     path.aggregationWanDevice = P2pDevice(wan, 1);
     path.wanChannel = DynamicCast<PointToPointChannel>(path.routerWanDevice->GetChannel());
@@ -253,7 +267,10 @@ Ptr<Socket>
 WanTopology::CreateBoundSocket(PathId path, TypeId socketFactory) const
 {
     const Path& p = At(path, "CreateBoundSocket");
-    auto socket = Socket::CreateSocket(m_client, socketFactory);
+    // Every TCP socket behaves as Linux's (LinuxTcpSocket), not only those of the MPTCP model.
+    auto socket = socketFactory == TcpSocketFactory::GetTypeId()
+                      ? CreateLinuxTcpSocket(m_client)
+                      : Socket::CreateSocket(m_client, socketFactory);
     NS_ABORT_MSG_IF(socket->Bind(InetSocketAddress(p.clientAddress, 0)) != 0,
                     "WanTopology: binding a socket to " << p.clientAddress << " on path "
                                                         << p.spec.name << " failed");
@@ -293,20 +310,20 @@ WanTopology::SetBlackhole(PathId path, bool on)
     ApplyErrorRate(p);
 }
 
-// ns-3's static routing drops the routes of an interface that goes down and, when it comes
-// back, re-creates only its connected route. That is all a LAN interface ever carries here
-// (the client's off-link routes are computed per packet by SourceAddressRouting), so every
-// route through the link comes back with it.
+// As on Linux, the client keeps its interface and routes when the carrier goes (sockets send
+// and connect as before, and what they send waits in the neighbour queue: NeighbourQueueDisc);
+// the router's end goes down, so that nothing reaches the client either. ns-3's static routing
+// drops the routes of an interface that goes down and, when it comes back, re-creates only its
+// connected route: all the router's LAN interface carries.
 void
 WanTopology::SetLinkDown(PathId path)
 {
     Path& p = At(path, "SetLinkDown");
-    auto clientIpv4 = m_client->GetObject<Ipv4>();
-    if (!clientIpv4->IsUp(p.clientInterface))
+    if (!p.neighbour->HasCarrier())
     {
         return;
     }
-    clientIpv4->SetDown(p.clientInterface);
+    p.neighbour->SetCarrier(false);
     p.router->GetObject<Ipv4>()->SetDown(p.routerLanInterface);
     Notify(path, LinkChange::carrier_down);
 }
@@ -315,13 +332,12 @@ void
 WanTopology::SetLinkUp(PathId path)
 {
     Path& p = At(path, "SetLinkUp");
-    auto clientIpv4 = m_client->GetObject<Ipv4>();
-    if (clientIpv4->IsUp(p.clientInterface))
+    if (p.neighbour->HasCarrier())
     {
         return;
     }
     p.router->GetObject<Ipv4>()->SetUp(p.routerLanInterface);
-    clientIpv4->SetUp(p.clientInterface);
+    p.neighbour->SetCarrier(true);
     Notify(path, LinkChange::carrier_up);
 }
 

@@ -9,6 +9,7 @@
 #include "engine/events.h"
 #include "engine/ids.h"
 #include "core/scenario/scenario.h"
+#include "backends/sim/model/neighbour-queue-disc.h"
 #include "ns3/callback.h"
 #include "ns3/error-model.h"
 #include "ns3/ipv4-address.h"
@@ -55,6 +56,7 @@ class WanTopology
      * the path's current address and to its device. Both are needed: ns-3 3.37's TCP Connect
      * picks its local address from a route lookup by destination and bound device only, so
      * binding the address alone would not choose the path. Call it again after a readdress.
+     * A TCP socket is a LinuxTcpSocket.
      */
     ns3::Ptr<ns3::Socket> CreateBoundSocket(PathId path, ns3::TypeId socketFactory) const;
     /// CreateBoundSocket with TcpSocketFactory: a subflow's socket.
@@ -70,9 +72,11 @@ class WanTopology
     /// Drops every packet on the path's WAN hop, both ways, or stops doing so. The link stays
     /// up and nobody is told: the client only notices that nothing comes back.
     void SetBlackhole(PathId path, bool on);
-    /// Takes the client's LAN link to the path's router down at both ends (carrier_down).
+    /// The client's LAN link to the path's router loses its carrier (carrier_down): the
+    /// router's end goes down; the client's keeps its address and routes, as Linux does, and
+    /// what it sends waits for the router's neighbour entry (NeighbourQueueDisc).
     void SetLinkDown(PathId path);
-    /// Brings it back up (carrier_up); the routes through it come back with it.
+    /// The carrier comes back (carrier_up); the router's routes through the link come back.
     void SetLinkUp(PathId path);
     /// Changes the WAN hop's rate, one-way delay or loss; unset values stay as they are.
     void Degrade(PathId path,
@@ -94,6 +98,7 @@ class WanTopology
         PathSpec spec;
         ns3::Ptr<ns3::Node> router;
         ns3::Ptr<ns3::PointToPointNetDevice> clientDevice;
+        ns3::Ptr<NeighbourQueueDisc> neighbour; ///< the root queue disc of clientDevice
         ns3::Ptr<ns3::PointToPointNetDevice> routerWanDevice;
         ns3::Ptr<ns3::PointToPointNetDevice> aggregationWanDevice;
         ns3::Ptr<ns3::PointToPointChannel> wanChannel;

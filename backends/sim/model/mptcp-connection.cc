@@ -35,7 +35,7 @@ MptcpConnection::Start(PathId initialPath)
     AppendMpCapable(record, m_key, initialPath);
     if (ns3::Ptr<ns3::Socket> socket = m_socketFactory(initialPath))
     {
-        m_initialSubflow = &Open(initialPath, false, socket, record);
+        m_initialSubflow = &Open(initialPath, false, socket, record, ns3::Time());
     }
     else
     {
@@ -48,17 +48,18 @@ MptcpSubflow&
 MptcpConnection::Open(PathId path,
                       bool backup,
                       ns3::Ptr<ns3::Socket> socket,
-                      const std::vector<uint8_t>& firstRecord)
+                      const std::vector<uint8_t>& firstRecord,
+                      ns3::Time after)
 {
     MptcpSubflowOwner& owner = *this; // a private base: convert here, not in make_unique
     m_subflows.push_back(std::make_unique<MptcpSubflow>(owner, path, backup, socket));
     MptcpSubflow& subflow = *m_subflows.back();
-    subflow.Connect(m_server, firstRecord);
+    subflow.Connect(m_server, firstRecord, after);
     return subflow;
 }
 
 int
-MptcpConnection::AddSubflow(PathId path, bool backup)
+MptcpConnection::AddSubflow(PathId path, bool backup, ns3::Time after)
 {
     if (!m_established || m_closed)
     {
@@ -75,7 +76,7 @@ MptcpConnection::AddSubflow(PathId path, bool backup)
     }
     std::vector<uint8_t> record;
     AppendMpJoin(record, m_token, path);
-    Open(path, backup, socket, record);
+    Open(path, backup, socket, record, after);
     return 0;
 }
 

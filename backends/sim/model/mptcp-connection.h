@@ -7,6 +7,7 @@
 #include "engine/ids.h"
 #include "ns3/address.h"
 #include "ns3/callback.h"
+#include "ns3/nstime.h"
 #include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
 #include "ns3/socket.h"
@@ -71,11 +72,11 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     /// Opens the initial subflow (MP_CAPABLE) on `path`. Call once.
     void Start(PathId initialPath);
     /**
-     * Opens a subflow (MP_JOIN) on `path`. Returns 0, or an errno: EINVAL if the connection is
-     * not established or is over, EEXIST if a subflow on the path is up or coming up,
-     * ENETUNREACH if the path gives no socket.
+     * Opens a subflow (MP_JOIN) on `path`, its SYN leaving `after` from now. Returns 0, or an
+     * errno: EINVAL if the connection is not established or is over, EEXIST if a subflow on the
+     * path is up or coming up, ENETUNREACH if the path gives no socket.
      */
-    int AddSubflow(PathId path, bool backup);
+    int AddSubflow(PathId path, bool backup, ns3::Time after = ns3::Time());
     /// Closes the path's subflows cleanly (FIN); the listener hears of each, with error 0.
     void CloseSubflows(PathId path);
     /// Aborts the path's subflows with a RST; the listener hears of each, with ECONNRESET.
@@ -136,7 +137,8 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     MptcpSubflow& Open(PathId path,
                        bool backup,
                        ns3::Ptr<ns3::Socket> socket,
-                       const std::vector<uint8_t>& firstRecord);
+                       const std::vector<uint8_t>& firstRecord,
+                       ns3::Time after);
     /// Queues what `subflow` carried and the peer has not DATA_ACKed, for other subflows.
     void Reinject(MptcpSubflow& subflow);
     /// Hands out data to subflows with room, reinjections first; DATA_FIN when all is out.

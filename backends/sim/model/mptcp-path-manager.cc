@@ -3,7 +3,9 @@
 #include "mptcp-records.h"
 
 #include "ns3/abort.h"
+#include "ns3/simulator.h"
 
+#include <algorithm>
 #include <cerrno>
 
 namespace mprecover
@@ -19,7 +21,15 @@ TypeId
 MptcpPathManager::GetTypeId()
 {
     static TypeId tid =
-        TypeId("mprecover::sim::MptcpPathManager").SetParent<Object>().SetGroupName("Mprecover");
+        TypeId("mprecover::sim::MptcpPathManager")
+            .SetParent<Object>()
+            .SetGroupName("Mprecover")
+            .AddAttribute("SubflowCreateTime",
+                          "From one userspace SUBFLOW_CREATE to the next taking effect: the "
+                          "kernel's handling of the message and its answer, on a veth pair",
+                          TimeValue(MicroSeconds(240)),
+                          MakeTimeAccessor(&MptcpPathManager::m_subflowCreateTime),
+                          MakeTimeChecker(Time()));
     return tid;
 }
 
@@ -169,7 +179,10 @@ MptcpPathManager::SubflowCreate(ConnectionToken token, PathId path)
     auto endpoint = m_endpoints.find(path);
     const bool backup =
         endpoint != m_endpoints.end() && (endpoint->second & MPTCP_ENDPOINT_BACKUP) != 0;
-    return found->second.connection->AddSubflow(path, backup);
+    // One message after another: this one takes effect once the previous ones have.
+    const Time now = Simulator::Now();
+    m_netlinkBusyUntil = std::max(m_netlinkBusyUntil, now) + m_subflowCreateTime;
+    return found->second.connection->AddSubflow(path, backup, m_netlinkBusyUntil - now);
 }
 
 int

@@ -7,6 +7,7 @@
 #include "engine/events.h"
 #include "engine/ids.h"
 #include "ns3/address.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 
@@ -39,7 +40,10 @@ enum MptcpEndpointFlag : uint32_t
  *    is deleted (the kernel's id_avail_bitmap): a subflow that died, e.g. by a reset, is never
  *    re-created by the PM on its own.
  *  - USERSPACE (net.mptcp.pm_type=1): no subflow is opened automatically; SubflowCreate and
- *    SubflowDestroy do it per connection token.
+ *    SubflowDestroy do it per connection token. The kernel handles SUBFLOW_CREATE messages one
+ *    at a time, each in the sender's sendmsg, and a caller that waits for each answer (as the
+ *    netns backend does) sends the next after it: SubflowCreate answers at once, as the message
+ *    would, but its SYN leaves `SubflowCreateTime` after the one of the previous create.
  * Events are the kernel's mptcp_pm events, as mprecover::Event.
  */
 class MptcpPathManager : public ns3::Object, private MptcpConnectionListener
@@ -87,8 +91,8 @@ class MptcpPathManager : public ns3::Object, private MptcpConnectionListener
 
     // Userspace PM commands (MPTCP_PM_CMD_SUBFLOW_CREATE / _DESTROY).
     /// Returns 0, or an errno: ENOENT for an unknown or closed token, EINVAL in IN_KERNEL
-    /// mode or before the connection is established, EEXIST if the path has a subflow,
-    /// ENETUNREACH if the path gives no socket.
+    /// mode or before the connection is established, EEXIST if the path has a subflow (one
+    /// whose SYN has yet to leave included), ENETUNREACH if the path gives no socket.
     int SubflowCreate(ConnectionToken token, PathId path);
     /// Returns 0, or ENOENT for an unknown token or no subflow on the path, EINVAL in
     /// IN_KERNEL mode.
@@ -131,6 +135,8 @@ class MptcpPathManager : public ns3::Object, private MptcpConnectionListener
     MptcpConnection::Config m_config;
     std::map<ConnectionToken, Managed> m_connections;
     EventCallback m_eventCallback;
+    ns3::Time m_subflowCreateTime; ///< the kernel's time for one SUBFLOW_CREATE message
+    ns3::Time m_netlinkBusyUntil;  ///< when the last SUBFLOW_CREATE sent so far takes effect
 };
 
 } // namespace sim

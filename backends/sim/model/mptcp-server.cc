@@ -1,5 +1,6 @@
 #include "mptcp-server.h"
 
+#include "linux-tcp-socket.h"
 #include "mptcp-records.h"
 #include "tcp-abort.h"
 
@@ -7,7 +8,6 @@
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-base.h"
-#include "ns3/tcp-socket-factory.h"
 
 namespace mprecover
 {
@@ -170,7 +170,7 @@ MptcpServer::MptcpServer(Ptr<Node> node, uint16_t port, uint32_t ackBytes, Time 
     : m_ackBytes(ackBytes),
       m_ackDelay(ackDelay)
 {
-    m_listener = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+    m_listener = CreateLinuxTcpSocket(node);
     m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
     m_listener->Listen();
     m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),

@@ -45,6 +45,7 @@ MptcpSubflow::MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, P
 
 MptcpSubflow::~MptcpSubflow()
 {
+    m_connectEvent.Cancel();
     // The socket may outlive this subflow (TCP keeps it until its close handshake ends).
     m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
                                  MakeNullCallback<void, Ptr<Socket>>());
@@ -62,16 +63,30 @@ MptcpSubflow::~MptcpSubflow()
 }
 
 void
-MptcpSubflow::Connect(const Address& server, const std::vector<uint8_t>& firstRecord)
+MptcpSubflow::Connect(const Address& server, const std::vector<uint8_t>& firstRecord, Time after)
+{
+    m_server = server;
+    m_firstRecord = firstRecord;
+    if (after.IsStrictlyPositive())
+    {
+        m_connectEvent = Simulator::Schedule(after, &MptcpSubflow::StartConnect, this);
+        return;
+    }
+    StartConnect();
+}
+
+void
+MptcpSubflow::StartConnect()
 {
     m_connectStart = Simulator::Now();
-    if (m_socket->Connect(server) != 0)
+    if (m_socket->Connect(m_server) != 0)
     {
-        // No route from this path's address: the kernel's connect fails at once the same way.
+        // No route from this path's address (it is gone): the kernel's connect fails at once.
         Simulator::ScheduleNow(&MptcpSubflow::Die, this, ENETUNREACH);
         return;
     }
-    SendBytes(firstRecord.data(), firstRecord.size());
+    SendBytes(m_firstRecord.data(), m_firstRecord.size());
+    m_firstRecord.clear();
 }
 
 void
@@ -81,6 +96,7 @@ MptcpSubflow::Close()
     {
         return;
     }
+    m_connectEvent.Cancel();
     Detach();
     m_socket->Close();
 }
@@ -90,6 +106,12 @@ MptcpSubflow::Abort()
 {
     if (m_state == State::CLOSED)
     {
+        return;
+    }
+    if (m_connectEvent.IsRunning())
+    {
+        m_connectEvent.Cancel(); // nothing has gone out: nothing to reset
+        Die(ECONNRESET);
         return;
     }
     m_aborting = true;
@@ -176,9 +198,11 @@ MptcpSubflow::HandleConnected(Ptr<Socket>)
 }
 
 void
-MptcpSubflow::HandleConnectFailed(Ptr<Socket>)
+MptcpSubflow::HandleConnectFailed(Ptr<Socket> socket)
 {
-    Die(ETIMEDOUT); // the SYN retransmissions (ConnCount) gave up
+    // A local ICMP host unreachable ended the handshake (the gateway's ARP entry failed while
+    // the link had no carrier), or the SYN retransmissions gave up.
+    Die(socket->GetErrno() == Socket::ERROR_NOROUTETOHOST ? EHOSTUNREACH : ETIMEDOUT);
 }
 
 void

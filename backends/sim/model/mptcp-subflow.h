@@ -7,6 +7,7 @@
 
 #include "engine/ids.h"
 #include "ns3/address.h"
+#include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
 #include "ns3/socket.h"
@@ -65,11 +66,17 @@ class MptcpSubflow : private MptcpRecordSink
     MptcpSubflow(const MptcpSubflow&) = delete;
     MptcpSubflow& operator=(const MptcpSubflow&) = delete;
 
-    /// Starts the handshake; `firstRecord` (MP_CAPABLE or MP_JOIN) is queued right behind it.
-    void Connect(const ns3::Address& server, const std::vector<uint8_t>& firstRecord);
+    /**
+     * Starts the handshake `after` from now (the subflow is CONNECTING meanwhile);
+     * `firstRecord` (MP_CAPABLE or MP_JOIN) is queued right behind it.
+     */
+    void Connect(const ns3::Address& server,
+                 const std::vector<uint8_t>& firstRecord,
+                 ns3::Time after = ns3::Time());
     /// Clean close (FIN after what is queued); the owner hears nothing more from this subflow.
     void Close();
-    /// RST; the owner's OnSubflowClosed runs with ECONNRESET before this returns.
+    /// RST (nothing if the handshake has not started yet); the owner's OnSubflowClosed runs
+    /// with ECONNRESET before this returns.
     void Abort();
 
     PathId GetPath() const
@@ -124,6 +131,7 @@ class MptcpSubflow : private MptcpRecordSink
     }
 
   private:
+    void StartConnect();
     void HandleConnected(ns3::Ptr<ns3::Socket> socket);
     void HandleConnectFailed(ns3::Ptr<ns3::Socket> socket);
     void HandleNormalClose(ns3::Ptr<ns3::Socket> socket);
@@ -150,6 +158,9 @@ class MptcpSubflow : private MptcpRecordSink
     PathId m_path;
     bool m_backup;
     ns3::Ptr<ns3::Socket> m_socket;
+    ns3::Address m_server;
+    std::vector<uint8_t> m_firstRecord;
+    ns3::EventId m_connectEvent; ///< a handshake that has not started yet
     State m_state = State::CONNECTING;
     ns3::TcpSocket::TcpStates_t m_tcpState = ns3::TcpSocket::CLOSED;
     bool m_stalled = false;

@@ -133,8 +133,9 @@ PathProber::StartUdpEcho(const Probe& probe, uint16_t port, uint32_t bytes)
 }
 
 // ns-3's UDP sends from a bound address without looking a route up, so unlike Linux's sendto
-// (ENETUNREACH) it never fails when the path's link is down: look the route up as the packet
-// will, from the socket's address and device.
+// it never fails when the socket's address is gone (a readdress): look the route up as the
+// packet will, from the socket's address and device. (A link without carrier keeps its route,
+// on Linux as here: the probe goes, waits for the router's ARP entry and times out.)
 bool
 PathProber::HasRoute(Ptr<Socket> socket) const
 {

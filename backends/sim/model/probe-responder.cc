@@ -1,9 +1,9 @@
 #include "backends/sim/model/probe-responder.h"
 
+#include "backends/sim/model/linux-tcp-socket.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/abort.h"
 #include "ns3/packet.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/udp-socket-factory.h"
 
 namespace mprecover {
@@ -38,7 +38,7 @@ ProbeResponder::StartApplication()
     m_pingSocket = OpenUdpEcho(kPingPort);
     m_dnsSocket = OpenUdpEcho(kDnsPort);
 
-    m_tcpListener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    m_tcpListener = CreateLinuxTcpSocket(GetNode());
     NS_ABORT_MSG_IF(m_tcpListener->Bind(InetSocketAddress(Ipv4Address::GetAny(), kTcpPort)) != 0,
                     "ProbeResponder: binding TCP port " << kTcpPort << " failed");
     m_tcpListener->Listen();
