@@ -233,10 +233,9 @@ SimNetwork::destroy_subflow(ConnectionToken token, PathId path)
 }
 
 void
-SimNetwork::retire_subflow(ConnectionToken token, PathId path, std::uint16_t /*port*/)
+SimNetwork::retire_subflow(ConnectionToken token, PathId path, std::uint16_t port)
 {
-    // The model holds one subflow per connection and path, so the one on the path is the one.
-    m_pathManager->SubflowDestroy(token, path);
+    m_pathManager->SubflowDestroy(token, path, port);
 }
 
 void

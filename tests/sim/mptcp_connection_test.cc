@@ -197,7 +197,7 @@ TEST_F(MptcpModel, UserspacePmCreatesAndDestroysSubflowsOnCommand)
     EXPECT_EQ(CountSubEstablished(1), 0U) << "the userspace PM opens nothing by itself";
     EXPECT_EQ(m_pm->SubflowCreate(token + 1, 1), ENOENT);
     EXPECT_EQ(m_pm->SubflowCreate(token, 1), 0);
-    EXPECT_EQ(m_pm->SubflowCreate(token, 1), EEXIST);
+    EXPECT_EQ(m_pm->SubflowCreate(token, 1), EEXIST) << "one is connecting there already";
 
     Simulator::Schedule(Seconds(1), &MptcpPathManager::AbortSubflows, m_pm, 1);
     Simulator::Stop(Seconds(2.5));
@@ -225,6 +225,41 @@ TEST_F(MptcpModel, UserspacePmCreatesAndDestroysSubflowsOnCommand)
     EXPECT_TRUE(received->IsIntegrityOk());
     EXPECT_EQ(received->GetBytesDelivered(), m_pm->GetConnection(token)->GetBytesSent());
     EXPECT_GT(received->GetBytesDelivered(), 2 * MB);
+}
+
+// As the kernel's userspace PM: a second subflow on a path with an established one is a new
+// subflow with a port of its own (a stalled one's replacement), and SUBFLOW_DESTROY by port
+// closes only the one named.
+TEST_F(MptcpModel, ASecondSubflowOnAPathAndTheFirstRetiredByItsPort)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::USERSPACE,
+          std::nullopt);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    ASSERT_EQ(m_pm->SubflowCreate(token, 1), 0);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    ASSERT_EQ(m_pm->SubflowCreate(token, 1), 0);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    const auto established = EventsOf<MptcpSubEstablished>();
+    ASSERT_EQ(established.size(), 2U);
+    const uint16_t first = established[0].second.port;
+    const uint16_t second = established[1].second.port;
+    EXPECT_NE(first, 0);
+    EXPECT_NE(first, second);
+
+    EXPECT_EQ(m_pm->SubflowDestroy(token, 1, first), 0);
+    ASSERT_EQ(EventsOf<MptcpSubClosed>().size(), 1U);
+    EXPECT_EQ(EventsOf<MptcpSubClosed>()[0].second.port, first);
+    EXPECT_EQ(m_pm->SubflowDestroy(token, 1, first), ENOENT);
+    EXPECT_TRUE(m_pm->GetConnection(token)->IsSubflowEstablished(1)) << "the second one stays";
+    const uint64_t before = m_server->GetConnection(token)->GetBytesReceivedOnPath(1);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_GT(m_server->GetConnection(token)->GetBytesReceivedOnPath(1), before) << "and carries data";
 }
 
 TEST_F(MptcpModel, BlackholedSubflowStallsItsDataMovesOnAndItResumesAfterward)

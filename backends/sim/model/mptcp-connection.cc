@@ -65,7 +65,11 @@ MptcpConnection::AddSubflow(PathId path, bool backup, ns3::Time after)
     {
         return EINVAL;
     }
-    if (HasSubflow(path))
+    // As the kernel's userspace PM: a second subflow on a path is a new one with a port of its
+    // own (a stalled subflow's replacement); one still connecting there makes it a duplicate.
+    if (std::any_of(m_subflows.begin(), m_subflows.end(), [path](const auto& subflow) {
+            return subflow->GetPath() == path && subflow->GetState() == MptcpSubflow::State::CONNECTING;
+        }))
     {
         return EEXIST;
     }
@@ -91,10 +95,29 @@ MptcpConnection::CloseSubflows(PathId path)
         {
             subflow.Close();
             Reinject(subflow);
-            m_listener.OnSubflowClosed(*this, path, 0);
+            m_listener.OnSubflowClosed(*this, path, subflow.GetLocalPort(), 0);
         }
     }
     Push();
+}
+
+bool
+MptcpConnection::CloseSubflow(PathId path, uint16_t port)
+{
+    for (const auto& subflow : m_subflows)
+    {
+        if (subflow->GetPath() != path || subflow->GetLocalPort() != port ||
+            subflow->GetState() == MptcpSubflow::State::CLOSED)
+        {
+            continue;
+        }
+        subflow->Close();
+        Reinject(*subflow);
+        m_listener.OnSubflowClosed(*this, path, port, 0);
+        Push();
+        return true;
+    }
+    return false;
 }
 
 void
@@ -173,11 +196,11 @@ MptcpConnection::OnSubflowEstablished(MptcpSubflow& subflow)
     if (&subflow == m_initialSubflow)
     {
         m_established = true;
-        m_listener.OnEstablished(*this);
+        m_listener.OnEstablished(*this, subflow.GetLocalPort());
     }
     else
     {
-        m_listener.OnSubflowEstablished(*this, subflow.GetPath());
+        m_listener.OnSubflowEstablished(*this, subflow.GetPath(), subflow.GetLocalPort());
     }
     Push();
 }
@@ -230,7 +253,7 @@ MptcpConnection::OnSubflowClosed(MptcpSubflow& subflow, int error)
     }
     if (!m_closed)
     {
-        m_listener.OnSubflowClosed(*this, subflow.GetPath(), error);
+        m_listener.OnSubflowClosed(*this, subflow.GetPath(), subflow.GetLocalPort(), error);
         Push();
     }
 }

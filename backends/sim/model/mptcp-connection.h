@@ -34,11 +34,11 @@ class MptcpConnectionListener
 {
   public:
     virtual ~MptcpConnectionListener() = default;
-    /// The initial subflow is up (MPTCP_EVENT_CREATED, then _ESTABLISHED).
-    virtual void OnEstablished(MptcpConnection& connection) = 0;
-    virtual void OnSubflowEstablished(MptcpConnection& connection, PathId path) = 0;
+    /// The initial subflow (from local `port`) is up (MPTCP_EVENT_CREATED, then _ESTABLISHED).
+    virtual void OnEstablished(MptcpConnection& connection, uint16_t port) = 0;
+    virtual void OnSubflowEstablished(MptcpConnection& connection, PathId path, uint16_t port) = 0;
     /// A subflow of an established connection is gone; `error` is an errno, 0 for a clean close.
-    virtual void OnSubflowClosed(MptcpConnection& connection, PathId path, int error) = 0;
+    virtual void OnSubflowClosed(MptcpConnection& connection, PathId path, uint16_t port, int error) = 0;
     /// The connection is over: DATA_FIN acknowledged, or its initial subflow never came up.
     virtual void OnClosed(MptcpConnection& connection) = 0;
 };
@@ -79,6 +79,8 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     int AddSubflow(PathId path, bool backup, ns3::Time after = ns3::Time());
     /// Closes the path's subflows cleanly (FIN); the listener hears of each, with error 0.
     void CloseSubflows(PathId path);
+    /// Closes the one subflow on `path` from local `port`, cleanly; false if there is none.
+    bool CloseSubflow(PathId path, uint16_t port);
     /// Aborts the path's subflows with a RST; the listener hears of each, with ECONNRESET.
     void AbortSubflows(PathId path);
     /// Ends an unlimited transfer: the stream ends after what has been sent (DATA_FIN).

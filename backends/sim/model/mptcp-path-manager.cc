@@ -186,7 +186,7 @@ MptcpPathManager::SubflowCreate(ConnectionToken token, PathId path)
 }
 
 int
-MptcpPathManager::SubflowDestroy(ConnectionToken token, PathId path)
+MptcpPathManager::SubflowDestroy(ConnectionToken token, PathId path, uint16_t port)
 {
     auto found = m_connections.find(token);
     if (found == m_connections.end() || !found->second.connection->HasSubflow(path))
@@ -196,6 +196,10 @@ MptcpPathManager::SubflowDestroy(ConnectionToken token, PathId path)
     if (m_mode != Mode::USERSPACE)
     {
         return EINVAL;
+    }
+    if (port != 0)
+    {
+        return found->second.connection->CloseSubflow(path, port) ? 0 : ENOENT;
     }
     found->second.connection->CloseSubflows(path);
     return 0;
@@ -229,10 +233,10 @@ MptcpPathManager::GetConnections() const
 }
 
 void
-MptcpPathManager::OnEstablished(MptcpConnection& connection)
+MptcpPathManager::OnEstablished(MptcpConnection& connection, uint16_t port)
 {
     Emit(MptcpCreated{connection.GetToken(), connection.GetInitialPath()});
-    Emit(MptcpEstablished{connection.GetToken(), connection.GetInitialPath()});
+    Emit(MptcpEstablished{connection.GetToken(), connection.GetInitialPath(), port});
     if (m_mode == Mode::IN_KERNEL)
     {
         CreateSubflows(m_connections.at(connection.GetToken()));
@@ -240,15 +244,15 @@ MptcpPathManager::OnEstablished(MptcpConnection& connection)
 }
 
 void
-MptcpPathManager::OnSubflowEstablished(MptcpConnection& connection, PathId path)
+MptcpPathManager::OnSubflowEstablished(MptcpConnection& connection, PathId path, uint16_t port)
 {
-    Emit(MptcpSubEstablished{connection.GetToken(), path});
+    Emit(MptcpSubEstablished{connection.GetToken(), path, port});
 }
 
 void
-MptcpPathManager::OnSubflowClosed(MptcpConnection& connection, PathId path, int error)
+MptcpPathManager::OnSubflowClosed(MptcpConnection& connection, PathId path, uint16_t port, int error)
 {
-    Emit(MptcpSubClosed{connection.GetToken(), path, error});
+    Emit(MptcpSubClosed{connection.GetToken(), path, error, port});
 }
 
 void

@@ -91,12 +91,14 @@ class MptcpPathManager : public ns3::Object, private MptcpConnectionListener
 
     // Userspace PM commands (MPTCP_PM_CMD_SUBFLOW_CREATE / _DESTROY).
     /// Returns 0, or an errno: ENOENT for an unknown or closed token, EINVAL in IN_KERNEL
-    /// mode or before the connection is established, EEXIST if the path has a subflow (one
-    /// whose SYN has yet to leave included), ENETUNREACH if the path gives no socket.
+    /// mode or before the connection is established, EEXIST if the path has a subflow still
+    /// connecting (one whose SYN has yet to leave included), ENETUNREACH if the path gives no
+    /// socket. As with the kernel, an established subflow on the path does not stop a second one.
     int SubflowCreate(ConnectionToken token, PathId path);
-    /// Returns 0, or ENOENT for an unknown token or no subflow on the path, EINVAL in
-    /// IN_KERNEL mode.
-    int SubflowDestroy(ConnectionToken token, PathId path);
+    /// Closes the connection's subflows on the path, or only the one from local `port` if it is
+    /// not 0. Returns 0, or ENOENT for an unknown token or no such subflow, EINVAL in IN_KERNEL
+    /// mode.
+    int SubflowDestroy(ConnectionToken token, PathId path, uint16_t port = 0);
 
     /// Aborts every subflow on `path` with a RST (a NAT reboot): MptcpSubClosed with ECONNRESET.
     void AbortSubflows(PathId path);
@@ -115,9 +117,9 @@ class MptcpPathManager : public ns3::Object, private MptcpConnectionListener
         std::set<PathId> usedEndpoints; ///< in-kernel PM: endpoints used up on this connection
     };
 
-    void OnEstablished(MptcpConnection& connection) override;
-    void OnSubflowEstablished(MptcpConnection& connection, PathId path) override;
-    void OnSubflowClosed(MptcpConnection& connection, PathId path, int error) override;
+    void OnEstablished(MptcpConnection& connection, uint16_t port) override;
+    void OnSubflowEstablished(MptcpConnection& connection, PathId path, uint16_t port) override;
+    void OnSubflowClosed(MptcpConnection& connection, PathId path, uint16_t port, int error) override;
     void OnClosed(MptcpConnection& connection) override;
 
     /// In-kernel PM: a subflow from every unused `subflow` endpoint, within the limit.

@@ -28,6 +28,11 @@ MptcpSubflow::MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, P
     m_segmentSize = static_cast<uint32_t>(value.Get());
     m_socket->GetAttribute("SndBufSize", value);
     m_sndBufSize = static_cast<uint32_t>(value.Get());
+    Address local;
+    if (m_socket->GetSockName(local) == 0 && InetSocketAddress::IsMatchingType(local))
+    {
+        m_localPort = InetSocketAddress::ConvertFrom(local).GetPort();
+    }
 
     m_socket->SetConnectCallback(MakeCallback(&MptcpSubflow::HandleConnected, this),
                                  MakeCallback(&MptcpSubflow::HandleConnectFailed, this));

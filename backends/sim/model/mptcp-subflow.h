@@ -83,6 +83,11 @@ class MptcpSubflow : private MptcpRecordSink
     {
         return m_path;
     }
+    /// The local port its socket was bound to: what tells two subflows on one path apart.
+    uint16_t GetLocalPort() const
+    {
+        return m_localPort;
+    }
     State GetState() const
     {
         return m_state;
@@ -158,6 +163,7 @@ class MptcpSubflow : private MptcpRecordSink
     PathId m_path;
     bool m_backup;
     ns3::Ptr<ns3::Socket> m_socket;
+    uint16_t m_localPort = 0;
     ns3::Address m_server;
     std::vector<uint8_t> m_firstRecord;
     ns3::EventId m_connectEvent; ///< a handshake that has not started yet
