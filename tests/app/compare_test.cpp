@@ -82,6 +82,22 @@ TEST(Parity, AnOutageThatNeedsAMissingDelayIsComparedOnCountsOnly) {
   EXPECT_FALSE(check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}}).agree);
 }
 
+// Survivors that came back at their own retransmission on both backends: the backoff decides
+// the instant, so the rule allows the outage's length; a replaced or re-created one gets no such room.
+TEST(Parity, SurvivorsThatResumedByThemselvesAgreeWithinTheOutagesLength) {
+  RunFigures sim = reset_run("sim", 30.042, 11.4);
+  RunFigures netns = reset_run("netns", 30.01, 16.8);
+  for (RunFigures* r : {&sim, &netns}) {
+    r->outages[0].kind = "blackhole";
+    r->outages[0].end_s = 30;
+    r->outages[0].resumed = 4;
+  }
+  EXPECT_TRUE(check_parity(sim, netns, kOneSecondProbes).agree);
+  netns.outages[0].resumed = 3;
+  netns.outages[0].replaced = 1;
+  EXPECT_FALSE(check_parity(sim, netns, kOneSecondProbes).agree);
+}
+
 Comparison baseline_with(const RunFigures& run) {
   Comparison c;
   c.tolerances["sim"] = default_tolerance("sim");
