@@ -52,6 +52,11 @@ struct OutageFigures {
   std::optional<double> subflows_before;
   std::optional<double> subflows_during;
   std::optional<double> subflows_after;
+
+  // Every rebuilt connection came back by itself, at a retransmission of TCP's exponential backoff:
+  // its latency is then fixed only to within the outage's length (parity_rules_markdown, rule 2).
+  bool back_by_backoff() const { return rebuilt > 0 && resumed == rebuilt; }
+  double length_s() const { return end_s ? *end_s - start_s : 0.0; }
 };
 
 // Each outage's figures are looked for until the next outage starts (on its path; on any path for

@@ -67,7 +67,7 @@ TEST(Parity, AFigureMissingOnOneBackendOnlyDisagrees) {
   ASSERT_EQ(verdict.differences.size(), 2u);
   EXPECT_EQ(verdict.differences[0].figure, "rebuild_latency_max_s");
   EXPECT_FALSE(verdict.differences[0].candidate);
-  EXPECT_EQ(verdict.differences[1].figure, "rebuilt");
+  EXPECT_EQ(verdict.differences[1].figure, "rebuilt_share");
 }
 
 TEST(Parity, AnOutageThatNeedsAMissingDelayIsComparedOnCountsOnly) {
@@ -145,6 +145,34 @@ TEST(BaselineCheck, NoLongerRebuildingIsARegression) {
   EXPECT_EQ(figures, (std::vector<std::string>{"integrity_ok", "rebuilt", "rebuild_latency_median_s",
                                                 "rebuild_latency_p95_s", "rebuild_latency_max_s", "rebalance_s"}));
   EXPECT_NE(found[4].describe().find("to none"), std::string::npos);
+}
+
+// The kernel policy's survivors come back at a retransmission of TCP's backoff: a later one (the
+// restore fell in the next backoff interval) is not a regression, within the outage's length.
+TEST(BaselineCheck, SurvivorsBackByBackoffMayMoveByTheOutagesLength) {
+  const auto blackhole = [](double latency) {
+    RunFigures run = reset_run("netns", 30.01, latency);
+    run.policy = "kernel";
+    run.outages[0].kind = "blackhole";
+    run.outages[0].end_s = 30;
+    run.outages[0].resumed = 4;
+    return run;
+  };
+  const Comparison base = baseline_with(blackhole(8.4));
+  EXPECT_TRUE(find_regressions(base, baseline_with(blackhole(17.3))).empty());
+  EXPECT_EQ(find_regressions(base, baseline_with(blackhole(30))).size(), 3u);
+  RunFigures replaced = blackhole(17.3);
+  replaced.outages[0].resumed = 0;
+  replaced.outages[0].replaced = 4;
+  EXPECT_EQ(find_regressions(base, baseline_with(replaced)).size(), 3u);
+}
+
+// The same share of connections rebuilt, out of fewer MPTCP connections (one fell back to TCP).
+TEST(Parity, ComparesTheShareOfConnectionsRebuilt) {
+  RunFigures netns = reset_run("netns", 25.002, 0.002);
+  netns.outages[0].connections = 3;
+  netns.outages[0].rebuilt = 3;
+  EXPECT_TRUE(check_parity(reset_run("sim", 25.042, 0.084), netns, kOneSecondProbes).agree);
 }
 
 TEST(BaselineCheck, FasterIsNotARegression) {
