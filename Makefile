@@ -49,7 +49,7 @@ regress: build
 	$(BUILD)/mprecover check --baseline results/baseline/comparison.json --out results/check
 
 # Refreshes the reference report and the baseline on purpose (results/README.md): every shipped
-# scenario, three policies, both backends (root; about 35 minutes).
+# scenario, every policy, both backends (root; about 70 minutes).
 reference: build
 	rm -rf results/reference
 	$(BUILD)/mprecover compare scenarios/*.yaml --out results/reference
