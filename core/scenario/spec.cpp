@@ -306,8 +306,8 @@ std::vector<SpecEntry> make_entries() {
        .get = [](const Scenario& s, std::size_t) -> Text { return s.results.subflow_rows ? "true" : "false"; }},
       {.key = "results.subflow_interval",
        .type = ValueType::duration,
-       .meaning = "how often subflow rows are written: a multiple of the 100ms sampling interval (1s keeps a run "
-                  "of 1,000 connections' timeseries.csv ten times smaller)",
+       .meaning = "how often subflow rows are written: a multiple of the 100ms sampling interval (1s: ten times "
+                  "fewer rows, for runs of many connections)",
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.results.subflow_interval = sampling_multiple(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.results.subflow_interval); }},
       {.key = "events",
