@@ -161,9 +161,12 @@ void bind_result(py::module_& m) {
 summary     summary.json as a dict: scenario, backend, policy, seed, duration_s, paths, outages
             (each: path, kind, start_s, end_s, detected_down_s, detected_up_s, connections,
             rebuilt, rebuild_latency_s {median, p95, max}, rebalance_s), bytes_sent,
-            bytes_delivered, integrity_ok, notes. None means "did not happen".
+            bytes_delivered, integrity_ok, delay_method, scheduler, notes. None means "did not
+            happen".
 events      events.csv: time_s, source, event, path, connection, detail
-timeseries  timeseries.csv: time_s, scope, id, bytes, throughput_bps, subflows_up
+timeseries  timeseries.csv: time_s, scope, id, bytes, throughput_bps, subflows_up, and for the
+            scope "subflow" rows: path, local_address, local_port, remote_address, remote_port,
+            rtt_s, cwnd, retransmissions (results/README.md)
             Both are numpy record arrays when numpy is importable (r.events.time_s,
             r.events["event"]), else lists of dicts; an empty number is NaN (numpy) or None.
 out_dir     the folder, a pathlib.Path

@@ -34,6 +34,7 @@ using Traffic = Section<2>;
 using Engine = Section<3>;
 using Probe = Section<4>;
 using Netns = Section<5>;
+using Results = Section<6>;
 
 // A map of keys that a policy of the policy table declares under engine. ("engine.retry."): its
 // attributes are looked up in the key table when they are used, so a new policy's keys need no
@@ -399,6 +400,7 @@ validate(), which mprecover.run() calls first.)doc");
                  "engine.probe: the path health detector. Reading gives the value in force (the policy's\n"
                  "default when the file leaves it out); assigning None goes back to that default.");
   section<Netns>(m, "Netns", "netns.", "netns: settings of the netns backend.");
+  section<Results>(m, "Results", "results.", "results: what a run writes besides its figures.");
 
   scenario
       .def_property_readonly("topology", [](const ScenarioPtr& s) { return Topology{s}; }, "topology")
@@ -408,6 +410,7 @@ validate(), which mprecover.run() calls first.)doc");
       .def_property_readonly("traffic", [](const ScenarioPtr& s) { return Traffic{s}; }, "traffic")
       .def_property_readonly("engine", [](const ScenarioPtr& s) { return Engine{s}; }, "engine")
       .def_property_readonly("netns", [](const ScenarioPtr& s) { return Netns{s}; }, "netns")
+      .def_property_readonly("results", [](const ScenarioPtr& s) { return Results{s}; }, "results")
       .def_property_readonly("events", [](const ScenarioPtr& s) { return EventList{s}; },
                              "events: the timed outages and restores, a list-like view.")
       .def("validate", [](const ScenarioPtr& s) { (void)validated(*s); },

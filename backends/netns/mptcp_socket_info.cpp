@@ -79,6 +79,9 @@ std::vector<SubflowInfo> mptcp_subflows(int mptcp_fd) {
     s.remote_port = ntohs(addresses[i].sin_remote.sin_port);
     s.established = tcp_infos[i].tcpi_state == 1;  // TCP_ESTABLISHED
     s.bytes_acked = tcp_infos[i].tcpi_bytes_acked;
+    s.rtt_us = tcp_infos[i].tcpi_rtt;
+    s.cwnd = tcp_infos[i].tcpi_snd_cwnd;
+    s.retransmissions = tcp_infos[i].tcpi_total_retrans;
     subflows.push_back(std::move(s));
   }
   return subflows;

@@ -275,6 +275,21 @@ std::vector<SubflowSample> NetnsNetwork::sample() {
   return samples;
 }
 
+std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
+  std::vector<SubflowDetail> details;
+  for (const auto& [token, sender] : sender_by_token_) {
+    if (sender->fd() < 0) continue;
+    for (const SubflowInfo& s : mptcp_subflows(sender->fd())) {
+      const std::optional<PathId> path = path_of_client_address(s.local_address);
+      if (!s.established || !path) continue;
+      details.push_back({token, *path, s.local_address, s.local_port, s.remote_address, s.remote_port, s.bytes_acked,
+                         s.rtt_us > 0 ? std::optional<double>(s.rtt_us / 1e6) : std::nullopt, s.cwnd,
+                         s.retransmissions});
+    }
+  }
+  return details;
+}
+
 BulkSender* NetnsNetwork::sender_of(ConnectionToken token) {
   const auto it = sender_by_token_.find(token);
   return it == sender_by_token_.end() ? nullptr : it->second;
@@ -301,6 +316,15 @@ bool NetnsNetwork::delay_emulated() const {
   for (const PathSpec& path : scenario_.paths)
     delay_in_scenario = delay_in_scenario || path.delay + scenario_.server.delay > Duration{0};
   return !(delay_in_scenario && topology_.delay_unavailable());
+}
+
+// Kernels before 6.6 have no choice of scheduler, and that one is the default one.
+std::string NetnsNetwork::scheduler() const {
+  try {
+    return get_sysctl(topology_.client(), "net.mptcp.scheduler");
+  } catch (const NetnsError&) {
+    return "default";
+  }
 }
 
 std::string NetnsNetwork::delay_method() const { return std::string(name_of(topology_.delay_support().method)); }

@@ -64,11 +64,13 @@ class NetnsNetwork final : public NetworkPort {
 
   void open_connection(const ConnectionRequest& request) override;
   std::vector<SubflowSample> sample() override;
+  std::vector<SubflowDetail> subflow_details() override;
   TrafficReport traffic_report() const override;
 
   bool simulated() const override { return false; }
   bool delay_emulated() const override;
   std::string delay_method() const override;
+  std::string scheduler() const override;
   std::vector<std::string> notes() const override;
   std::vector<std::pair<std::string, std::string>> run_files() const override;
 

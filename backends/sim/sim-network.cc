@@ -27,6 +27,14 @@ ToNs3(Duration d)
     return ns3::NanoSeconds(static_cast<uint64_t>(std::max<Duration::rep>(0, d.count())));
 }
 
+std::string
+Dotted(ns3::Ipv4Address address)
+{
+    std::ostringstream text;
+    text << address;
+    return text.str();
+}
+
 } // namespace
 
 SimulatorSession::SimulatorSession()
@@ -165,11 +173,10 @@ SimNetwork::abort_subflows(PathId path)
 void
 SimNetwork::readdress(PathId path)
 {
-    std::ostringstream address;
-    address << m_topology.Readdress(path);
+    const std::string address = Dotted(m_topology.Readdress(path));
     if (m_observer != nullptr)
     {
-        m_observer->on_network_note("readdressed", path, address.str());
+        m_observer->on_network_note("readdressed", path, address);
     }
 }
 
@@ -277,6 +284,35 @@ SimNetwork::sample()
     return samples;
 }
 
+std::vector<SubflowDetail>
+SimNetwork::subflow_details()
+{
+    std::vector<SubflowDetail> details;
+    const std::string server = Dotted(m_topology.GetServerAddress());
+    for (const auto& connection : m_pathManager->GetConnections())
+    {
+        for (const auto& subflow : connection->GetSubflows())
+        {
+            if (subflow->GetState() != MptcpSubflow::State::ESTABLISHED)
+            {
+                continue;
+            }
+            const uint32_t segment = std::max<uint32_t>(subflow->GetSegmentSize(), 1);
+            details.push_back({connection->GetToken(),
+                               subflow->GetPath(),
+                               Dotted(subflow->GetLocalAddress()),
+                               subflow->GetLocalPort(),
+                               server,
+                               kMptcpPort,
+                               subflow->GetBytesAcked(),
+                               subflow->GetRtt().GetSeconds(),
+                               subflow->GetCongestionWindow() / segment,
+                               subflow->GetRetransmissions()});
+        }
+    }
+    return details;
+}
+
 TrafficReport
 SimNetwork::traffic_report() const
 {
@@ -313,6 +349,12 @@ std::string
 SimNetwork::delay_method() const
 {
     return "simulated";
+}
+
+std::string
+SimNetwork::scheduler() const
+{
+    return "min-rtt model"; // MptcpPickSubflow: the kernel's default scheduler, in spirit
 }
 
 std::vector<std::string>

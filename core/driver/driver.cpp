@@ -157,6 +157,11 @@ void Driver::sample() {
     recorder_.sample(s.token, s.path, s.bytes, s.up, now);
     engine_.on_progress(s.token, s.path, s.bytes, now);
   }
+  // Counted, not read off the clock: a real clock's samples drift off the 100 ms grid.
+  const auto every = static_cast<std::uint64_t>(scenario_.results.subflow_interval / kSampleInterval);
+  if (scenario_.results.subflow_rows && samples_taken_++ % every == 0) {
+    for (const SubflowDetail& d : net_.subflow_details()) recorder_.subflow_sample(d, now);
+  }
   if (stop_.load()) {
     net_.halt();
     return;
@@ -208,6 +213,7 @@ RunTotals Driver::totals() const {
   }
   totals.delay_emulated = net_.delay_emulated();
   totals.delay_method = net_.delay_method();
+  totals.scheduler = net_.scheduler();
   totals.files = net_.run_files();
   for (std::string& note : net_.notes()) totals.notes.push_back(std::move(note));
   return totals;

@@ -72,6 +72,7 @@ class Driver final : private NetworkObserver {
   bool show_progress_;
   std::chrono::steady_clock::time_point wall_start_;
   std::chrono::steady_clock::time_point last_progress_;
+  std::uint64_t samples_taken_ = 0;
 };
 
 }  // namespace mprecover

@@ -47,6 +47,20 @@ struct SubflowSample {
   bool up = false;          // a subflow of the connection is established on the path
 };
 
+// One established subflow as the client's (sending) TCP sees it: timeseries.csv's subflow rows.
+struct SubflowDetail {
+  ConnectionToken token = 0;
+  PathId path = 0;
+  std::string local_address;  // the client's end
+  std::uint16_t local_port = 0;
+  std::string remote_address;  // the server's end
+  std::uint16_t remote_port = 0;
+  std::uint64_t bytes_acked = 0;       // bytes the server acknowledged on this subflow (tcpi_bytes_acked)
+  std::optional<double> rtt_s;         // smoothed round trip (tcpi_rtt); none before the first sample
+  std::optional<std::uint32_t> cwnd;   // congestion window in segments (tcpi_snd_cwnd)
+  std::uint32_t retransmissions = 0;   // segments retransmitted over the subflow's life (tcpi_total_retrans)
+};
+
 // A connection from the client to the server.
 struct ConnectionRequest {
   std::optional<std::uint64_t> bytes;  // to send; none: until the end of the run
@@ -126,6 +140,8 @@ class NetworkPort {
   virtual void open_connection(const ConnectionRequest& request) = 0;
   // Every established connection's counter on every path, now.
   virtual std::vector<SubflowSample> sample() = 0;
+  // Every established subflow of every connection, now (timeseries.csv's subflow rows).
+  virtual std::vector<SubflowDetail> subflow_details() = 0;
   // At the end of the run.
   virtual TrafficReport traffic_report() const = 0;
 
@@ -136,6 +152,9 @@ class NetworkPort {
   virtual bool delay_emulated() const = 0;
   // How path delay was made: "simulated", "netem", "nfqueue", or "none".
   virtual std::string delay_method() const = 0;
+  // The MPTCP packet scheduler that chose the subflow of each of the client's packets: the
+  // kernel's net.mptcp.scheduler ("default"), or the sim model's ("min-rtt model").
+  virtual std::string scheduler() const = 0;
   // What this backend emulated differently or left out.
   virtual std::vector<std::string> notes() const = 0;
   // Files for the run folder, name and contents (a daemon's log, ...).

@@ -1,5 +1,6 @@
 // Writing a run's folder from what the RunRecorder collected.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -90,14 +91,23 @@ void RunRecorder::write_events(const std::filesystem::path& file) const {
 
 void RunRecorder::write_timeseries(const std::filesystem::path& file) const {
   auto out = open_for_writing(file);
-  out << "time_s,scope,id,bytes,throughput_bps,subflows_up\n";
+  // Path and connection rows leave the subflow columns empty.
+  const std::string no_subflow = ",,,,,,,,";
+  out << "time_s,scope,id,bytes,throughput_bps,subflows_up,path,local_address,local_port,remote_address,remote_port,"
+         "rtt_s,cwnd,retransmissions\n";
   struct Totals {
     std::uint64_t bytes = 0;
     unsigned up = 0;
   };
   std::map<PathId, std::uint64_t> previous_path;
   std::map<ConnectionToken, std::uint64_t> previous_connection;
+  std::vector<std::pair<Instant, std::uint64_t>> previous_subflow(subflow_names_.size());
+  auto subflow_row = subflow_rows_.begin();
   std::optional<Instant> previous_at;
+  const auto rate = [](std::uint64_t now_bytes, std::uint64_t before, double interval) {
+    if (interval <= 0 || now_bytes < before) return std::string("0");
+    return fixed(static_cast<double>(now_bytes - before) * 8 / interval, 0);
+  };
   for (const auto& [at, row] : samples_) {
     std::map<PathId, Totals> paths;
     std::map<ConnectionToken, Totals> connections;
@@ -110,20 +120,30 @@ void RunRecorder::write_timeseries(const std::filesystem::path& file) const {
       connections[token].up += sample.up ? 1 : 0;
     }
     const double interval = previous_at ? to_seconds(at - *previous_at) : 0.0;
-    const auto rate = [interval](std::uint64_t now_bytes, std::uint64_t before) {
-      if (interval <= 0 || now_bytes < before) return std::string("0");
-      return fixed(static_cast<double>(now_bytes - before) * 8 / interval, 0);
-    };
     const std::string time = fixed(to_seconds(at), 6);
     for (const auto& [path, t] : paths) {
       out << time << ",path," << csv_field(path_name(path)) << ',' << t.bytes << ','
-          << rate(t.bytes, previous_path[path]) << ',' << t.up << '\n';
+          << rate(t.bytes, previous_path[path], interval) << ',' << t.up << no_subflow << '\n';
       previous_path[path] = t.bytes;
     }
     for (const auto& [token, t] : connections) {
-      out << time << ",connection," << token << ',' << t.bytes << ',' << rate(t.bytes, previous_connection[token])
-          << ',' << t.up << '\n';
+      out << time << ",connection," << token << ',' << t.bytes << ','
+          << rate(t.bytes, previous_connection[token], interval) << ',' << t.up << no_subflow << '\n';
       previous_connection[token] = t.bytes;
+    }
+    // A subflow's throughput is over the time since its own previous row (0 on its first).
+    for (; subflow_row != subflow_rows_.end() && subflow_row->at <= at; ++subflow_row) {
+      const SubflowDetail& name = subflow_names_[subflow_row->subflow];
+      auto& [seen_at, seen_bytes] = previous_subflow[subflow_row->subflow];
+      const double since = seen_at == Instant{} ? 0.0 : to_seconds(subflow_row->at - seen_at);
+      out << fixed(to_seconds(subflow_row->at), 6) << ",subflow," << name.token << ',' << subflow_row->bytes_acked << ','
+          << rate(subflow_row->bytes_acked, seen_bytes, since) << ",1," << csv_field(path_name(name.path)) << ','
+          << name.local_address << ',' << name.local_port << ',' << name.remote_address << ',' << name.remote_port << ','
+          << (std::isnan(subflow_row->rtt_s) ? std::string() : fixed(subflow_row->rtt_s, 6)) << ','
+          << (subflow_row->cwnd == kNoCwnd ? std::string() : std::to_string(subflow_row->cwnd)) << ','
+          << subflow_row->retransmissions << '\n';
+      seen_at = subflow_row->at;
+      seen_bytes = subflow_row->bytes_acked;
     }
     previous_at = at;
   }
@@ -180,6 +200,7 @@ void RunRecorder::write_summary(const std::filesystem::path& file, const RunTota
                      {"integrity_ok", totals.integrity_ok},
                      {"delay_emulated", totals.delay_emulated},
                      {"delay_method", totals.delay_method},
+                     {"scheduler", totals.scheduler},
                      {"probe_mode", name_of(scenario_.detector_config().mode)},
                      {"notes", totals.notes}};
   auto out = open_for_writing(file);

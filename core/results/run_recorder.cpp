@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "engine/overloaded.h"
 
@@ -158,6 +159,15 @@ void RunRecorder::sample(ConnectionToken token, PathId path, std::uint64_t cumul
                          Instant at) {
   metrics_.bytes_sample(token, path, cumulative_bytes, at);
   samples_[at][{token, path}] = {cumulative_bytes, subflow_up};
+}
+
+void RunRecorder::subflow_sample(const SubflowDetail& detail, Instant at) {
+  const auto key = std::make_tuple(detail.token, detail.path, detail.local_port, detail.remote_address, detail.remote_port);
+  auto [it, added] = subflow_index_.try_emplace(key, static_cast<std::uint32_t>(subflow_names_.size()));
+  if (added) subflow_names_.push_back(detail);
+  subflow_rows_.push_back({at, it->second, detail.retransmissions, detail.bytes_acked,
+                           detail.rtt_s ? static_cast<float>(*detail.rtt_s) : std::numeric_limits<float>::quiet_NaN(),
+                           detail.cwnd.value_or(kNoCwnd)});
 }
 
 void RunRecorder::log(Instant at, std::string_view source, std::string_view event, std::optional<PathId> path,

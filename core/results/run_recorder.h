@@ -7,12 +7,14 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "engine/actions.h"
 #include "engine/events.h"
 #include "engine/metrics.h"
 #include "engine/notices.h"
+#include "core/network/network_port.h"
 #include "core/results/run_figures.h"
 #include "core/scenario/scenario.h"
 
@@ -33,6 +35,7 @@ struct RunTotals {
   bool integrity_ok = false;
   bool delay_emulated = true;  // false: the scenario's delays could not be applied (no netem)
   std::string delay_method;    // how: "simulated", "netem", "nfqueue" or "none"
+  std::string scheduler;       // the MPTCP packet scheduler of the client's sender
   std::vector<std::string> notes;  // what was emulated differently or left out, for the summary
   std::vector<std::pair<std::string, std::string>> files;  // more files for the run folder: name, contents
 };
@@ -56,6 +59,8 @@ class RunRecorder {
   // Cumulative bytes `token` delivered through `path`, and whether its subflow there is up.
   // Sample every connection on every path at the same instants.
   void sample(ConnectionToken token, PathId path, std::uint64_t cumulative_bytes, bool subflow_up, Instant at);
+  // One subflow as its TCP saw it at a sample instant (timeseries.csv's subflow rows).
+  void subflow_sample(const SubflowDetail& detail, Instant at);
 
   // Computes the metrics and writes the run's folder (created if needed): summary.json,
   // timeseries.csv, events.csv, scenario.yaml and metadata.json. Returns the run's figures, as
@@ -77,6 +82,17 @@ class RunRecorder {
     std::uint64_t bytes = 0;
     bool up = false;
   };
+  // A subflow row, compact: a run of 1,000 connections keeps millions of them until it ends.
+  // Its addresses, ports and path are those of subflow_names_[subflow].
+  struct SubflowRow {
+    Instant at;
+    std::uint32_t subflow = 0;
+    std::uint32_t retransmissions = 0;
+    std::uint64_t bytes_acked = 0;
+    float rtt_s = 0;          // NaN: not known
+    std::uint32_t cwnd = 0;   // kNoCwnd: not known
+  };
+  static constexpr std::uint32_t kNoCwnd = ~std::uint32_t{0};
 
   void log(Instant at, std::string_view source, std::string_view event, std::optional<PathId> path,
            std::optional<ConnectionToken> connection, std::string detail);
@@ -105,6 +121,10 @@ class RunRecorder {
   std::vector<ProbeCount> probe_counts_;
   // instant -> (connection, path) -> sample
   std::map<Instant, std::map<std::pair<ConnectionToken, PathId>, Sample>> samples_;
+  // Every subflow seen, as the first columns of its rows show it, and its index there.
+  std::vector<SubflowDetail> subflow_names_;
+  std::map<std::tuple<ConnectionToken, PathId, std::uint16_t, std::string, std::uint16_t>, std::uint32_t> subflow_index_;
+  std::vector<SubflowRow> subflow_rows_;  // in time order
 };
 
 // results/<scenario>/<backend>-<policy>-<seed>, under `root`.

@@ -78,6 +78,12 @@ struct NetnsSettings {
   bool require_delay = false;
 };
 
+// What a run writes besides its figures.
+struct ResultsSettings {
+  bool subflow_rows = true;  // per-subflow rows in timeseries.csv
+  Duration subflow_interval = std::chrono::milliseconds{100};
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -90,6 +96,7 @@ struct Scenario {
   EngineSettings engine;
   std::vector<PathEvent> events;  // sorted by time
   NetnsSettings netns;
+  ResultsSettings results;
 
   // The detector settings in force: the file's, else the policy's defaults.
   DetectorConfig detector_config() const;

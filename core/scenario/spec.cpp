@@ -114,6 +114,15 @@ std::string trimmed_end(std::string_view text) {
   return std::string(text.substr(0, text.find_last_not_of(" \t\r\n") + 1));
 }
 
+// Timeseries rows are written at sample instants, every 100ms.
+Duration sampling_multiple(std::string_view text) {
+  constexpr Duration step = std::chrono::milliseconds{100};
+  const Duration value = parse_duration(text);
+  if (value < step || value % step != Duration::zero())
+    throw ValueError("must be a multiple of 100ms, got " + quoted(text));
+  return value;
+}
+
 template <typename T, typename Format>
 Text optional_text(const std::optional<T>& value, Format format) {
   if (!value) return std::nullopt;
@@ -289,6 +298,18 @@ std::vector<SpecEntry> make_entries() {
        .meaning = "netns backend: refuse to run when the kernel cannot emulate the paths' delay",
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.netns.require_delay = parse_bool(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return s.netns.require_delay ? "true" : "false"; }},
+      {.key = "results.subflow_rows",
+       .type = ValueType::boolean,
+       .meaning = "timeseries.csv has a row per subflow (RTT, cwnd, retransmissions, ...) every "
+                  "results.subflow_interval; false for none",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.results.subflow_rows = parse_bool(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return s.results.subflow_rows ? "true" : "false"; }},
+      {.key = "results.subflow_interval",
+       .type = ValueType::duration,
+       .meaning = "how often subflow rows are written: a multiple of the 100ms sampling interval (1s: ten times "
+                  "fewer rows, for runs of many connections)",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.results.subflow_interval = sampling_multiple(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.results.subflow_interval); }},
       {.key = "events",
        .type = ValueType::list,
        .meaning = "outages and restores of paths, at most " + std::to_string(max_events) +

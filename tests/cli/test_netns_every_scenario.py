@@ -8,6 +8,7 @@ ctest runs one process per scenario (MPRECOVER_SCENARIO), so that ctest -j overl
 without it, this file runs them all. Where a scenario is the subject of an issue's acceptance
 figures, the same runs check them.
 """
+import csv
 import json
 import os
 
@@ -100,6 +101,28 @@ def check_wan_readdress(s, policy):
         assert o["rebuild_latency_s"]["max"] <= bound(s) + 0.3, o
 
 
+def check_subflow_rows(run_dir, s):
+    """timeseries.csv has the kernel's tcp_info of every established subflow every 100 ms: on
+    each path the scenario has, from the path's client address to the server's port, with a
+    round trip at least the path's (the delay line's) and counters that only grow."""
+    assert s["scheduler"] == "default", s["scheduler"]
+    with open(run_dir / "timeseries.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["scope"] == "subflow"]
+    assert rows, "no subflow rows"
+    paths = {p["name"]: p for p in s["paths"]}
+    assert {r["path"] for r in rows} <= set(paths)
+    last = {}
+    for r in rows:
+        if r["rtt_s"] and s["delay_emulated"]:
+            assert float(r["rtt_s"]) >= 0.9 * paths[r["path"]]["round_trip_s"]["scenario"], r
+        assert int(r["cwnd"]) >= 1, r
+        key = (r["id"], r["path"], r["local_port"])
+        if key in last:
+            assert int(r["bytes"]) >= int(last[key]["bytes"]) and int(r["retransmissions"]) >= int(last[key]["retransmissions"]), r
+        last[key] = r
+    assert max(int(r["bytes"]) for r in rows) > 0
+
+
 FIGURES = {
     "wan-reset": check_wan_reset,
     "wan-blackhole": lambda s, p: check_survivors(s, p, "blackhole"),
@@ -163,5 +186,6 @@ def test_runs_on_the_live_kernel_and_agrees_with_the_sim(scenario, tmp_path):
             assert o["connections"] >= o["rebuilt"] == o["recreated"] + o["replaced"] + o["resumed"]
         if policy == "mptcpd":
             assert (tmp_path / run["run_dirs"][0] / "mptcpd.log").is_file(), "the daemon's log is kept"
+        check_subflow_rows(tmp_path / run["run_dirs"][0], s)
         if scenario.stem in FIGURES:
             FIGURES[scenario.stem](s, policy)

@@ -49,10 +49,11 @@ struct ScriptedRun {
         out.push_back(line);
     return out;
   }
-  std::string events_csv() {
+  std::string events_csv() { return run_file("events.csv"); }
+  std::string run_file(const std::string& name) {
     const auto dir = std::filesystem::temp_directory_path() / ("driver-test-" + std::to_string(::getpid()));
     recorder.finish(totals, end, dir);
-    std::ifstream in(dir / "events.csv");
+    std::ifstream in(dir / name);
     std::stringstream text;
     text << in.rdbuf();
     std::filesystem::remove_all(dir);
@@ -134,6 +135,30 @@ TEST(Driver, SamplesEveryHundredMillisecondsOfTheRunsClock) {
   const auto& times = run.network.sample_times();
   ASSERT_EQ(times.size(), 200u) << "0.1 s to 20.0 s";
   for (std::size_t i = 0; i < times.size(); ++i) EXPECT_EQ(times[i], Instant{100ms * (i + 1)});
+}
+
+TEST(Driver, WritesSubflowRowsAtTheScenariosInterval) {
+  ScriptedRun run(scenario_with("  []\n", "results: {subflow_interval: 1s}\n"));
+  run.play();
+  const auto& times = run.network.subflow_detail_times();
+  ASSERT_EQ(times.size(), 20u) << "0.1 s, 1.1 s, ... 19.1 s";
+  EXPECT_EQ(times[1], Instant{1100ms});
+  const std::string series = run.run_file("timeseries.csv");
+  EXPECT_EQ(series.rfind("time_s,scope,id,bytes,throughput_bps,subflows_up,path,local_address,local_port,"
+                         "remote_address,remote_port,rtt_s,cwnd,retransmissions\n",
+                         0),
+            0u)
+      << series;
+  EXPECT_NE(series.find("\n2.100000,subflow,100,"), std::string::npos) << series;
+  EXPECT_NE(series.find(",1,wan1,10.0.0.2,40000,192.0.2.1,5201,"), std::string::npos) << series;
+  EXPECT_NE(series.find("\n2.100000,path,wan1,"), std::string::npos) << series;
+}
+
+TEST(Driver, WritesNoSubflowRowsWhenTheScenarioSaysSo) {
+  ScriptedRun run(scenario_with("  []\n", "results: {subflow_rows: false}\n"));
+  run.play();
+  EXPECT_TRUE(run.network.subflow_detail_times().empty());
+  EXPECT_EQ(run.run_file("timeseries.csv").find(",subflow,"), std::string::npos);
 }
 
 TEST(Driver, StopsAtTheNextSampleOnceAskedTo) {

@@ -87,12 +87,13 @@ TEST_F(RunRecorderTest, WritesTheSummaryWithTheOutageFigures) {
   const Scenario s = two_paths();
   RunRecorder r(s, {.backend = "test", .policy = "rebuild", .seed = 3, .command_line = "x"});
   record_run(r);
-  r.finish({.bytes_sent = 100, .bytes_delivered = 100, .integrity_ok = true, .delay_emulated = true, .delay_method = "simulated", .notes = {}, .files = {{"daemon.log", "started\n"}}}, Instant{30s}, dir_);
+  r.finish({.bytes_sent = 100, .bytes_delivered = 100, .integrity_ok = true, .delay_emulated = true, .delay_method = "simulated", .scheduler = "test scheduler", .notes = {}, .files = {{"daemon.log", "started\n"}}}, Instant{30s}, dir_);
 
   EXPECT_EQ(read(dir_ / "daemon.log"), "started\n") << "the backend's files go to the run folder";
   const auto summary = nlohmann::json::parse(read(dir_ / "summary.json"));
   EXPECT_EQ(summary["scenario"], "recorder-test");
   EXPECT_EQ(summary["backend"], "test");
+  EXPECT_EQ(summary["scheduler"], "test scheduler");
   EXPECT_EQ(summary["policy"], "rebuild");
   EXPECT_EQ(summary["seed"], 3);
   EXPECT_EQ(summary["duration_s"], 30.0);
@@ -129,9 +130,9 @@ TEST_F(RunRecorderTest, WritesEventsInTimeOrderAndTheTimeseries) {
   EXPECT_NE(events.find("1.000000,engine,create_subflow,wan2,7,\n"), std::string::npos);
 
   const std::string series = read(dir_ / "timeseries.csv");
-  EXPECT_EQ(series.rfind("time_s,scope,id,bytes,throughput_bps,subflows_up\n", 0), 0u);
+  EXPECT_EQ(series.rfind("time_s,scope,id,bytes,throughput_bps,subflows_up,path,", 0), 0u);
   // 2 connections x 10 kB per 100 ms on wan1: 1.6 Mbit/s; wan2 carries nothing during the outage.
-  EXPECT_NE(series.find("5.000000,path,wan1,800000,1600000,2\n"), std::string::npos);
+  EXPECT_NE(series.find("5.000000,path,wan1,800000,1600000,2,,,,,,,,\n"), std::string::npos);
   EXPECT_NE(series.find("15.000000,path,wan2,"), std::string::npos);
   EXPECT_NE(series.find("15.000000,connection,7,"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "metadata.json"));

@@ -24,13 +24,36 @@ def test_events_and_timeseries_are_numpy_record_arrays(wan_reset_runs):
     ev, ts = r.events, r.timeseries
     assert isinstance(ev, numpy.recarray) and isinstance(ts, numpy.recarray)
     assert ev.dtype.names == ("time_s", "source", "event", "path", "connection", "detail")
-    assert ts.dtype.names == ("time_s", "scope", "id", "bytes", "throughput_bps", "subflows_up")
+    assert ts.dtype.names == ("time_s", "scope", "id", "bytes", "throughput_bps", "subflows_up", "path",
+                              "local_address", "local_port", "remote_address", "remote_port", "rtt_s", "cwnd",
+                              "retransmissions")
     assert ev.time_s.dtype == numpy.float64 and ts.bytes.dtype == numpy.int64
     assert numpy.all(numpy.diff(ev.time_s) >= 0)
     scenario = ev[ev.source == "scenario"]
     assert list(zip(scenario.time_s, scenario.event, scenario.path)) == [(10.0, "reset", "wan2"), (25.0, "restore", "wan2")]
     assert len(ev[(ev.source == "mptcp") & (ev.event == "sub_established")]) >= 4
-    assert set(ts.scope) == {"path", "connection"}
+    assert set(ts.scope) == {"path", "connection", "subflow"}
+
+
+def test_subflow_rows_follow_the_subflows_through_the_reset(wan_reset_runs):
+    r = wan_reset_runs("rebuild")
+    ts = r.timeseries
+    sub = ts[ts.scope == "subflow"]
+    assert r.summary["scheduler"] == "min-rtt model"
+    # Every 100 ms, one row per established subflow: the 4 connections on both paths, wan2's gone
+    # during the outage (10 s to 25 s) and back after the rebuild.
+    assert set(sub.path) == {"wan1", "wan2"} and set(sub.remote_port) == {5201}
+    on_wan2 = lambda t: len(sub[(numpy.isclose(sub.time_s, t)) & (sub.path == "wan2")])
+    assert (on_wan2(9.0), on_wan2(20.0), on_wan2(27.0)) == (4, 0, 4)
+    assert numpy.all(sub.rtt_s[sub.time_s > 5] > 0.01) and numpy.all(sub.cwnd[sub.time_s > 5] >= 1)
+    # Bytes acknowledged only grow along one subflow (its connection, path and local port).
+    for key in {(c, p, port) for c, p, port in zip(sub.id, sub.path, sub.local_port)}:
+        mine = sub[(sub.id == key[0]) & (sub.path == key[1]) & (sub.local_port == key[2])]
+        assert numpy.all(numpy.diff(mine.bytes) >= 0)
+    # The re-created subflows on wan2 use new ports.
+    before = {(c, port) for c, p, port, t in zip(sub.id, sub.path, sub.local_port, sub.time_s) if p == "wan2" and t < 10}
+    after = {(c, port) for c, p, port, t in zip(sub.id, sub.path, sub.local_port, sub.time_s) if p == "wan2" and t > 26}
+    assert len(before) == len(after) == 4 and not before & after
 
 
 def test_without_numpy_they_are_lists_of_dicts(wan_reset_runs):

@@ -75,6 +75,15 @@ def test_setters_take_the_file_text_as_well(s):
     assert s.traffic.bytes is None
 
 
+def test_subflow_rows_can_be_thinned_or_turned_off(s):
+    assert s.results.subflow_rows is True and s.results.subflow_interval == pytest.approx(0.1)
+    s.results.subflow_interval = "1s"
+    s.results.subflow_rows = False
+    assert "subflow_interval: 1s" in s.describe() and "subflow_rows: false" in s.describe()
+    with pytest.raises(ValueError, match="multiple of 100ms"):
+        s.results.subflow_interval = 0.25
+
+
 def test_describe_round_trips(s):
     s.paths[1].delay = 0.0123
     s.engine.policy = "kernel"

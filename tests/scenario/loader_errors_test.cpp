@@ -120,6 +120,8 @@ const ErrorCase error_cases[] = {
     {"bad_policy", with("engine: {policy: nosuch}\n"), 7, 18, "engine.policy", "expected " + policy_names_text()},
     {"bad_bool", with("netns: {require_delay: yes}\n"), 7, 24, "netns.require_delay", "expected true or false"},
     {"seed_negative", with("seed: -1\n"), 7, 7, "seed", "expected a whole number"},
+    {"subflow_interval_off_grid", with("results: {subflow_interval: 150ms}\n"), 7, 29, "results.subflow_interval",
+     "must be a multiple of 100ms, got \"150ms\""},
     // topology
     {"too_many_paths",
      "name: t\nduration: 60s\ntopology:\n  paths: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}, "
@@ -189,7 +191,7 @@ TEST(LoaderErrorText, IsGccStyle) {
                R"((units: bit, kbit, Mbit, Gbit), got "50Mbps")");
   EXPECT_STREQ(error_of("name: t\nduraton: 60s\n").what(),
                R"(t.yaml:2:1: duraton: unknown key "duraton"; did you mean "duration"? Valid keys here: )"
-               "name, description, duration, seed, topology, traffic, engine, netns, events");
+               "name, description, duration, seed, topology, traffic, engine, netns, results, events");
   EXPECT_STREQ(error_of(with("events:\n  - {at: 5s, path: wan1, action: restore}\n")).what(),
                "t.yaml:8:34: events[0].action: restore on wan1 at 5s, but wan1 has no outage in progress then");
   EXPECT_STREQ(error_of("name: [unclosed\n").what(), "t.yaml:2:1: invalid YAML: end of sequence flow not found");

@@ -46,6 +46,7 @@ engine:
   retry: {initial: 1s, max: 4s}
   probe: {mode: tcp, interval: 500ms, timeout: 300ms, down_after: 2, up_after: 4, hold: 3s, confirm: http}
 netns: {require_delay: true}
+results: {subflow_rows: false, subflow_interval: 500ms}
 events:
   - {at: 20s, path: b, action: degrade, rate: 1Mbit, delay: 100ms, loss: 5%}
   - {at: 30s, path: b, action: restore}
@@ -71,13 +72,15 @@ events:
   EXPECT_EQ(d.hold, 3s);
   EXPECT_EQ(d.confirm, ProbeMode::http);
   EXPECT_TRUE(s.netns.require_delay);
+  EXPECT_FALSE(s.results.subflow_rows);
+  EXPECT_EQ(s.results.subflow_interval, 500ms);
   ASSERT_EQ(s.events.size(), 2u);
   EXPECT_EQ(s.events[0].path, 1u);
   EXPECT_EQ(s.events[0].action->name, "degrade");
   EXPECT_EQ(s.events[0].shape.rate, 1'000'000u);
   EXPECT_EQ(s.events[0].shape.delay, 100ms);
   EXPECT_EQ(s.events[0].shape.loss, 0.05);
-  EXPECT_EQ(s.events[0].line, 22);
+  EXPECT_EQ(s.events[0].line, 23);
 }
 
 TEST(Loader, ProbeSettingsLeftOutTakeThePolicysDefaults) {

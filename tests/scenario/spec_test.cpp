@@ -69,11 +69,11 @@ TEST(Spec, ChildrenFollowTheDottedKeys) {
   std::vector<std::string> names;
   for (const SpecChild& child : top) names.push_back(child.name);
   EXPECT_EQ(names, (std::vector<std::string>{"name", "description", "duration", "seed", "topology", "traffic", "engine",
-                                             "netns", "events"}));
+                                             "netns", "results", "events"}));
   EXPECT_EQ(top[4].kind, SpecChild::Kind::map);
   EXPECT_TRUE(top[4].required);  // because topology.paths is
   EXPECT_FALSE(top[5].required);
-  EXPECT_EQ(top[8].kind, SpecChild::Kind::list);
+  EXPECT_EQ(top[9].kind, SpecChild::Kind::list);
   EXPECT_EQ(spec_children("topology.paths[].").size(), 5u);
 }
 

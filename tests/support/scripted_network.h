@@ -162,6 +162,21 @@ class ScriptedNetwork final : public NetworkPort {
     }
     return out;
   }
+  // A subflow per connection and (path, port), its counters made up from what the path carried.
+  std::vector<SubflowDetail> subflow_details() override {
+    subflow_detail_times_.push_back(now());
+    std::vector<SubflowDetail> out;
+    for (const auto& [token, c] : connections_) {
+      for (const auto& [path, port] : c.subflows) {
+        const auto carried = c.carried.find(path);
+        out.push_back({token, path, "10.0." + std::to_string(path) + ".2", port, "192.0.2.1", 5201,
+                       carried == c.carried.end() ? 0 : carried->second, to_seconds(rtt_), 10, 0});
+      }
+    }
+    return out;
+  }
+  const std::vector<Instant>& subflow_detail_times() const { return subflow_detail_times_; }
+
   TrafficReport traffic_report() const override {
     TrafficReport report;
     std::size_t n = 0;
@@ -182,6 +197,7 @@ class ScriptedNetwork final : public NetworkPort {
   bool simulated() const override { return true; }
   bool delay_emulated() const override { return true; }
   std::string delay_method() const override { return "scripted"; }
+  std::string scheduler() const override { return "scripted"; }
   // Tells the driver the network cannot go on, at `when`.
   void fail_at(Instant when, std::string reason) {
     at(when, [this, reason] {
@@ -298,6 +314,7 @@ class ScriptedNetwork final : public NetworkPort {
   std::size_t probes_sent_ = 0;
   std::vector<std::string> log_;
   std::vector<Instant> sample_times_;
+  std::vector<Instant> subflow_detail_times_;
 };
 
 }  // namespace mprecover::testing

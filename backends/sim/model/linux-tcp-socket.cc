@@ -138,6 +138,10 @@ LinuxTcpSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
         Time queuedAt;
         m_headLastSent = HeldSince(seq, queuedAt) ? queuedAt : Simulator::Now();
     }
+    if (seq < m_tcb->m_highTxMark)
+    {
+        ++m_retransmissions;
+    }
     return TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
 }
 
@@ -146,6 +150,10 @@ LinuxTcpSocket::NewAck(const SequenceNumber32& seq, bool resetRto)
 {
     m_backoff = 0; // tcp_ack_update_rtt: an RTT sample of new data ends the backoff
     m_inEpisode = false; // new data acknowledged: the episode is over (retrans_stamp = 0)
+    if (seq > m_txBuffer->HeadSequence())
+    {
+        m_bytesAcked += static_cast<uint32_t>(seq - m_txBuffer->HeadSequence());
+    }
     TcpSocketBase::NewAck(seq, resetRto);
 }
 

@@ -50,6 +50,17 @@ class LinuxTcpSocket : public ns3::TcpSocketBase
     LinuxTcpSocket(const LinuxTcpSocket& socket);
     ~LinuxTcpSocket() override;
 
+    /// Data bytes the peer acknowledged (tcpi_bytes_acked).
+    uint64_t GetBytesAcked() const
+    {
+        return m_bytesAcked;
+    }
+    /// Segments sent again, by a timeout or a fast retransmission (tcpi_total_retrans).
+    uint32_t GetRetransmissions() const
+    {
+        return m_retransmissions;
+    }
+
   protected:
     void NotifyConstructionCompleted() override;
     ns3::Ptr<ns3::TcpSocketBase> Fork() override;
@@ -75,6 +86,8 @@ class LinuxTcpSocket : public ns3::TcpSocketBase
     bool HeldSince(ns3::SequenceNumber32 seq, ns3::Time& sentAt);
 
     uint32_t m_backoff = 0;   ///< icsk_backoff
+    uint64_t m_bytesAcked = 0;
+    uint32_t m_retransmissions = 0;
     ns3::Time m_headLastSent; ///< when the oldest unacknowledged segment last left
     bool m_inEpisode = false; ///< RTOs since the last new ACK
     ns3::Time m_episodeStart; ///< when the timer of the episode's first RTO was armed (retrans_stamp)

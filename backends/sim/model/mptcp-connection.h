@@ -128,6 +128,11 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     }
     /// Payload bytes handed to the path's subflows over the connection's life, copies included.
     uint64_t GetBytesSentOnPath(PathId path) const;
+    /// Every subflow the connection ever opened, closed ones too.
+    const std::vector<std::unique_ptr<MptcpSubflow>>& GetSubflows() const
+    {
+        return m_subflows;
+    }
 
   private:
     void OnSubflowEstablished(MptcpSubflow& subflow) override;

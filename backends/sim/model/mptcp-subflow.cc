@@ -1,5 +1,6 @@
 #include "mptcp-subflow.h"
 
+#include "linux-tcp-socket.h"
 #include "tcp-abort.h"
 
 #include "ns3/assert.h"
@@ -32,6 +33,7 @@ MptcpSubflow::MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, P
     if (m_socket->GetSockName(local) == 0 && InetSocketAddress::IsMatchingType(local))
     {
         m_localPort = InetSocketAddress::ConvertFrom(local).GetPort();
+        m_localAddress = InetSocketAddress::ConvertFrom(local).GetIpv4();
     }
 
     m_socket->SetConnectCallback(MakeCallback(&MptcpSubflow::HandleConnected, this),
@@ -127,6 +129,20 @@ uint32_t
 MptcpSubflow::Queued() const
 {
     return m_sndBufSize - m_socket->GetTxAvailable();
+}
+
+uint64_t
+MptcpSubflow::GetBytesAcked() const
+{
+    const auto tcp = DynamicCast<LinuxTcpSocket>(m_socket);
+    return tcp ? tcp->GetBytesAcked() : 0;
+}
+
+uint32_t
+MptcpSubflow::GetRetransmissions() const
+{
+    const auto tcp = DynamicCast<LinuxTcpSocket>(m_socket);
+    return tcp ? tcp->GetRetransmissions() : 0;
 }
 
 uint32_t

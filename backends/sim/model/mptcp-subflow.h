@@ -88,6 +88,16 @@ class MptcpSubflow : private MptcpRecordSink
     {
         return m_localPort;
     }
+    /// The address the subflow's socket is bound to.
+    ns3::Ipv4Address GetLocalAddress() const
+    {
+        return m_localAddress;
+    }
+    /// Bytes of the subflow's stream the peer acknowledged, and segments sent again
+    /// (tcpi_bytes_acked, tcpi_total_retrans). The stream carries the model's DSS records, so
+    /// it counts their framing too.
+    uint64_t GetBytesAcked() const;
+    uint32_t GetRetransmissions() const;
     State GetState() const
     {
         return m_state;
@@ -164,6 +174,7 @@ class MptcpSubflow : private MptcpRecordSink
     bool m_backup;
     ns3::Ptr<ns3::Socket> m_socket;
     uint16_t m_localPort = 0;
+    ns3::Ipv4Address m_localAddress;
     ns3::Address m_server;
     std::vector<uint8_t> m_firstRecord;
     ns3::EventId m_connectEvent; ///< a handshake that has not started yet
