@@ -47,12 +47,15 @@ std::string PathFaults::readdress(PathId path) {
   RouteSocket& client = topology_.client_route();
   const std::string device = client_device(path);
   // Old address out before the new one is in, as a reconnect does it (and as the sim backend
-  // reports it). With the device's last address, the kernel flushes its routes: put them back.
+  // reports it). With the device's last address the kernel flushes its routes. The rule and the
+  // routes of the new address go in before the address does: a path manager (mptcpd) opens
+  // subflows from it the moment it appears, and a subflow bound to the device that finds no route
+  // takes the server for on-link, resolves it by ARP and fails with EHOSTUNREACH 3 s later.
   client.delete_address(device, old_address + "/24");
-  client.add_address(device, new_address + "/24");
-  topology_.put_client_routes(path);
-  client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
   client.add_source_rule(new_address, client_table(path), client_rule_priority(path));
+  topology_.put_client_routes(path);
+  client.add_address(device, new_address + "/24");
+  client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
   topology_.client_addresses_.at(path) = new_address;
   return new_address;
 }

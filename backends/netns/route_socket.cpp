@@ -3,6 +3,7 @@
 #include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -151,7 +152,13 @@ void RouteSocket::replace_route(const std::string& dst, const std::string& gatew
   put_route(dst, gateway, table, NLM_F_CREATE | NLM_F_REPLACE);
 }
 
-void RouteSocket::put_route(const std::string& dst, const std::string& gateway, std::uint32_t table, int flags) {
+void RouteSocket::replace_onlink_route(const std::string& dst, const std::string& gateway, const std::string& dev,
+                                       std::uint32_t table) {
+  put_route(dst, gateway, table, NLM_F_CREATE | NLM_F_REPLACE, dev);
+}
+
+void RouteSocket::put_route(const std::string& dst, const std::string& gateway, std::uint32_t table, int flags,
+                            const std::string& onlink_dev) {
   const std::string action = (flags & NLM_F_REPLACE) != 0 ? "replacing" : "adding";
   const std::string object = where("route " + dst + " via " + gateway +
                                    (table != 0 ? " table " + std::to_string(table) : std::string{}));
@@ -163,6 +170,10 @@ void RouteSocket::put_route(const std::string& dst, const std::string& gateway, 
   rtnl_route_set_table(route.get(), table != 0 ? table : RT_TABLE_MAIN);
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
   rtnl_route_nh_set_gateway(nh, gw_addr.get());
+  if (!onlink_dev.empty()) {
+    rtnl_route_nh_set_ifindex(nh, ifindex(onlink_dev));
+    rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+  }
   rtnl_route_add_nexthop(route.get(), nh);  // the route owns it now
   if (const int err = rtnl_route_add(sock_, route.get(), flags); err < 0) throw_nl(action, object, err);
 }

@@ -49,6 +49,10 @@ class RouteSocket {
   void add_route(const std::string& dst, const std::string& gateway, std::uint32_t table = 0);
   // `ip route replace ...`: as add_route(), but an existing route to DST is replaced, not an error.
   void replace_route(const std::string& dst, const std::string& gateway, std::uint32_t table = 0);
+  // `ip route replace DST via GATEWAY dev DEV onlink [table TABLE]`: needs no address on DEV, so the
+  // route can be in place before the address that uses it.
+  void replace_onlink_route(const std::string& dst, const std::string& gateway, const std::string& dev,
+                            std::uint32_t table = 0);
   // `ip rule add from SRC table TABLE priority PRIO`.
   void add_source_rule(const std::string& src, std::uint32_t table, std::uint32_t priority);
   // `ip rule del from SRC table TABLE priority PRIO`.
@@ -64,7 +68,8 @@ class RouteSocket {
 
  private:
   std::string where(const std::string& object) const;
-  void put_route(const std::string& dst, const std::string& gateway, std::uint32_t table, int flags);
+  void put_route(const std::string& dst, const std::string& gateway, std::uint32_t table, int flags,
+                 const std::string& onlink_dev = {});
 
   struct nl_sock* sock_ = nullptr;
   std::string ns_name_;

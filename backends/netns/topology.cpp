@@ -200,8 +200,8 @@ void Topology::wait_until_operational(std::size_t paths) {
 }
 
 void Topology::put_client_routes(PathId p) {
-  client_route_->replace_route("default", router_lan_address(p), client_table(p));
-  if (p == 0) client_route_->replace_route("default", router_lan_address(0));
+  client_route_->replace_onlink_route("default", router_lan_address(p), client_device(p), client_table(p));
+  if (p == 0) client_route_->replace_onlink_route("default", router_lan_address(0), client_device(0));
 }
 
 }  // namespace mprecover::netns
