@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -40,14 +41,46 @@ void write_outputs(const Comparison& comparison, const std::filesystem::path& ou
 
 }  // namespace
 
-int compare_command(const CompareRequest& request, bool plot, const std::atomic<bool>& stop) {
+namespace {
+
+// The earlier comparison with `fresh`'s scenarios in place of (or after) its own. What the kept
+// scenarios' files say of their outages is read again, so that today's parity rules see it.
+Comparison merged(Comparison earlier, const Comparison& fresh) {
+  for (ScenarioComparison& kept : earlier.scenarios) {
+    if (fresh.find(kept.name) != nullptr || !std::filesystem::exists(kept.file)) continue;
+    std::vector<std::string> policies;
+    for (const auto& [policy, interval] : kept.probe_interval_s) policies.push_back(policy);
+    const ScenarioComparison now = describe_for_comparison(load_scenario_file(kept.file), policies);
+    kept.outage_changes_delay = now.outage_changes_delay;
+    kept.outage_in_random_loss = now.outage_in_random_loss;
+    kept.judge_parity();
+  }
+  for (const ScenarioComparison& s : fresh.scenarios) {
+    const auto same = std::find_if(earlier.scenarios.begin(), earlier.scenarios.end(),
+                                   [&s](const ScenarioComparison& e) { return e.name == s.name; });
+    if (same != earlier.scenarios.end()) *same = s;
+    else earlier.scenarios.push_back(s);
+  }
+  earlier.written_by = fresh.written_by;
+  earlier.command_line = fresh.command_line;
+  return earlier;
+}
+
+}  // namespace
+
+int compare_command(const CompareRequest& request, bool plot, bool update, const std::atomic<bool>& stop) {
+  const std::filesystem::path earlier_file = request.out / "comparison.json";
+  if (update && !std::filesystem::exists(earlier_file))
+    throw std::runtime_error("--update: " + earlier_file.string() + " does not exist (run compare without --update first)");
+  const std::optional<Comparison> earlier =
+      update ? std::optional<Comparison>(read_comparison(earlier_file)) : std::nullopt;
   std::filesystem::create_directories(request.out);
   const Comparison comparison = run_comparison(request, stop, progress_to_stderr);
   if (stop) {
     std::cerr << "interrupted: no report written; the finished runs are under " << (request.out / "runs").string() << '\n';
     return 130;
   }
-  write_outputs(comparison, request.out, plot, true);
+  write_outputs(earlier ? merged(*earlier, comparison) : comparison, request.out, plot, true);
   return 0;
 }
 

@@ -15,7 +15,10 @@ namespace mprecover {
 constexpr int kRegressionFound = 3;
 
 // Runs the combinations, then writes report.md, comparison.json and the PNGs to request.out.
-int compare_command(const CompareRequest& request, bool plot, const std::atomic<bool>& stop);
+// `update`: the scenarios of the files replace theirs in the comparison already in request.out
+// (the others are kept as they are, their verdicts judged again), and report.md and the plots are
+// written for all of them.
+int compare_command(const CompareRequest& request, bool plot, bool update, const std::atomic<bool>& stop);
 
 struct CheckRequest {
   std::filesystem::path baseline;

@@ -35,6 +35,7 @@ Examples:
   mprecover show scenarios/wan-flap.yaml                      # every setting, defaults filled in
   mprecover spec                                              # the scenario file format
   mprecover compare scenarios/wan-reset.yaml --out /tmp/cmp   # every policy x every backend: report.md
+  mprecover compare scenarios/wan-flap.yaml --out /tmp/cmp --update   # add or redo one scenario there
   mprecover compare scenarios/*.yaml --backends sim --seeds 3
   mprecover check --baseline results/baseline/comparison.json --backends sim
   mprecover campaign run sweep.yaml --workers 2               # a parameter sweep; resumes when rerun
@@ -149,6 +150,7 @@ int main(int argc, char** argv) {
   CompareRequest compare_request;
   compare_request.out = "results/compare";
   bool compare_no_plot = false;
+  bool compare_update = false;
   auto* compare_cmd = app.add_subcommand(
       "compare", "Run scenarios with each policy on each backend; write report.md, comparison.json and PNGs");
   compare_cmd->add_option("files", compare_request.files, "Scenario files")->required()->check(CLI::ExistingFile);
@@ -168,6 +170,8 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--out", compare_request.out, "Folder for the report, the figures and the runs")
       ->capture_default_str();
   compare_cmd->add_flag("--no-plot", compare_no_plot, "Do not draw the PNGs");
+  compare_cmd->add_flag("--update", compare_update,
+                        "Rerun only these scenarios in --out's comparison; keep its others, redo report.md and PNGs");
 
   CheckRequest check_request;
   check_request.out = "results/check";
@@ -222,7 +226,7 @@ int main(int argc, char** argv) {
       std::signal(SIGINT, request_stop);
       std::signal(SIGTERM, request_stop);
       compare_request.command_line = check_request.command_line = joined_arguments(argc, argv);
-      if (*compare_cmd) return compare_command(compare_request, !compare_no_plot, g_stop);
+      if (*compare_cmd) return compare_command(compare_request, !compare_no_plot, compare_update, g_stop);
       return check_command(check_request, g_stop);
     }
     if (*run_cmd) {

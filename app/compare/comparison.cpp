@@ -56,7 +56,8 @@ const RunFigures* ScenarioComparison::find(const std::string& backend, const std
 
 ParityContext ScenarioComparison::parity_context(const std::string& policy) const {
   const auto interval = probe_interval_s.find(policy);
-  return {interval == probe_interval_s.end() ? 1.0 : interval->second, round_trip_s, outage_changes_delay};
+  return {interval == probe_interval_s.end() ? 1.0 : interval->second, round_trip_s, outage_changes_delay,
+          outage_in_random_loss};
 }
 
 void ScenarioComparison::judge_parity() {
@@ -81,8 +82,16 @@ ScenarioComparison describe_for_comparison(const Scenario& scenario, const std::
     with_policy.engine.policy.name = policy_named(policy).name;
     c.probe_interval_s[policy] = to_seconds(with_policy.detector_config().interval);
   }
-  for (const PathEvent& e : scenario.events)
-    if (e.action->starts_outage) c.outage_changes_delay.push_back(e.shape.delay.has_value());
+  const auto lossy = [](const PathEvent& e) { return e.action->starts_outage && e.shape.loss.value_or(0) > 0; };
+  for (std::size_t i = 0; i < scenario.events.size(); ++i) {
+    const PathEvent& e = scenario.events[i];
+    if (!e.action->starts_outage) continue;
+    c.outage_changes_delay.push_back(e.shape.delay.has_value());
+    const auto next = std::find_if(scenario.events.begin() + static_cast<std::ptrdiff_t>(i) + 1, scenario.events.end(),
+                                   [&e](const PathEvent& later) { return later.path == e.path; });
+    c.outage_in_random_loss.push_back(scenario.paths[e.path].loss > 0 || lossy(e) ||
+                                      (next != scenario.events.end() && lossy(*next)));
+  }
   return c;
 }
 
@@ -108,6 +117,7 @@ OrderedJson to_json(const Comparison& comparison) {
                          {"round_trip_s", s.round_trip_s},
                          {"probe_interval_s", s.probe_interval_s},
                          {"outage_changes_delay", s.outage_changes_delay},
+                         {"outage_in_random_loss", s.outage_in_random_loss},
                          {"not_run", s.not_run},
                          {"runs", runs},
                          {"parity", parity}});
@@ -135,6 +145,7 @@ Comparison comparison_from_json(const Json& json, const std::string& origin) {
       for (const auto& [policy, interval] : s.at("probe_interval_s").get<std::map<std::string, double>>())
         sc.probe_interval_s[canonical_policy(policy)] = interval;
       sc.outage_changes_delay = s.at("outage_changes_delay").get<std::vector<bool>>();
+      sc.outage_in_random_loss = s.value("outage_in_random_loss", std::vector<bool>{});
       sc.not_run = s.value("not_run", std::vector<std::string>{});
       for (const Json& r : s.at("runs")) {
         sc.runs.push_back(run_figures_from_json(r, origin + ": " + sc.name));

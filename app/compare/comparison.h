@@ -34,6 +34,7 @@ struct ScenarioComparison {
   double round_trip_s = 0;
   std::map<std::string, double> probe_interval_s;  // per policy
   std::vector<bool> outage_changes_delay;
+  std::vector<bool> outage_in_random_loss;  // per outage: detected while its path drops at random
   std::vector<RunFigures> runs;                   // one per backend and policy
   std::vector<ParityVerdict> parity;              // per policy: the first backend against each other
   std::vector<std::string> not_run;               // backends that could not run, and why

@@ -58,10 +58,12 @@ ParityVerdict check_parity(const RunFigures& reference, const RunFigures& candid
     const OutageFigures& n = candidate.outages[i];
     const bool delay_missing = !(reference.delay_emulated && candidate.delay_emulated) &&
                                i < context.outage_changes_delay.size() && context.outage_changes_delay[i];
-    if (delay_missing) {
-      verdict.not_compared.push_back("outage " + std::to_string(i + 1) + " (" + s.kind + " " + s.path +
-                                     "): detection and rebuild latency, since they depend on a delay one of the "
-                                     "runs could not emulate");
+    const bool random_loss = i < context.outage_in_random_loss.size() && context.outage_in_random_loss[i];
+    if (delay_missing || random_loss) {
+      verdict.not_compared.push_back(
+          "outage " + std::to_string(i + 1) + " (" + s.kind + " " + s.path + "): detection and rebuild latency, since " +
+          (delay_missing ? "they depend on a delay one of the runs could not emulate"
+                         : "they depend on which probes a random loss drops, drawn by each backend on its own"));
     } else {
       compare.figure(i, "detected_down_s", s.detected_down_s, n.detected_down_s, detection);
       compare.figure(i, "detected_up_s", s.detected_up_s, n.detected_up_s, detection);
@@ -127,7 +129,11 @@ Time to rebalance, goodput dip and bytes lost are shown but not part of the verd
 congestion control, which the simulator models and the kernel implements. Where a backend could
 not emulate delay, its round trips are shorter than the scenario's; the tolerance of rule 2 covers
 that for rebuild latency, and an outage that changes a path's delay (`degrade` with `delay`) is
-compared on rules 3 and 4 only, since whether its probes time out depends on that delay.
+compared on rules 3 and 4 only, since whether its probes time out depends on that delay. So is an
+outage whose path drops packets at random when it is declared down or up (the path's own `loss`, a
+`degrade` with `loss`, or such a degrade starting at its restore): which probes pass is drawn by the
+sim's seeded generator on one side and by nftables' `numgen random` on the other, and the detection
+instant (with the rebuild that waits for it) moves by whole probe intervals between two draws.
 )";
 }
 

@@ -19,6 +19,9 @@ struct ParityContext {
   // Per outage: whether its figures depend on a delay (an outage that changes it), which a backend
   // may have been unable to emulate.
   std::vector<bool> outage_changes_delay;
+  // Per outage: whether its path drops packets at random where the detector declares it down or
+  // up (the path's own loss, a degrade with loss, or one that starts at its restore).
+  std::vector<bool> outage_in_random_loss;
 };
 
 struct ParityDifference {

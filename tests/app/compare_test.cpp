@@ -37,7 +37,7 @@ RunFigures reset_run(const std::string& backend, double detected_up, double late
   return r;
 }
 
-const ParityContext kOneSecondProbes{1.0, 0.042, {false}};
+const ParityContext kOneSecondProbes{1.0, 0.042, {false}, {false}};
 
 TEST(Parity, AgreesWithinOneProbeIntervalPlusARoundTrip) {
   const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), reset_run("netns", 25.002, 0.002), kOneSecondProbes);
@@ -73,13 +73,23 @@ TEST(Parity, AFigureMissingOnOneBackendOnlyDisagrees) {
 TEST(Parity, AnOutageThatNeedsAMissingDelayIsComparedOnCountsOnly) {
   RunFigures netns = reset_run("netns", 40, 9);  // far off, but it could not have the delay
   netns.delay_emulated = false;
-  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}});
+  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}, {false}});
   EXPECT_TRUE(verdict.agree);
   ASSERT_EQ(verdict.not_compared.size(), 1u);
   EXPECT_NE(verdict.not_compared[0].find("delay"), std::string::npos);
 
   netns.outages[0].rebuilt = 2;
-  EXPECT_FALSE(check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}}).agree);
+  EXPECT_FALSE(check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {true}, {false}}).agree);
+}
+
+TEST(Parity, DetectionUnderRandomLossIsNotCompared) {
+  RunFigures netns = reset_run("netns", 27.0, 2.0);  // path up two probes later: other draws
+  const auto verdict = check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {false}, {true}});
+  EXPECT_TRUE(verdict.agree);
+  ASSERT_EQ(verdict.not_compared.size(), 1u);
+  EXPECT_NE(verdict.not_compared[0].find("random loss"), std::string::npos) << verdict.not_compared[0];
+  netns.outages[0].subflows_after = 1;
+  EXPECT_FALSE(check_parity(reset_run("sim", 25.042, 0.084), netns, {1.0, 0.042, {false}, {true}}).agree);
 }
 
 // Survivors that came back at their own retransmission on both backends: the backoff decides

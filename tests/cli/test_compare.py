@@ -58,6 +58,26 @@ def test_compare_several_seeds_reports_their_median(tmp_path):
     assert "(median of 2 seeds)" in (tmp_path / "report.md").read_text()
 
 
+def test_compare_update_redoes_one_scenario_and_keeps_the_others(tmp_path):
+    def compare(name, *more):
+        r = mprecover("compare", SOURCE / "scenarios" / f"{name}.yaml", "--backends", "sim", "--policies", "rebuild",
+                      "--out", tmp_path, "--no-plot", *more)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return json.loads((tmp_path / "comparison.json").read_text())
+
+    first = compare("wan-reset")
+    assert [s["name"] for s in compare("wan-flap", "--update")["scenarios"]] == ["wan-reset", "wan-flap"]
+    again = compare("wan-reset", "--update")
+    assert [s["name"] for s in again["scenarios"]] == ["wan-reset", "wan-flap"]
+    assert again["scenarios"][0]["runs"] == first["scenarios"][0]["runs"]  # the sim is deterministic
+    report = (tmp_path / "report.md").read_text()
+    assert "wan-reset" in report and "wan-flap" in report
+    # Without an earlier comparison there is nothing to update.
+    r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--out", tmp_path / "new",
+                  "--update")
+    assert r.returncode != 0 and "does not exist" in r.stderr
+
+
 def test_compare_names_a_backend_this_build_lacks(tmp_path):
     r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim,warp", "--out", tmp_path)
     assert r.returncode == 1
