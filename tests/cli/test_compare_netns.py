@@ -24,8 +24,9 @@ def test_wan_reset_on_both_backends_with_every_policy(tmp_path):
     for (backend, policy), run in runs.items():
         assert run["integrity_ok"], (backend, policy, run["notes"])
         outage = run["outages"][0]
-        if policy == "kernel":
-            assert outage["rebuilt"] == 0, f"the in-kernel PM's bug on {backend}"
+        if policy in ("kernel", "mptcpd"):
+            # The in-kernel PM's bug; mptcpd only follows addresses, and a reset leaves them in place.
+            assert outage["rebuilt"] == 0, f"the in-kernel PM's bug with {policy} on {backend}"
         else:
             assert outage["rebuilt"] == outage["connections"] == 4, (backend, policy)
     assert runs["netns", default_policy()]["outages"][0]["rebuild_latency_s"]["max"] < 1 + 2 * scenario["round_trip_s"]

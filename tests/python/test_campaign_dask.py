@@ -70,7 +70,7 @@ def test_a_local_cluster_runs_the_campaign_and_loses_no_run_with_a_worker(tmp_pa
 
     # The same campaign again, on the cluster's address: nothing to run.
     status = campaign.run(scheduler=cluster.scheduler_address, progress=False)
-    assert status.complete and status.done == 6
+    assert status.complete and status.done == RUNS
 
 
 def test_a_scheduler_that_cannot_be_reached_fails_within_seconds_naming_it(tmp_path):
