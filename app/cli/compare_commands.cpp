@@ -39,10 +39,6 @@ void write_outputs(const Comparison& comparison, const std::filesystem::path& ou
   if (summary) std::cout << compare_summary_text(comparison, out);
 }
 
-}  // namespace
-
-namespace {
-
 // The earlier comparison with `fresh`'s scenarios in place of (or after) its own. What the kept
 // scenarios' files say of their outages is read again, so that today's parity rules see it.
 Comparison merged(Comparison earlier, const Comparison& fresh) {
