@@ -26,11 +26,11 @@ class Judge {
   // regression; a missing baseline value cannot regress.
   void time(std::size_t outage, const char* figure, std::optional<double> baseline, std::optional<double> now,
             double spread_s) {
-    if (!baseline) return;
-    const double limit =
-        *baseline + std::max(tolerance_.absolute_s + tolerance_.relative * *baseline, spread_s);
-    if (now && *now <= limit) return;
-    found_.push_back({run_.scenario, run_.backend, run_.policy, outage + 1, figure, baseline, now, limit});
+    time(outage, figure, baseline, now, spread_s, tolerance_.absolute_s, tolerance_.relative);
+  }
+  void rebalance(std::size_t outage, std::optional<double> baseline, std::optional<double> now, double spread_s) {
+    time(outage, "rebalance_s", baseline, now, spread_s, tolerance_.rebalance_absolute_s,
+         tolerance_.rebalance_relative);
   }
 
   void rebuilt(std::size_t outage, const OutageFigures& baseline, const OutageFigures& now) {
@@ -46,6 +46,14 @@ class Judge {
   }
 
  private:
+  void time(std::size_t outage, const char* figure, std::optional<double> baseline, std::optional<double> now,
+            double spread_s, double absolute_s, double relative) {
+    if (!baseline) return;
+    const double limit = *baseline + std::max(absolute_s + relative * *baseline, spread_s);
+    if (now && *now <= limit) return;
+    found_.push_back({run_.scenario, run_.backend, run_.policy, outage + 1, figure, baseline, now, limit});
+  }
+
   const RunFigures& run_;
   const Tolerance& tolerance_;
   std::vector<Regression>& found_;
@@ -90,7 +98,7 @@ std::vector<Regression> find_regressions(const Comparison& baseline, const Compa
         judge.time(i, "rebuild_latency_median_s", b.latency_median_s, n.latency_median_s, spread);
         judge.time(i, "rebuild_latency_p95_s", b.latency_p95_s, n.latency_p95_s, spread);
         judge.time(i, "rebuild_latency_max_s", b.latency_max_s, n.latency_max_s, spread);
-        judge.time(i, "rebalance_s", b.rebalance_s, n.rebalance_s, spread);
+        judge.rebalance(i, b.rebalance_s, n.rebalance_s, spread);
       }
     }
   }

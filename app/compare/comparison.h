@@ -21,9 +21,11 @@ namespace mprecover {
 // How much worse than the baseline a figure may get before `check` calls it a regression, per
 // backend: a deterministic backend gets none beyond rounding, a live kernel some.
 struct Tolerance {
-  double absolute_s = 0;         // on rebuild latency and time to rebalance
-  double relative = 0;           // of the baseline value, added to absolute_s
-  double rebuilt_fraction = 0;   // of the connections, fewer rebuilt than the baseline
+  double absolute_s = 0;            // on rebuild latency
+  double relative = 0;              // of the baseline value, added to absolute_s
+  double rebuilt_fraction = 0;      // of the connections, fewer rebuilt than the baseline
+  double rebalance_absolute_s = 0;  // on time to rebalance, which moves more than rebuild latency
+  double rebalance_relative = 0;
 };
 
 Tolerance default_tolerance(const std::string& backend);

@@ -140,6 +140,32 @@ TEST(BaselineCheck, NetnsFiguresHaveRoomForTheKernelsJitter) {
   EXPECT_EQ(find_regressions(base, baseline_with(reset_run("netns", 27, 2))).size(), 3u);
 }
 
+// The rebuilt subflow's slow start against the kernel's scheduler: the same build rebalanced
+// wan-linkdown in 1.13 to 3.06 s. Twice the baseline plus two seconds is jitter; never is not.
+TEST(BaselineCheck, NetnsTimeToRebalanceHasRoomForTheSlowStart) {
+  RunFigures run = reset_run("netns", 25.5, 0.5);
+  run.outages[0].rebalance_s = 1.5;
+  const Comparison base = baseline_with(run);
+  run.outages[0].rebalance_s = 3.1;
+  EXPECT_TRUE(find_regressions(base, baseline_with(run)).empty());
+  run.outages[0].rebalance_s = 5.1;
+  ASSERT_EQ(find_regressions(base, baseline_with(run)).size(), 1u);
+  EXPECT_EQ(find_regressions(base, baseline_with(run))[0].describe(),
+            "wan-reset rebuild on netns, outage 1: rebalance_s went from 1.500 to 5.100 (limit 5.000)");
+  run.outages[0].rebalance_s.reset();
+  EXPECT_EQ(find_regressions(base, baseline_with(run)).size(), 1u);
+}
+
+// A baseline written before time to rebalance had a tolerance of its own judges it like latency.
+TEST(Comparison, AnOlderBaselineJudgesRebalanceLikeLatency) {
+  const Comparison older = comparison_from_json(
+      nlohmann::json::parse(R"({"tolerances": {"netns": {"absolute_s": 0.5, "relative": 0.5, "rebuilt_fraction": 0.05}},
+                                "scenarios": []})"),
+      "old.json");
+  EXPECT_DOUBLE_EQ(older.tolerances.at("netns").rebalance_absolute_s, 0.5);
+  EXPECT_DOUBLE_EQ(older.tolerances.at("netns").rebalance_relative, 0.5);
+}
+
 TEST(BaselineCheck, NoLongerRebuildingIsARegression) {
   const Comparison base = baseline_with(reset_run("sim", 25.042, 0.084));
   RunFigures run = reset_run("sim", 25.042, 0.084);
