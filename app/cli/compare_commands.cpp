@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -39,7 +40,9 @@ void write_outputs(const Comparison& comparison, const std::filesystem::path& ou
   if (summary) std::cout << compare_summary_text(comparison, out);
 }
 
-// The earlier comparison with `fresh`'s scenarios in place of (or after) its own. What the kept
+// The earlier comparison with `fresh`'s runs in place of (or after) its own: a fresh run replaces
+// the earlier one of its scenario, backend and policy, and the others stay (`--backends sim` after a
+// change to the sim's model keeps the kernel's runs to judge parity against). What the kept
 // scenarios' files say of their outages is read again, so that today's parity rules see it.
 Comparison merged(Comparison earlier, const Comparison& fresh) {
   for (ScenarioComparison& kept : earlier.scenarios) {
@@ -54,8 +57,24 @@ Comparison merged(Comparison earlier, const Comparison& fresh) {
   for (const ScenarioComparison& s : fresh.scenarios) {
     const auto same = std::find_if(earlier.scenarios.begin(), earlier.scenarios.end(),
                                    [&s](const ScenarioComparison& e) { return e.name == s.name; });
-    if (same != earlier.scenarios.end()) *same = s;
-    else earlier.scenarios.push_back(s);
+    if (same == earlier.scenarios.end()) {
+      earlier.scenarios.push_back(s);
+      continue;
+    }
+    std::vector<RunFigures> runs = same->runs;
+    for (const RunFigures& run : s.runs) {
+      const auto old_run = std::find_if(runs.begin(), runs.end(), [&run](const RunFigures& r) {
+        return r.backend == run.backend && r.policy == run.policy;
+      });
+      if (old_run != runs.end()) *old_run = run;
+      else runs.push_back(run);
+    }
+    std::map<std::string, double> probe_interval_s = same->probe_interval_s;
+    for (const auto& [policy, interval] : s.probe_interval_s) probe_interval_s[policy] = interval;
+    *same = s;
+    same->runs = std::move(runs);
+    same->probe_interval_s = std::move(probe_interval_s);
+    same->judge_parity();
   }
   earlier.written_by = fresh.written_by;
   earlier.command_line = fresh.command_line;

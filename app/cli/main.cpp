@@ -171,7 +171,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   compare_cmd->add_flag("--no-plot", compare_no_plot, "Do not draw the PNGs");
   compare_cmd->add_flag("--update", compare_update,
-                        "Rerun only these scenarios in --out's comparison; keep its others, redo report.md and PNGs");
+                        "Rerun these scenarios' runs (of --backends and --policies) in --out's comparison; keep the "
+                        "other runs, redo report.md and PNGs");
 
   CheckRequest check_request;
   check_request.out = "results/check";

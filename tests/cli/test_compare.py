@@ -73,6 +73,14 @@ def test_compare_update_redoes_one_scenario_and_keeps_the_others(tmp_path):
     assert figures(again) == figures(first)  # the sim is deterministic; its wall time is not
     report = (tmp_path / "report.md").read_text()
     assert "wan-reset" in report and "wan-flap" in report
+    # Only the runs asked for are redone: another policy joins the scenario's runs.
+    r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--policies", "omr",
+                  "--out", tmp_path, "--no-plot", "--update")
+    assert r.returncode == 0, r.stdout + r.stderr
+    both = json.loads((tmp_path / "comparison.json").read_text())
+    assert [run["policy"] for run in both["scenarios"][0]["runs"]] == ["rebuild", "omr"]
+    assert both["scenarios"][0]["runs"][0]["wall_s"] == again["scenarios"][0]["runs"][0]["wall_s"]  # kept, not rerun
+    assert sorted(both["scenarios"][0]["probe_interval_s"]) == ["omr", "rebuild"]
     # Without an earlier comparison there is nothing to update.
     r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--out", tmp_path / "new",
                   "--update")
