@@ -113,6 +113,34 @@ TEST_F(MptcpModel, JoinedSubflowCarriesDataAndDataFinClosesTheConnection)
     EXPECT_TRUE(m_pm->GetConnection(token)->IsClosed());
 }
 
+// RFC 8684 section 3.2, and the kernel's __mptcp_subflow_active: an MP_JOIN subflow is announced
+// established at the SYN-ACK, but carries data only once the server has answered its third ACK.
+TEST_F(MptcpModel, AJoinedSubflowCarriesNoDataBeforeTheFourthAck)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          std::nullopt);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    std::optional<uint64_t> sentJustAfterJoin;
+    m_pm->SetEventCallback([&](const Event& event) {
+        const auto* joined = std::get_if<MptcpSubEstablished>(&event);
+        if (joined && joined->path == 1)
+        {
+            // Well within the round trip the fourth ACK takes.
+            Simulator::Schedule(MilliSeconds(5), [&] {
+                sentJustAfterJoin = m_pm->GetConnection(token)->GetBytesSentOnPath(1);
+            });
+        }
+    });
+    Simulator::Stop(Seconds(2));
+    Simulator::Run();
+
+    ASSERT_TRUE(sentJustAfterJoin.has_value());
+    EXPECT_EQ(*sentJustAfterJoin, 0U);
+    EXPECT_GT(m_pm->GetConnection(token)->GetBytesSentOnPath(1), 100'000U);
+}
+
 TEST_F(MptcpModel, ReordersAcrossPathsOfVeryDifferentDelays)
 {
     Build({{"20Mbps", MilliSeconds(2)}, {"20Mbps", MilliSeconds(80)}},

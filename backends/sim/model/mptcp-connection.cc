@@ -80,7 +80,7 @@ MptcpConnection::AddSubflow(PathId path, bool backup, ns3::Time after)
     }
     std::vector<uint8_t> record;
     AppendMpJoin(record, m_token, path);
-    Open(path, backup, socket, record, after);
+    Open(path, backup, socket, record, after).AwaitFourthAck();
     return 0;
 }
 

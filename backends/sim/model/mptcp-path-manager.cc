@@ -27,7 +27,7 @@ MptcpPathManager::GetTypeId()
             .AddAttribute("SubflowCreateTime",
                           "From one userspace SUBFLOW_CREATE to the next taking effect: the "
                           "kernel's handling of the message and its answer, on a veth pair",
-                          TimeValue(MicroSeconds(240)),
+                          TimeValue(MicroSeconds(60)),
                           MakeTimeAccessor(&MptcpPathManager::m_subflowCreateTime),
                           MakeTimeChecker(Time()));
     return tid;

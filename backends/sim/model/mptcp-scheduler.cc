@@ -15,7 +15,7 @@ MptcpPickSubflow(const std::vector<std::unique_ptr<MptcpSubflow>>& subflows,
     MptcpSubflow* best = nullptr;
     for (const auto& subflow : subflows)
     {
-        if (subflow->GetState() != MptcpSubflow::State::ESTABLISHED || subflow->IsStalled())
+        if (!subflow->IsFullyEstablished() || subflow->IsStalled())
         {
             continue;
         }

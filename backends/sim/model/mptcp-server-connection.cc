@@ -33,10 +33,9 @@ MptcpServerConnection::AttachSubflow(ns3::Ptr<ns3::Socket> socket, PathId path)
     {
         m_receivedOnPath.resize(path + 1, 0);
     }
-    if (m_finished)
-    {
-        SendDataAck(socket, *m_dataFin + 1); // a late join: the client still waits for it
-    }
+    // Answers the subflow's first record at once: for an MP_JOIN it is the fourth ACK the
+    // client waits for before sending on it; a late join also learns that the stream is over.
+    SendDataAck(socket, m_finished ? *m_dataFin + 1 : m_reorder.GetNextDsn());
 }
 
 void

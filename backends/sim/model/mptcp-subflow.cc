@@ -346,9 +346,16 @@ MptcpSubflow::OnDssData(uint64_t, const uint8_t*, uint32_t)
 bool
 MptcpSubflow::OnDataAck(uint64_t dataAck)
 {
-    if (m_state != State::CLOSED)
+    if (m_state == State::CLOSED)
     {
-        m_owner.OnSubflowDataAck(dataAck);
+        return true;
+    }
+    const bool fourthAck = m_awaitingFourthAck;
+    m_awaitingFourthAck = false;
+    m_owner.OnSubflowDataAck(dataAck);
+    if (fourthAck && m_state != State::CLOSED)
+    {
+        m_owner.OnSubflowProgress(*this); // it may carry data now
     }
     return true;
 }

@@ -110,6 +110,20 @@ class MptcpSubflow : private MptcpRecordSink
     {
         return m_stalled;
     }
+    /**
+     * An MP_JOIN subflow may carry data only once the peer has answered its third ACK (the
+     * "fourth ACK", RFC 8684 section 3.2; the kernel's __mptcp_subflow_active): the first
+     * DATA_ACK that comes back on it. Call for a joining subflow before its handshake ends.
+     */
+    void AwaitFourthAck()
+    {
+        m_awaitingFourthAck = true;
+    }
+    /// Established and, if it joined, answered: the scheduler may use it.
+    bool IsFullyEstablished() const
+    {
+        return m_state == State::ESTABLISHED && !m_awaitingFourthAck;
+    }
     /// The smoothed RTT (the handshake's until TCP has a sample).
     ns3::Time GetRtt() const
     {
@@ -181,6 +195,7 @@ class MptcpSubflow : private MptcpRecordSink
     State m_state = State::CONNECTING;
     ns3::TcpSocket::TcpStates_t m_tcpState = ns3::TcpSocket::CLOSED;
     bool m_stalled = false;
+    bool m_awaitingFourthAck = false;
     bool m_aborting = false;
     bool m_dataFinSent = false;
     ns3::Time m_connectStart;
