@@ -286,9 +286,9 @@ MptcpSubflow::HandleRecv(Ptr<Socket> socket)
         {
             continue; // drain and ignore
         }
-        m_scratch.resize(packet->GetSize());
-        packet->CopyData(m_scratch.data(), packet->GetSize());
-        if (!m_parser.Feed(m_scratch.data(), m_scratch.size(), *this) && m_state != State::CLOSED)
+        m_received.resize(packet->GetSize());
+        packet->CopyData(m_received.data(), packet->GetSize());
+        if (!m_parser.Feed(m_received.data(), m_received.size(), *this) && m_state != State::CLOSED)
         {
             Abort(); // the server sent something a client never receives
         }

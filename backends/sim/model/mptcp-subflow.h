@@ -206,7 +206,10 @@ class MptcpSubflow : private MptcpRecordSink
     std::deque<DsnRange> m_unacked; ///< in sending order; adjacent ranges merged
     uint64_t m_bytesSent = 0;
     MptcpRecordParser m_parser;
-    std::vector<uint8_t> m_scratch;
+    std::vector<uint8_t> m_scratch; ///< what SendData and SendDataFin write
+    /// What HandleRecv parses: apart from m_scratch, as a DATA_ACK parsed from it may make the
+    /// connection send on this very subflow before the rest of it is parsed.
+    std::vector<uint8_t> m_received;
 };
 
 } // namespace sim
