@@ -1,7 +1,8 @@
 #include "baseline_check.h"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "figure_text.h"
 
 namespace mprecover {
 
@@ -9,11 +10,9 @@ namespace {
 
 // Seconds to the millisecond, counts as they are.
 std::string shown(std::optional<double> value, const std::string& figure) {
-  if (!value) return "none";
   const bool seconds = figure.size() > 2 && figure.compare(figure.size() - 2, 2, "_s") == 0;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, seconds ? "%.3f" : "%g", *value);
-  return buf;
+  if (seconds || !value) return milliseconds_text(value, "none");
+  return formatted("%g", *value);
 }
 
 class Judge {

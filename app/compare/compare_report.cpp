@@ -5,28 +5,23 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "figure_text.h"
+
 namespace mprecover {
 
 namespace {
 
-std::string format(const char* pattern, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, pattern, value);
-  return buf;
-}
+std::string seconds(std::optional<double> s) { return milliseconds_text(s, "–"); }
 
-std::string seconds(std::optional<double> s) { return s ? format("%.3f", *s) : "–"; }
-
-std::string count(double n) { return format("%g", n); }
+std::string count(double n) { return formatted("%g", n); }
 
 // An instant of the timeline: a live kernel applies events some microseconds late.
-std::string instant(double s) { return format("%.4g", s); }
+std::string instant(double s) { return formatted("%.4g", s); }
 
 // The runs grouped by policy (in the order they ran), each policy's backends side by side.
 std::vector<const RunFigures*> by_policy(const ScenarioComparison& s) {
@@ -98,7 +93,7 @@ std::string parity_line(const ScenarioComparison& s) {
 
 void scenario_section(std::ostream& out, const ScenarioComparison& s, const std::filesystem::path& dir) {
   out << "## " << s.name << "\n\n";
-  out << "`" << s.file << "`: longest round trip " << format("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
+  out << "`" << s.file << "`: longest round trip " << formatted("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
   for (const auto& [policy, interval] : s.probe_interval_s) out << " " << policy << " " << count(interval) << " s";
   out << ".\n\n";
   for (const std::string& reason : s.not_run) out << "Not run on " << reason << ".\n\n";
@@ -115,8 +110,8 @@ void scenario_section(std::ostream& out, const ScenarioComparison& s, const std:
           << (o.end_s ? instant(*o.end_s) : std::string("end")) << " s | " << seconds(o.detected_down_s) << " / "
           << seconds(o.detected_up_s) << " | " << count(o.rebuilt) << "/" << count(o.connections) << " | " << latency(o)
           << " | " << seconds(o.rebalance_s) << " | "
-          << (o.goodput_dip ? format("%.0f %%", *o.goodput_dip * 100) : std::string("–")) << " | "
-          << (o.bytes_lost ? format("%.1f", *o.bytes_lost / 1e6) : std::string("–")) << " | " << phases(o) << " | "
+          << (o.goodput_dip ? formatted("%.0f %%", *o.goodput_dip * 100) : std::string("–")) << " | "
+          << (o.bytes_lost ? formatted("%.1f", *o.bytes_lost / 1e6) : std::string("–")) << " | " << phases(o) << " | "
           << (r.integrity_ok ? "ok" : "**broken**") << " |\n";
     }
   }

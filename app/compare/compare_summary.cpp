@@ -1,30 +1,25 @@
 #include "compare_summary.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <vector>
+
+#include "figure_text.h"
 
 namespace mprecover {
 
 namespace {
 
-std::string format(const char* pattern, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, pattern, value);
-  return buf;
-}
-
 // To the millisecond below a second ("0.084 s", "0.7 s"), to a tenth above ("25.1 s").
 std::string seconds(double s) {
-  if (s >= 1) return format("%.1f s", s);
-  std::string text = format("%.3f", s);
+  if (s >= 1) return formatted("%.1f s", s);
+  std::string text = formatted("%.3f", s);
   text.erase(text.find_last_not_of('0') + 1);
   if (text.back() == '.') text.pop_back();
   return text + " s";
 }
 
 std::string outage_label(const OutageFigures& o) {
-  return o.kind + " " + o.path + " " + format("%g", o.start_s) + "–" + (o.end_s ? format("%g", *o.end_s) : "end") + " s";
+  return o.kind + " " + o.path + " " + formatted("%g", o.start_s) + "–" + (o.end_s ? formatted("%g", *o.end_s) : "end") + " s";
 }
 
 using Row = std::vector<std::string>;
@@ -66,7 +61,7 @@ std::string compare_summary_text(const Comparison& comparison, const std::filesy
         const OutageFigures& o = r.outages[i];
         Row row{r.policy, r.backend};
         if (outages > 1) row.push_back(std::to_string(i + 1) + ": " + outage_label(o));
-        row.push_back(format("%g", o.rebuilt) + " of " + format("%g", o.connections));
+        row.push_back(formatted("%g", o.rebuilt) + " of " + formatted("%g", o.connections));
         if (!o.end_s) {
           row.insert(row.end(), {"still out at the end", "–"});
         } else {

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "figure_text.h"
 
 namespace mprecover {
 
@@ -83,20 +84,13 @@ ParityVerdict check_parity(const RunFigures& reference, const RunFigures& candid
 }
 
 std::string differences_text(const ParityVerdict& verdict) {
-  const auto text = [](std::optional<double> x) {
-    char buf[32];
-    if (!x) return std::string("none");
-    std::snprintf(buf, sizeof buf, "%.3f", *x);
-    return std::string(buf);
-  };
+  const auto text = [](std::optional<double> x) { return milliseconds_text(x, "none"); };
   std::string out;
   for (const ParityDifference& d : verdict.differences) {
     std::string part = d.figure + " (outage " + std::to_string(d.outage + 1) + "): " + verdict.reference + " " +
                        text(d.reference) + ", " + verdict.candidate + " " + text(d.candidate);
     if (d.reference && d.candidate) part += ", off by " + text(std::fabs(*d.reference - *d.candidate));
-    char allowed[32];
-    std::snprintf(allowed, sizeof allowed, "%g", d.allowed);
-    out += (out.empty() ? "" : "; ") + part + " (allowed " + allowed + ")";
+    out += (out.empty() ? "" : "; ") + part + " (allowed " + formatted("%g", d.allowed) + ")";
   }
   return out;
 }
