@@ -265,10 +265,12 @@ void NetnsNetwork::open_connection(const ConnectionRequest& request) {
 
 std::vector<SubflowSample> NetnsNetwork::sample() {
   std::vector<SubflowSample> samples;
+  sampled_subflows_.clear();
   for (const auto& [token, sender] : sender_by_token_) {
     if (sender->fd() < 0) continue;
+    const std::vector<SubflowInfo>& subflows = sampled_subflows_[token] = mptcp_subflows(sender->fd());
     SubflowByteCounter& counter = bytes_by_token_[token];
-    counter.update(mptcp_subflows(sender->fd()), path_of_client_address);
+    counter.update(subflows, path_of_client_address);
     for (PathId p = 0; p < scenario_.paths.size(); ++p)
       samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p)});
   }
@@ -277,9 +279,8 @@ std::vector<SubflowSample> NetnsNetwork::sample() {
 
 std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
   std::vector<SubflowDetail> details;
-  for (const auto& [token, sender] : sender_by_token_) {
-    if (sender->fd() < 0) continue;
-    for (const SubflowInfo& s : mptcp_subflows(sender->fd())) {
+  for (const auto& [token, subflows] : sampled_subflows_) {
+    for (const SubflowInfo& s : subflows) {
       const std::optional<PathId> path = path_of_client_address(s.local_address);
       if (!s.established || !path) continue;
       details.push_back({token, *path, s.local_address, s.local_port, s.remote_address, s.remote_port, s.bytes_acked,

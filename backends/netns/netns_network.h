@@ -17,6 +17,7 @@
 #include "backends/netns/link_monitor.h"
 #include "backends/netns/mptcp_event_listener.h"
 #include "backends/netns/mptcp_pm_client.h"
+#include "backends/netns/mptcp_socket_info.h"
 #include "backends/netns/path_faults.h"
 #include "backends/netns/path_prober.h"
 #include "backends/netns/probe_responders.h"
@@ -111,6 +112,7 @@ class NetnsNetwork final : public NetworkPort {
   std::vector<std::unique_ptr<BulkSender>> senders_;
   std::map<ConnectionToken, BulkSender*> sender_by_token_;
   std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
+  std::map<ConnectionToken, std::vector<SubflowInfo>> sampled_subflows_;  // what the last sample() read
   std::vector<unsigned> readdresses_;  // per path: how often its address changed
   std::unique_ptr<DaemonProcess> daemon_;  // the policy's path-manager program, if it has one
   bool delay_not_emulated_ = false;    // a degrade asked for a delay this kernel cannot give

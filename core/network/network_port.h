@@ -140,7 +140,8 @@ class NetworkPort {
   virtual void open_connection(const ConnectionRequest& request) = 0;
   // Every established connection's counter on every path, now.
   virtual std::vector<SubflowSample> sample() = 0;
-  // Every established subflow of every connection, now (timeseries.csv's subflow rows).
+  // Every established subflow of every connection at the last sample() (timeseries.csv's subflow
+  // rows): the driver asks right after sampling, and a backend need not read its sockets twice.
   virtual std::vector<SubflowDetail> subflow_details() = 0;
   // At the end of the run.
   virtual TrafficReport traffic_report() const = 0;
