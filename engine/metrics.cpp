@@ -156,6 +156,7 @@ std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
       r.rebalance_s = rebalance(o, any_path_horizon);
     }
     goodput_loss(o, any_path_horizon, r);
+    if (config_.app_rate_bps) app_rate_figures(o, any_path_horizon, r);
     r.subflows_before = typical_subflow_count(o.start);
     if (o.end) {
       r.subflows_during = typical_subflow_count(*o.end);
@@ -236,6 +237,42 @@ void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, Outag
     lowest_rate = std::min(lowest_rate, rate);
   }
   figures.goodput_dip = 1.0 - lowest_rate / normal_rate;
+}
+
+void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const {
+  double below = 0;
+  double worst_backlog_s = 0;
+  Instant previous = outage.start;
+  for (auto it = delivered_.upper_bound(outage.start); it != delivered_.end() && it->first <= horizon; ++it) {
+    const Instant at = it->first;
+    const Instant from = at - config_.rebalance_window;
+    const double made = app_bytes(from, at);
+    if (made > 0 && static_cast<double>(delivered_all(from, at)) < config_.below_rate_fraction * made)
+      below += seconds_between(previous, at);
+    if (const double rate = app_rate_Bps(at); rate > 0) {
+      const double backlog = app_bytes(outage.start, at) - static_cast<double>(delivered_all(outage.start, at));
+      worst_backlog_s = std::max(worst_backlog_s, backlog / rate);
+    }
+    previous = at;
+  }
+  figures.below_rate_s = below;
+  figures.worst_shortfall_s = worst_backlog_s;
+}
+
+double MetricsCollector::app_bytes(Instant from, Instant to) const {
+  double seconds = 0;
+  for (const auto& [token, life] : lifetimes_) {
+    const Instant begin = std::max(from, life.opened);
+    const Instant end = life.closed ? std::min(to, *life.closed) : to;
+    if (end > begin) seconds += seconds_between(begin, end);
+  }
+  return seconds * static_cast<double>(*config_.app_rate_bps) / 8;
+}
+
+double MetricsCollector::app_rate_Bps(Instant at) const {
+  std::size_t open = 0;
+  for (const auto& [token, life] : lifetimes_) open += life.opened <= at && (!life.closed || *life.closed > at) ? 1U : 0U;
+  return static_cast<double>(open) * static_cast<double>(*config_.app_rate_bps) / 8;
 }
 
 std::optional<double> MetricsCollector::typical_subflow_count(Instant at) const {

@@ -20,6 +20,10 @@ struct MetricsConfig {
   Duration baseline_window = std::chrono::seconds{5};  // before an outage: the path's normal share
   Duration rebalance_window = std::chrono::milliseconds{500};
   double rebalance_fraction = 0.9;  // rebalanced: the path carries this much of its normal share
+  // App-limited traffic: what each connection's application makes per second, in bits. Gives
+  // the outages' rate figures (OutageFigures::below_rate_s, worst_shortfall_s).
+  std::optional<std::uint64_t> app_rate_bps;
+  double below_rate_fraction = 0.9;  // below its rate: a rebalance window delivered less than this
 };
 
 // The recovery figures of one outage: what summary.json's "outages" hold, what `compare` puts side
@@ -46,6 +50,13 @@ struct OutageFigures {
   // over a rebalance window (0.5: half the goodput was gone), and the bytes short of that rate.
   std::optional<double> goodput_dip;
   std::optional<double> bytes_lost;
+  // App-limited traffic only, over the same period: how long the connections together delivered
+  // less than 90 % of what their applications made (over a rebalance window, at each sample), and
+  // how far behind their applications they fell at worst, in seconds of their stream (the backlog
+  // beyond the one they had when the outage began, over their rate): what a video player's
+  // buffer must hold to play through the outage.
+  std::optional<double> below_rate_s;
+  std::optional<double> worst_shortfall_s;
   // How many subflows the connections had at the end of each phase of the outage: the most common
   // count among the connections open then (null when none was). "before" is the instant the
   // outage starts, "during" the instant of the restore, "after" the end of its recovery period.
@@ -116,6 +127,10 @@ class MetricsCollector {
   std::optional<Rebuild> rebuild(ConnectionToken token, PathId path, Instant restore, Instant horizon) const;
   std::optional<double> rebalance(const Outage& outage, Instant horizon) const;
   void goodput_loss(const Outage& outage, Instant horizon, OutageFigures& figures) const;
+  void app_rate_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
+  // Bytes the applications of the connections open made over (from, to]; at `app_rate_bps` each.
+  double app_bytes(Instant from, Instant to) const;
+  double app_rate_Bps(Instant at) const;  // of the connections open at `at`, together
   std::optional<double> typical_subflow_count(Instant at) const;
   std::uint64_t delivered(PathId path, Instant from, Instant to) const;  // over (from, to]
   std::uint64_t delivered_all(Instant from, Instant to) const;

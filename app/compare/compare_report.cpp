@@ -91,6 +91,24 @@ std::string parity_line(const ScenarioComparison& s) {
   return line;
 }
 
+// App-limited traffic: what an outage did to it, as a video player would feel it.
+void rate_table(std::ostream& out, const ScenarioComparison& s) {
+  const auto has_rate = [](const RunFigures& r) {
+    return std::any_of(r.outages.begin(), r.outages.end(), [](const OutageFigures& o) { return o.below_rate_s.has_value(); });
+  };
+  if (std::none_of(s.runs.begin(), s.runs.end(), has_rate)) return;
+  out << "\nApp-limited traffic: for how long the connections together delivered less than 90 % of their rate, and "
+         "how far behind their applications they fell at worst (seconds of their stream), up to the end of the "
+         "outage's recovery period.\n\n";
+  out << "| policy | backend | outage | below its rate (s) | worst shortfall (s) |\n|---|---|---|---|---|\n";
+  for (const RunFigures* run : by_policy(s))
+    for (std::size_t i = 0; i < run->outages.size(); ++i) {
+      const OutageFigures& o = run->outages[i];
+      out << "| " << run->policy << " | " << run->backend << " | " << i + 1 << ": " << o.kind << " " << o.path << " | "
+          << seconds(o.below_rate_s) << " | " << seconds(o.worst_shortfall_s) << " |\n";
+    }
+}
+
 void scenario_section(std::ostream& out, const ScenarioComparison& s, const std::filesystem::path& dir) {
   out << "## " << s.name << "\n\n";
   out << "`" << s.file << "`: longest round trip " << formatted("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
@@ -115,6 +133,7 @@ void scenario_section(std::ostream& out, const ScenarioComparison& s, const std:
           << (r.integrity_ok ? "ok" : "**broken**") << " |\n";
     }
   }
+  rate_table(out, s);
   out << "\n**Recovery:** " << recovery_line(s) << ".\n\n";
   out << "**Parity" << (s.parity.empty() ? "" : " (" + parity_pairs(s) + ")") << ":** " << parity_line(s) << ".\n\n";
   for (const ParityVerdict& verdict : s.parity)

@@ -167,6 +167,7 @@ using Unset = void (*)(Scenario& scenario, std::size_t index);
 Unset unsetter(std::string_view key) {
   if (key == "description") return [](Scenario& s, std::size_t) { s.description.clear(); };
   if (key == "traffic.bytes") return [](Scenario& s, std::size_t) { s.traffic.bytes.reset(); };
+  if (key == "traffic.rate") return [](Scenario& s, std::size_t) { s.traffic.rate.reset(); };
   if (key == "engine.probe.mode") return [](Scenario& s, std::size_t) { s.engine.probe.mode.reset(); };
   if (key == "engine.probe.interval") return [](Scenario& s, std::size_t) { s.engine.probe.interval.reset(); };
   if (key == "engine.probe.down_interval") return [](Scenario& s, std::size_t) { s.engine.probe.down_interval.reset(); };
@@ -385,7 +386,7 @@ validate(), which mprecover.run() calls first.)doc");
       .def_property_readonly("server", [](const Topology& t) { return Server{t.owner}; }, "topology.server")
       .def_property_readonly("paths", [](const Topology& t) { return PathList{t.owner}; }, "topology.paths");
   section<Server>(m, "Server", "topology.server.", "topology.server: the link from the aggregation router to the server.");
-  section<Traffic>(m, "Traffic", "traffic.", "traffic: the MPTCP bulk connections.");
+  section<Traffic>(m, "Traffic", "traffic.", "traffic: the MPTCP connections and their kind of application.");
   auto engine = section<Engine>(m, "Engine", "engine.", "engine: the path manager policy and its settings.");
   engine.def_property_readonly("probe", [](const Engine& e) { return Probe{e.owner}; }, "engine.probe");
   for (const SpecChild& child : spec_children("engine.")) {

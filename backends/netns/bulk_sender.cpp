@@ -29,8 +29,8 @@ constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
 BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const std::string& server,
-                       std::uint16_t port, std::optional<std::uint64_t> bytes)
-    : loop_(loop), limit_(bytes) {
+                       std::uint16_t port, std::optional<std::uint64_t> bytes, std::optional<std::uint64_t> rate)
+    : loop_(loop), limit_(bytes), rate_(rate), started_(loop.now()) {
   {
     NamespaceScope scope(client);
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
@@ -104,6 +104,8 @@ void BulkSender::write_some() {
       loop_.modify(fd_, EPOLLIN);
       return;
     }
+    next = static_cast<std::size_t>(std::min<std::uint64_t>(next, bytes_made() - sent_));
+    if (next == 0) return await_app_data();
     // Made once and sent from until it is all gone: a full send buffer takes a few KiB per turn.
     buffer_.resize(next);
     fill_pattern(sent_, buffer_);
@@ -118,12 +120,30 @@ void BulkSender::write_some() {
   pending_ = pending_.subspan(static_cast<std::size_t>(n));
 }
 
+std::uint64_t BulkSender::bytes_made() const {
+  if (!rate_) return UINT64_MAX;
+  const auto ticks = (loop_.now() - started_) / kAppTick;
+  return static_cast<std::uint64_t>(static_cast<double>(*rate_) / 8 * to_seconds(kAppTick * ticks));
+}
+
+void BulkSender::await_app_data() {
+  if (app_timer_) return;
+  loop_.modify(fd_, 0);  // errors and hang-ups are still reported
+  const Instant next_tick = started_ + kAppTick * ((loop_.now() - started_) / kAppTick + 1);
+  app_timer_ = loop_.at(next_tick, [this] {
+    app_timer_.reset();
+    loop_.modify(fd_, EPOLLOUT);
+  });
+}
+
 void BulkSender::fail(int error) {
   error_ = std::strerror(error);
   close_socket();
 }
 
 void BulkSender::close_socket() {
+  if (app_timer_) loop_.cancel(*app_timer_);
+  app_timer_.reset();
   if (fd_ < 0) return;
   loop_.unwatch(fd_);
   close(fd_);

@@ -1,5 +1,5 @@
-// One bulk MPTCP connection from the client namespace: connects, then writes the byte pattern as
-// fast as the network takes it, driven by the run's event loop.
+// One MPTCP connection from the client namespace: connects, then writes the byte pattern as fast
+// as the network takes it, or at the application's rate, driven by the run's event loop.
 #pragma once
 
 #include <cstdint>
@@ -18,9 +18,11 @@ class BulkSender {
  public:
   // Opens an IPPROTO_MPTCP socket in `client` and starts a non-blocking connect to server:port.
   // `bytes`: how much to send before closing the sending side; nothing: until destroyed.
+  // `rate`: the application makes that many bits per second from now on, handed over every
+  // kAppTick (as the sim's model does); nothing: it has all its data at once.
   // Throws NetnsError when the socket cannot be made (no MPTCP in the kernel, fd limit).
   BulkSender(const NetworkNamespace& client, EventLoop& loop, const std::string& server, std::uint16_t port,
-             std::optional<std::uint64_t> bytes);
+             std::optional<std::uint64_t> bytes, std::optional<std::uint64_t> rate = std::nullopt);
   ~BulkSender();
   BulkSender(const BulkSender&) = delete;
   BulkSender& operator=(const BulkSender&) = delete;
@@ -35,8 +37,14 @@ class BulkSender {
   const std::optional<std::string>& error() const { return error_; }
 
  private:
+  static constexpr Duration kAppTick = std::chrono::milliseconds{10};
+
   void on_ready(std::uint32_t events);
   void write_some();
+  // What the application has made so far; everything for a bulk sender.
+  std::uint64_t bytes_made() const;
+  // Nothing made to send: stop waiting for room in the socket until the next tick.
+  void await_app_data();
   void fail(int error);
   void close_socket();
 
@@ -46,6 +54,9 @@ class BulkSender {
   bool finished_sending_ = false;
   std::uint16_t local_port_ = 0;
   std::optional<std::uint64_t> limit_;
+  std::optional<std::uint64_t> rate_;
+  Instant started_;
+  std::optional<EventLoop::TimerId> app_timer_;
   std::uint64_t sent_ = 0;
   std::optional<std::string> error_;
   std::vector<std::byte> buffer_;  // the pattern from the offset of its first byte on

@@ -260,7 +260,8 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 }
 
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
-  senders_.push_back(std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort, request.bytes));
+  senders_.push_back(std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort, request.bytes,
+                                                  request.rate));
 }
 
 std::vector<SubflowSample> NetnsNetwork::sample() {

@@ -149,7 +149,9 @@ void Driver::end_outage(PathId path) {
   if (kind != nullptr) kind->end(net_, path, scenario_.normal_shape(path));
 }
 
-void Driver::open_connection() { net_.open_connection(ConnectionRequest{scenario_.traffic.bytes}); }
+void Driver::open_connection() {
+  net_.open_connection(ConnectionRequest{scenario_.traffic.bytes, scenario_.traffic.rate});
+}
 
 void Driver::sample() {
   const Instant now = net_.now();

@@ -160,6 +160,8 @@ RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
     o.rebalance_s = median(&OutageFigures::rebalance_s);
     o.goodput_dip = median(&OutageFigures::goodput_dip);
     o.bytes_lost = median(&OutageFigures::bytes_lost);
+    o.below_rate_s = median(&OutageFigures::below_rate_s);
+    o.worst_shortfall_s = median(&OutageFigures::worst_shortfall_s);
     o.subflows_before = median(&OutageFigures::subflows_before);
     o.subflows_during = median(&OutageFigures::subflows_during);
     o.subflows_after = median(&OutageFigures::subflows_after);
@@ -170,7 +172,7 @@ RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
 OrderedJson figure_json(std::optional<double> value) { return optional_json(value, kSeconds); }
 
 OrderedJson to_json(const OutageFigures& o) {
-  return {{"path", o.path},
+  OrderedJson json{{"path", o.path},
           {"kind", o.kind},
           {"start_s", number_json(o.start_s, kSeconds)},
           {"end_s", optional_json(o.end_s, kSeconds)},
@@ -192,6 +194,11 @@ OrderedJson to_json(const OutageFigures& o) {
            {{"before", optional_json(o.subflows_before, kCount)},
             {"during", optional_json(o.subflows_during, kCount)},
             {"after", optional_json(o.subflows_after, kCount)}}}};
+  // Only app-limited traffic has them.
+  if (o.below_rate_s || o.worst_shortfall_s)
+    json["rate"] = {{"below_rate_s", optional_json(o.below_rate_s, kSeconds)},
+                    {"worst_shortfall_s", optional_json(o.worst_shortfall_s, kSeconds)}};
+  return json;
 }
 
 OutageFigures outage_figures_from_json(const Json& o, const std::string& origin, const std::string& where) {
@@ -219,6 +226,10 @@ OutageFigures outage_figures_from_json(const Json& o, const std::string& origin,
   f.subflows_before = optional_number(phases, "before", origin, where + "subflows_per_connection.");
   f.subflows_during = optional_number(phases, "during", origin, where + "subflows_per_connection.");
   f.subflows_after = optional_number(phases, "after", origin, where + "subflows_per_connection.");
+  if (const auto rate = o.find("rate"); rate != o.end()) {
+    f.below_rate_s = optional_number(*rate, "below_rate_s", origin, where + "rate.");
+    f.worst_shortfall_s = optional_number(*rate, "worst_shortfall_s", origin, where + "rate.");
+  }
   return f;
 }
 

@@ -50,7 +50,7 @@ std::vector<std::string> path_names(const Scenario& scenario) {
 RunRecorder::RunRecorder(const Scenario& scenario, RunIdentity identity)
     : scenario_(scenario),
       identity_(std::move(identity)),
-      metrics_(path_names(scenario)),
+      metrics_(path_names(scenario), MetricsConfig{.app_rate_bps = scenario.traffic.rate}),
       probe_rtts_(scenario.paths.size()),
       probe_counts_(scenario.paths.size()) {}
 

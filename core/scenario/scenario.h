@@ -11,6 +11,7 @@
 
 #include "core/network/outage_kinds.h"
 #include "core/network/path_shape.h"
+#include "core/network/traffic.h"
 #include "engine/clock.h"
 #include "engine/config.h"
 #include "engine/ids.h"
@@ -39,8 +40,10 @@ struct ServerSpec {
   Duration delay = std::chrono::milliseconds{1};
 };
 
-// MPTCP bulk connections from the client to the server.
+// MPTCP connections from the client to the server, of one kind of application.
 struct TrafficSpec {
+  TrafficKind kind = TrafficKind::bulk;
+  std::optional<BitRate> rate;  // kind rate: what each connection's application sends per second
   unsigned connections = 1;
   Duration start = std::chrono::seconds{1};
   Duration spacing{};                  // between the starts of consecutive connections

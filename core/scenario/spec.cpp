@@ -204,9 +204,21 @@ std::vector<SpecEntry> make_entries() {
        .meaning = "queue limit at the bottleneck, in packets (\"100p\") or bytes (\"64KB\")",
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.paths[i].queue = parse_queue_size(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return format_queue_size(s.paths[i].queue); }},
+      {.key = "traffic.kind",
+       .type = ValueType::choice,
+       .choices = names_list<TrafficKind>(),
+       .meaning = "bulk: each connection sends as fast as the network takes it; rate: at `rate`, app-limited, "
+                  "like a video stream",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.kind = parse_choice<TrafficKind>(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return choice_text(s.traffic.kind); }},
+      {.key = "traffic.rate",
+       .type = ValueType::rate,
+       .meaning = "kind rate: what each connection's application sends per second (\"5Mbit\" for HD video)",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.rate = positive_rate(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return optional_text(s.traffic.rate, format_rate); }},
       {.key = "traffic.connections",
        .type = ValueType::count,
-       .meaning = "long-lived MPTCP bulk connections from the client to the server, 1 to " +
+       .meaning = "long-lived MPTCP connections from the client to the server, 1 to " +
                   std::to_string(max_connections),
        .set = [](Scenario& s, std::size_t, std::string_view t) {
          s.traffic.connections = static_cast<unsigned>(parse_whole_number(t, 1, max_connections));

@@ -42,6 +42,11 @@ class Checker {
 
   void check_traffic() const {
     const TrafficSpec& traffic = scenario_.traffic;
+    if (traffic.kind == TrafficKind::rate && !traffic.rate)
+      fail("traffic.kind", "kind rate needs traffic.rate, what each connection sends per second (e.g. 5Mbit)");
+    if (traffic.kind != TrafficKind::rate && traffic.rate)
+      fail("traffic.rate", "only for kind rate (this traffic is " + std::string(name_of(traffic.kind)) +
+                               "); add `kind: rate` or leave rate out");
     if (traffic.start >= scenario_.duration)
       fail("traffic.start", "starts at " + format_duration(traffic.start) + ", not before the end of the run (duration " +
                                 format_duration(scenario_.duration) + ")");

@@ -121,8 +121,21 @@ def check_subflow_rows(run_dir, s):
     assert max(int(r["bytes"]) for r in rows) > 0
 
 
+def check_wan_reset_video(s, policy):
+    """Video streams that one WAN cannot carry fall behind during the outage; without their wan2
+    subflows they stay behind, with them back they catch up."""
+    check_wan_reset(s, policy)
+    rate = outage(s, "wan2")["rate"]
+    if policy in ("kernel", "mptcpd"):
+        assert rate["below_rate_s"] > 40, rate  # from 10 s to the end of the 60 s run
+    elif policy == default_policy():
+        assert rate["below_rate_s"] < 25, rate
+        assert 0 < rate["worst_shortfall_s"] < 6, rate  # 10 Mbit/s short for 15 s: 2.5 s of the streams
+
+
 FIGURES = {
     "wan-reset": check_wan_reset,
+    "wan-reset-video": check_wan_reset_video,
     "wan-blackhole": lambda s, p: check_survivors(s, p, "blackhole"),
     "wan-linkdown": lambda s, p: check_survivors(s, p, "down"),
     "three-wan-many-conns": check_three_wan,

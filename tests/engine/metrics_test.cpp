@@ -193,5 +193,44 @@ TEST(Metrics, RejectsUnknownPaths) {
   EXPECT_THROW(metrics.outage_started(2, "down", at(1)), std::out_of_range);
 }
 
+// One app-limited connection of 8 Mbit/s (100 kB per 100 ms sample) stalls for the 2 s of an
+// outage of the other path, then catches up at twice its rate.
+TEST(Metrics, AppLimitedTrafficFallsBehindItsRateAndCatchesUp) {
+  MetricsCollector metrics({"wan1", "wan2"}, MetricsConfig{.app_rate_bps = 8'000'000});
+  metrics.connection_opened(1, 0, 40000, at(0));
+  metrics.outage_started(1, "reset", at(10));
+  metrics.outage_ended(1, at(12));
+  std::uint64_t bytes = 0;
+  std::uint64_t backlog = 0;
+  for (int tenth = 1; tenth <= 300; ++tenth) {
+    const double s = tenth / 10.0;
+    if (s > 10.05 && s < 12.05) {
+      backlog += 100'000;
+    } else {
+      const std::uint64_t catch_up = std::min<std::uint64_t>(backlog, 100'000);
+      bytes += 100'000 + catch_up;
+      backlog -= catch_up;
+    }
+    metrics.bytes_sample(1, 0, bytes, at(s));
+    metrics.bytes_sample(1, 1, 0, at(s));
+  }
+  const OutageFigures o = metrics.report(at(30)).at(0);
+  // Windows of 500 ms with less than 90 % of the 500 kB made: those ending at 10.1 to 12.2 s.
+  ASSERT_TRUE(o.below_rate_s);
+  EXPECT_NEAR(*o.below_rate_s, 2.2, 1e-6);
+  ASSERT_TRUE(o.worst_shortfall_s);
+  EXPECT_NEAR(*o.worst_shortfall_s, 2.0, 1e-6);
+}
+
+TEST(Metrics, BulkTrafficHasNoRateFigures) {
+  MetricsCollector metrics({"wan1", "wan2"});
+  metrics.connection_opened(1, 0, 40000, at(0));
+  metrics.outage_started(1, "reset", at(10));
+  metrics.bytes_sample(1, 0, 1000, at(11));
+  const OutageFigures o = metrics.report(at(20)).at(0);
+  EXPECT_FALSE(o.below_rate_s);
+  EXPECT_FALSE(o.worst_shortfall_s);
+}
+
 }  // namespace
 }  // namespace mprecover

@@ -87,7 +87,9 @@ const ErrorCase error_cases[] = {
     {"no_value", "name: t\nduration:\ntopology: {paths: [{name: a}]}\n", 2, 1, "duration", "no value given"},
     // keys
     {"unknown_key_suggested", with("traffic: {conections: 4}\n"), 7, 11, "traffic.conections",
-     "unknown key \"conections\"; did you mean \"connections\"? Valid keys here: connections, start, spacing, bytes"},
+     "unknown key \"conections\"; did you mean \"connections\"? Valid keys here: kind, rate, connections, start, spacing, bytes"},
+    {"rate_without_its_rate", with("traffic: {kind: rate}\n"), 7, 17, "traffic.kind", "kind rate needs traffic.rate"},
+    {"rate_for_bulk", with("traffic: {rate: 5Mbit}\n"), 7, 17, "traffic.rate", "only for kind rate"},
     {"unknown_key_far", with("colour: red\n"), 7, 1, "colour", "unknown key \"colour\" Valid keys here: name,"},
     {"unknown_key_in_path", "name: t\nduration: 60s\ntopology:\n  paths:\n    - {name: wan1, rte: 1Mbit}\n", 5, 20,
      "topology.paths[0].rte", "did you mean \"rate\"?"},

@@ -53,7 +53,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.traffic.bytes) << s.name << ": connections are long-lived bulk";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 8u);
+  EXPECT_EQ(count, 9u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
@@ -128,6 +128,17 @@ TEST(ShippedScenarios, WanDegrade) {
   EXPECT_EQ(s.events[0].shape.rate, 5'000'000u);
   EXPECT_EQ(s.events[0].shape.delay, 80ms);
   EXPECT_EQ(s.events[0].shape.loss, 0.03);
+}
+
+// wan-reset's outage with video streams that one WAN alone cannot carry.
+TEST(ShippedScenarios, WanResetVideoOutgrowsOnePath) {
+  const Scenario s = shipped("wan-reset-video");
+  expect_two_standard_paths(s);
+  expect_events(s, {{10s, "wan2", "reset"}, {25s, "wan2", "restore"}});
+  EXPECT_EQ(s.traffic.kind, TrafficKind::rate);
+  ASSERT_TRUE(s.traffic.rate);
+  EXPECT_GT(*s.traffic.rate * s.traffic.connections, s.paths[0].rate);
+  EXPECT_LT(*s.traffic.rate * s.traffic.connections, s.paths[0].rate + s.paths[1].rate);
 }
 
 }  // namespace

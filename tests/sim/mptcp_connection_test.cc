@@ -141,6 +141,29 @@ TEST_F(MptcpModel, AJoinedSubflowCarriesNoDataBeforeTheFourthAck)
     EXPECT_GT(m_pm->GetConnection(token)->GetBytesSentOnPath(1), 100'000U);
 }
 
+// An app-limited connection sends what its application makes, 2 Mbit/s, not what the two
+// 10 Mbit/s paths could carry, and its last bytes arrive within a tick and a round trip.
+TEST_F(MptcpModel, ARateLimitedConnectionSendsAtItsApplicationsRate)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          std::nullopt);
+    MptcpConnection::Config video;
+    video.rateBitsPerSecond = 2'000'000;
+    m_pm->SetConnectionConfig(video);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(5));
+    Simulator::Run();
+
+    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
+    ASSERT_TRUE(received);
+    EXPECT_TRUE(received->IsIntegrityOk());
+    constexpr double made = 2e6 / 8 * 5; // 1.25 MB in 5 s
+    EXPECT_LE(static_cast<double>(received->GetBytesDelivered()), made);
+    EXPECT_GE(static_cast<double>(received->GetBytesDelivered()), made - 2e6 / 8 * 0.1);
+}
+
 TEST_F(MptcpModel, ReordersAcrossPathsOfVeryDifferentDelays)
 {
     Build({{"20Mbps", MilliSeconds(2)}, {"20Mbps", MilliSeconds(80)}},

@@ -12,7 +12,7 @@ OUTAGE_COLUMNS = (
     "detected_down_s", "detected_up_s", "detection_s", "up_detection_s",
     "connections", "rebuilt", "rebuilt_fraction",
     "rebuild_latency_median_s", "rebuild_latency_p95_s", "rebuild_latency_max_s",
-    "rebalance_s", "goodput_dip", "bytes_lost",
+    "rebalance_s", "goodput_dip", "bytes_lost", "below_rate_s", "worst_shortfall_s",
     "subflows_before", "subflows_during", "subflows_after",
 )
 RUN_COLUMNS = ("scenario", "backend", "policy", "seed")
@@ -43,6 +43,7 @@ def outage_rows(summary):
     for number, o in enumerate(summary.get("outages") or [], 1):
         latency = o.get("rebuild_latency_s") or {}
         subflows = o.get("subflows_per_connection") or {}
+        rate = o.get("rate") or {}
         connections, rebuilt = o.get("connections"), o.get("rebuilt")
         rows.append({
             **run,
@@ -64,6 +65,8 @@ def outage_rows(summary):
             "rebalance_s": o.get("rebalance_s"),
             "goodput_dip": o.get("goodput_dip"),
             "bytes_lost": o.get("bytes_lost"),
+            "below_rate_s": rate.get("below_rate_s"),
+            "worst_shortfall_s": rate.get("worst_shortfall_s"),
             "subflows_before": subflows.get("before"),
             "subflows_during": subflows.get("during"),
             "subflows_after": subflows.get("after"),
@@ -81,7 +84,7 @@ def result_to_dataframe(self):
     outage_path, outage_kind, start_s, end_s, detected_down_s, detected_up_s, detection_s (start
     to detected down), up_detection_s (restore to detected up), connections, rebuilt,
     rebuilt_fraction, rebuild_latency_{median,p95,max}_s, rebalance_s, goodput_dip, bytes_lost,
-    subflows_{before,during,after}, integrity_ok, bytes_sent, bytes_delivered. NaN: did not happen.
+    below_rate_s, worst_shortfall_s (app-limited traffic only), subflows_{before,during,after}, integrity_ok, bytes_sent, bytes_delivered. NaN: did not happen.
     Needs pandas (apt-get install python3-pandas).
     """
     import pandas

@@ -3,6 +3,8 @@
 #include "mptcp-records.h"
 #include "mptcp-scheduler.h"
 
+#include "ns3/simulator.h"
+
 #include <algorithm>
 #include <cerrno>
 
@@ -27,10 +29,16 @@ MptcpConnection::MptcpConnection(uint64_t key,
     m_config.maxRecordPayload = std::min(m_config.maxRecordPayload, MPTCP_MAX_DSS_PAYLOAD);
 }
 
+MptcpConnection::~MptcpConnection()
+{
+    m_appEvent.Cancel();
+}
+
 void
 MptcpConnection::Start(PathId initialPath)
 {
     m_initialPath = initialPath;
+    m_startTime = ns3::Simulator::Now();
     std::vector<uint8_t> record;
     AppendMpCapable(record, m_key, initialPath);
     if (ns3::Ptr<ns3::Socket> socket = m_socketFactory(initialPath))
@@ -281,7 +289,37 @@ MptcpConnection::NewDataAllowed() const
     {
         allowed = std::min(allowed, *m_config.bytesToSend - m_nextDsn);
     }
-    return allowed;
+    const uint64_t made = AppBytesMade();
+    return std::min(allowed, made > m_nextDsn ? made - m_nextDsn : 0);
+}
+
+uint64_t
+MptcpConnection::AppBytesMade() const
+{
+    if (!m_config.rateBitsPerSecond)
+    {
+        return UINT64_MAX;
+    }
+    // Handed over at whole ticks, as an application woken by a timer would.
+    const int64_t ticks = (ns3::Simulator::Now() - m_startTime).GetNanoSeconds() /
+                          m_config.appTick.GetNanoSeconds();
+    const double seconds = static_cast<double>(ticks) * m_config.appTick.GetSeconds();
+    return static_cast<uint64_t>(static_cast<double>(*m_config.rateBitsPerSecond) / 8 * seconds);
+}
+
+void
+MptcpConnection::AwaitAppData()
+{
+    const bool allSent = m_config.bytesToSend && m_nextDsn >= *m_config.bytesToSend;
+    if (!m_config.rateBitsPerSecond || allSent || m_closed || m_appEvent.IsRunning() ||
+        AppBytesMade() > m_nextDsn)
+    {
+        return;
+    }
+    const int64_t tick = m_config.appTick.GetNanoSeconds();
+    const int64_t sinceStart = (ns3::Simulator::Now() - m_startTime).GetNanoSeconds();
+    const ns3::Time untilNextTick = ns3::NanoSeconds(static_cast<uint64_t>(tick - sinceStart % tick));
+    m_appEvent = ns3::Simulator::Schedule(untilNextTick, &MptcpConnection::Push, this);
 }
 
 void
@@ -346,6 +384,7 @@ MptcpConnection::Push()
             }
         }
     }
+    AwaitAppData();
     m_pushing = false;
 }
 

@@ -7,6 +7,7 @@
 #include "engine/ids.h"
 #include "ns3/address.h"
 #include "ns3/callback.h"
+#include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
@@ -56,6 +57,10 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     struct Config
     {
         std::optional<uint64_t> bytesToSend; ///< unset: send until Stop()
+        /// Unset: the application has all its data at once (bulk). Set: it makes data at this
+        /// many bits per second from Start() on, handed over every `appTick`.
+        std::optional<uint64_t> rateBitsPerSecond;
+        ns3::Time appTick = ns3::MilliSeconds(10);
         uint32_t maxRecordPayload = 16384;   ///< the largest DSS mapping
         /// Bytes sent beyond the peer's DATA_ACK at most: the MPTCP-level receive window.
         uint64_t windowBytes = 8 << 20;
@@ -68,6 +73,7 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
                     MptcpConnectionListener& listener);
     MptcpConnection(const MptcpConnection&) = delete;
     MptcpConnection& operator=(const MptcpConnection&) = delete;
+    ~MptcpConnection() override;
 
     /// Opens the initial subflow (MP_CAPABLE) on `path`. Call once.
     void Start(PathId initialPath);
@@ -151,6 +157,10 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     /// Hands out data to subflows with room, reinjections first; DATA_FIN when all is out.
     void Push();
     uint64_t NewDataAllowed() const;
+    /// What the application has made so far: everything for bulk, rate x time for a rate.
+    uint64_t AppBytesMade() const;
+    /// An app-limited connection with nothing left to send: Push again at the next tick.
+    void AwaitAppData();
     void Finish();
 
     uint64_t m_key;
@@ -171,6 +181,8 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     bool m_established = false;
     bool m_closed = false;
     bool m_pushing = false;
+    ns3::Time m_startTime;
+    ns3::EventId m_appEvent;
 };
 
 } // namespace sim
