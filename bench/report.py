@@ -92,14 +92,11 @@ def sim_figures(build):
 
 
 def rebuild_figures(build):
-    backends = run([build / "mprecover", "backends"]).stdout.splitlines()
     usable, skipped = [], []
-    for name in ("sim", "netns"):
-        line = next((l for l in backends if l.startswith(name + "\t")), None)
-        if line is None:
-            skipped.append(f"{name}: not in this build")
-        elif "unavailable here" in line:
-            skipped.append(f"{name}: " + line.split("unavailable here:", 1)[1].strip(" )"))
+    for line in run([build / "mprecover", "backends"]).stdout.splitlines():
+        name, description = line.split("\t", 1)
+        if "unavailable here" in description:
+            skipped.append(f"{name}: " + description.split("unavailable here:", 1)[1].strip(" )"))
         else:
             usable.append(name)
     if not usable:
@@ -114,7 +111,7 @@ def rebuild_figures(build):
         figures = json.loads(figures_file.read_text())
     rows = []
     for backend in usable:
-        b = figures[backend]
+        b = figures["backends"][backend]
         last = ", ".join(f"{f['last_s'] * 1000:.0f}" for f in b["runs"])
         counts = "; ".join(f"{f['rebuilt']} of {f['established']}" for f in b["runs"])
         rows.append((f"{backend}: last connection rebuilt after the restore is detected, of those MPTCP-established "
@@ -122,9 +119,9 @@ def rebuild_figures(build):
                      f"{b['median_s'] * 1000:.0f} ms", f"≤ {b['target_s'] * 1000:.0f} ms", b["median_s"] <= b["target_s"],
                      f"median of {len(b['runs'])} run(s) ({last} ms); rebuilt of MPTCP-established: {counts}"))
     if "sim" in usable:
-        sim = figures["sim"]["runs"][0]
-        rows.append((f"sim speed at {figures['sim']['connections']} connections (bench/rebuild-1000.yaml)",
-                     f"{figures['sim']['speed_1000']:.2f} simulated s per wall s", "reported", None,
+        sim = figures["backends"]["sim"]["runs"][0]
+        rows.append((f"sim speed at {figures['backends']['sim']['connections']} connections (bench/rebuild-1000.yaml)",
+                     f"{figures['sim_speed_1000']:.2f} simulated s per wall s", "reported", None,
                      f"{sim['simulated_s']:g} s simulated in {sim['wall_s']:.0f} s"))
         hundred = figures["sim_speed_100"]
         rows.append((f"sim speed at 100 connections ({hundred['scenario']})",
