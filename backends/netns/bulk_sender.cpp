@@ -29,7 +29,7 @@ constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
 BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const std::string& server,
-                       std::uint16_t port, std::optional<std::uint64_t> bytes, std::optional<std::uint64_t> rate)
+                       std::uint16_t port, std::optional<std::uint64_t> bytes, std::optional<AppRate> rate)
     : loop_(loop), limit_(bytes), rate_(rate), started_(loop.now()) {
   {
     NamespaceScope scope(client);
@@ -121,16 +121,13 @@ void BulkSender::write_some() {
 }
 
 std::uint64_t BulkSender::bytes_made() const {
-  if (!rate_) return UINT64_MAX;
-  const auto ticks = (loop_.now() - started_) / kAppTick;
-  return static_cast<std::uint64_t>(static_cast<double>(*rate_) / 8 * to_seconds(kAppTick * ticks));
+  return rate_ ? rate_->bytes_made(loop_.now() - started_) : UINT64_MAX;
 }
 
 void BulkSender::await_app_data() {
   if (app_timer_) return;
   loop_.modify(fd_, 0);  // errors and hang-ups are still reported
-  const Instant next_tick = started_ + kAppTick * ((loop_.now() - started_) / kAppTick + 1);
-  app_timer_ = loop_.at(next_tick, [this] {
+  app_timer_ = loop_.at(started_ + AppRate::next_tick(loop_.now() - started_), [this] {
     app_timer_.reset();
     loop_.modify(fd_, EPOLLOUT);
   });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backends/netns/event_loop.h"
+#include "core/network/traffic.h"
 
 namespace mprecover::netns {
 
@@ -18,11 +19,11 @@ class BulkSender {
  public:
   // Opens an IPPROTO_MPTCP socket in `client` and starts a non-blocking connect to server:port.
   // `bytes`: how much to send before closing the sending side; nothing: until destroyed.
-  // `rate`: the application makes that many bits per second from now on, handed over every
-  // kAppTick (as the sim's model does); nothing: it has all its data at once.
+  // `rate`: the application makes data at that rate from now on (AppRate, as in the sim's model);
+  // nothing: it has all its data at once.
   // Throws NetnsError when the socket cannot be made (no MPTCP in the kernel, fd limit).
   BulkSender(const NetworkNamespace& client, EventLoop& loop, const std::string& server, std::uint16_t port,
-             std::optional<std::uint64_t> bytes, std::optional<std::uint64_t> rate = std::nullopt);
+             std::optional<std::uint64_t> bytes, std::optional<AppRate> rate = std::nullopt);
   ~BulkSender();
   BulkSender(const BulkSender&) = delete;
   BulkSender& operator=(const BulkSender&) = delete;
@@ -37,8 +38,6 @@ class BulkSender {
   const std::optional<std::string>& error() const { return error_; }
 
  private:
-  static constexpr Duration kAppTick = std::chrono::milliseconds{10};
-
   void on_ready(std::uint32_t events);
   void write_some();
   // What the application has made so far; everything for a bulk sender.
@@ -54,7 +53,7 @@ class BulkSender {
   bool finished_sending_ = false;
   std::uint16_t local_port_ = 0;
   std::optional<std::uint64_t> limit_;
-  std::optional<std::uint64_t> rate_;
+  std::optional<AppRate> rate_;
   Instant started_;
   std::optional<EventLoop::TimerId> app_timer_;
   std::uint64_t sent_ = 0;

@@ -256,7 +256,10 @@ SimNetwork::open_connection(const ConnectionRequest& request)
 {
     MptcpConnection::Config config;
     config.bytesToSend = request.bytes;
-    config.rateBitsPerSecond = request.rate;
+    if (request.rate)
+    {
+        config.appRate = AppRate{*request.rate};
+    }
     m_pathManager->SetConnectionConfig(config);
     // Like every client connection, it starts on the first path (the default route).
     m_pathManager->Connect(0);

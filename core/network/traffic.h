@@ -3,9 +3,13 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
+#include "core/network/path_shape.h"
+#include "engine/clock.h"
 #include "engine/enum_names.h"
 
 namespace mprecover {
@@ -19,6 +23,23 @@ template <>
 struct EnumNames<TrafficKind> {
   static constexpr std::array<std::pair<TrafficKind, std::string_view>, 2> table{
       {{TrafficKind::bulk, "bulk"}, {TrafficKind::rate, "rate"}}};
+};
+
+// The application behind a `rate` flow: it makes `bits_per_second` from the connection's opening on
+// and hands them to the socket at whole ticks, as an application woken by a timer would. Both
+// backends' senders follow it, so a rate flow offers the same bytes at the same instants on each.
+struct AppRate {
+  static constexpr Duration kTick = std::chrono::milliseconds{10};
+
+  BitRate bits_per_second = 0;
+
+  // What the application has made `elapsed` after the opening.
+  std::uint64_t bytes_made(Duration elapsed) const {
+    const double seconds = static_cast<double>(elapsed / kTick) * to_seconds(kTick);
+    return static_cast<std::uint64_t>(static_cast<double>(bits_per_second) / 8 * seconds);
+  }
+  // When it makes more, counted from the opening: the first tick after `elapsed`.
+  static Duration next_tick(Duration elapsed) { return kTick * (elapsed / kTick + 1); }
 };
 
 }  // namespace mprecover

@@ -149,7 +149,7 @@ TEST_F(MptcpModel, ARateLimitedConnectionSendsAtItsApplicationsRate)
           MptcpPathManager::Mode::IN_KERNEL,
           std::nullopt);
     MptcpConnection::Config video;
-    video.rateBitsPerSecond = 2'000'000;
+    video.appRate = AppRate{2'000'000};
     m_pm->SetConnectionConfig(video);
     m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
     const ConnectionToken token = m_pm->Connect(0);

@@ -293,33 +293,32 @@ MptcpConnection::NewDataAllowed() const
     return std::min(allowed, made > m_nextDsn ? made - m_nextDsn : 0);
 }
 
+Duration
+MptcpConnection::SinceStart() const
+{
+    return Duration{(ns3::Simulator::Now() - m_startTime).GetNanoSeconds()};
+}
+
 uint64_t
 MptcpConnection::AppBytesMade() const
 {
-    if (!m_config.rateBitsPerSecond)
-    {
-        return UINT64_MAX;
-    }
-    // Handed over at whole ticks, as an application woken by a timer would.
-    const int64_t ticks = (ns3::Simulator::Now() - m_startTime).GetNanoSeconds() /
-                          m_config.appTick.GetNanoSeconds();
-    const double seconds = static_cast<double>(ticks) * m_config.appTick.GetSeconds();
-    return static_cast<uint64_t>(static_cast<double>(*m_config.rateBitsPerSecond) / 8 * seconds);
+    return m_config.appRate ? m_config.appRate->bytes_made(SinceStart()) : UINT64_MAX;
 }
 
 void
 MptcpConnection::AwaitAppData()
 {
     const bool allSent = m_config.bytesToSend && m_nextDsn >= *m_config.bytesToSend;
-    if (!m_config.rateBitsPerSecond || allSent || m_closed || m_appEvent.IsRunning() ||
+    if (!m_config.appRate || allSent || m_closed || m_appEvent.IsRunning() ||
         AppBytesMade() > m_nextDsn)
     {
         return;
     }
-    const int64_t tick = m_config.appTick.GetNanoSeconds();
-    const int64_t sinceStart = (ns3::Simulator::Now() - m_startTime).GetNanoSeconds();
-    const ns3::Time untilNextTick = ns3::NanoSeconds(static_cast<uint64_t>(tick - sinceStart % tick));
-    m_appEvent = ns3::Simulator::Schedule(untilNextTick, &MptcpConnection::Push, this);
+    const Duration sinceStart = SinceStart();
+    const Duration untilNextTick = AppRate::next_tick(sinceStart) - sinceStart;
+    m_appEvent = ns3::Simulator::Schedule(ns3::NanoSeconds(static_cast<uint64_t>(untilNextTick.count())),
+                                          &MptcpConnection::Push,
+                                          this);
 }
 
 void

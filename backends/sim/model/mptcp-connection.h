@@ -4,6 +4,7 @@
 #include "mptcp-data-stream.h"
 #include "mptcp-subflow.h"
 
+#include "core/network/traffic.h"
 #include "engine/ids.h"
 #include "ns3/address.h"
 #include "ns3/callback.h"
@@ -57,10 +58,9 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     struct Config
     {
         std::optional<uint64_t> bytesToSend; ///< unset: send until Stop()
-        /// Unset: the application has all its data at once (bulk). Set: it makes data at this
-        /// many bits per second from Start() on, handed over every `appTick`.
-        std::optional<uint64_t> rateBitsPerSecond;
-        ns3::Time appTick = ns3::MilliSeconds(10);
+        /// Unset: the application has all its data at once (bulk). Set: it makes data at that
+        /// rate from Start() on, handed over at whole ticks.
+        std::optional<AppRate> appRate;
         uint32_t maxRecordPayload = 16384;   ///< the largest DSS mapping
         /// Bytes sent beyond the peer's DATA_ACK at most: the MPTCP-level receive window.
         uint64_t windowBytes = 8 << 20;
@@ -157,6 +157,7 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     /// Hands out data to subflows with room, reinjections first; DATA_FIN when all is out.
     void Push();
     uint64_t NewDataAllowed() const;
+    Duration SinceStart() const;
     /// What the application has made so far: everything for bulk, rate x time for a rate.
     uint64_t AppBytesMade() const;
     /// An app-limited connection with nothing left to send: Push again at the next tick.
