@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 #include <utility>
 
@@ -242,6 +243,10 @@ void MetricsCollector::goodput_loss(const Outage& outage, Instant horizon, Outag
 void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const {
   double below = 0;
   double worst_backlog_s = 0;
+  // Made and delivered since the outage started, summed as the samples go by (not recounted from
+  // the start at each sample: a long run has thousands).
+  double made_since_start = 0;
+  std::uint64_t delivered_since_start = 0;
   Instant previous = outage.start;
   for (auto it = delivered_.upper_bound(outage.start); it != delivered_.end() && it->first <= horizon; ++it) {
     const Instant at = it->first;
@@ -249,8 +254,10 @@ void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, O
     const double made = app_bytes(from, at);
     if (made > 0 && static_cast<double>(delivered_all(from, at)) < config_.below_rate_fraction * made)
       below += seconds_between(previous, at);
+    made_since_start += app_bytes(previous, at);
+    delivered_since_start += std::accumulate(it->second.begin(), it->second.end(), std::uint64_t{0});
     if (const double rate = app_rate_Bps(at); rate > 0) {
-      const double backlog = app_bytes(outage.start, at) - static_cast<double>(delivered_all(outage.start, at));
+      const double backlog = made_since_start - static_cast<double>(delivered_since_start);
       worst_backlog_s = std::max(worst_backlog_s, backlog / rate);
     }
     previous = at;
