@@ -161,27 +161,6 @@ py::object to_python(const SpecEntry& entry, const std::optional<std::string>& t
   return py::str(*text);
 }
 
-// Keys that may be left out: assigning None puts them back to "not given".
-using Unset = void (*)(Scenario& scenario, std::size_t index);
-
-Unset unsetter(std::string_view key) {
-  if (key == "description") return [](Scenario& s, std::size_t) { s.description.clear(); };
-  if (key == "traffic.bytes") return [](Scenario& s, std::size_t) { s.traffic.bytes.reset(); };
-  if (key == "traffic.rate") return [](Scenario& s, std::size_t) { s.traffic.rate.reset(); };
-  if (key == "engine.probe.mode") return [](Scenario& s, std::size_t) { s.engine.probe.mode.reset(); };
-  if (key == "engine.probe.interval") return [](Scenario& s, std::size_t) { s.engine.probe.interval.reset(); };
-  if (key == "engine.probe.down_interval") return [](Scenario& s, std::size_t) { s.engine.probe.down_interval.reset(); };
-  if (key == "engine.probe.timeout") return [](Scenario& s, std::size_t) { s.engine.probe.timeout.reset(); };
-  if (key == "engine.probe.down_after") return [](Scenario& s, std::size_t) { s.engine.probe.down_after.reset(); };
-  if (key == "engine.probe.up_after") return [](Scenario& s, std::size_t) { s.engine.probe.up_after.reset(); };
-  if (key == "engine.probe.hold") return [](Scenario& s, std::size_t) { s.engine.probe.hold.reset(); };
-  if (key == "engine.probe.confirm") return [](Scenario& s, std::size_t) { s.engine.probe.confirm.reset(); };
-  if (key == "events[].rate") return [](Scenario& s, std::size_t i) { s.events[i].shape.rate.reset(); };
-  if (key == "events[].delay") return [](Scenario& s, std::size_t i) { s.events[i].shape.delay.reset(); };
-  if (key == "events[].loss") return [](Scenario& s, std::size_t i) { s.events[i].shape.loss.reset(); };
-  return nullptr;
-}
-
 const char* python_type(const SpecEntry& entry) {
   switch (entry.type) {
     case ValueType::duration: return "float, seconds";
@@ -213,7 +192,7 @@ std::string docstring(const SpecEntry& entry) {
     doc += "; also takes the file's text (" + units_text(entry) + ")";
   doc += ". File key: " + entry.key + ".";
   if (entry.default_per_policy) doc += " Reads the value in force; None goes back to engine.policy's default.";
-  else if (unsetter(entry.key)) doc += " None when left out; assigning None leaves it out.";
+  else if (entry.unset) doc += " None when left out; assigning None leaves it out.";
   return doc;
 }
 
@@ -223,18 +202,17 @@ void value_attributes(Class& cls, const std::string& prefix) {
   for (const SpecChild& child : spec_children(prefix)) {
     if (child.kind != SpecChild::Kind::value) continue;
     const SpecEntry* entry = child.entry;
-    const Unset unset = unsetter(entry->key);
     cls.def_property(
         keep(child.name),
         [entry](const View& view) {
           const Target t = target(view);
           return to_python(*entry, entry->get(t.scenario, t.index));
         },
-        [entry, unset](const View& view, const py::object& value) {
+        [entry](const View& view, const py::object& value) {
           const Target t = target(view);
           if (value.is_none()) {
-            if (!unset) throw py::type_error(indexed_key(entry->key, t.index) + " cannot be None");
-            unset(t.scenario, t.index);
+            if (!entry->unset) throw py::type_error(indexed_key(entry->key, t.index) + " cannot be None");
+            entry->unset(t.scenario, t.index);
             return;
           }
           try {

@@ -142,6 +142,7 @@ std::vector<SpecEntry> make_entries() {
       {.key = "description",
        .type = ValueType::string,
        .meaning = "what the scenario reproduces, for people",
+       .unset = [](Scenario& s, std::size_t) { s.description.clear(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.description = trimmed_end(t); },
        .get = [](const Scenario& s, std::size_t) -> Text {
          if (s.description.empty()) return std::nullopt;
@@ -214,6 +215,7 @@ std::vector<SpecEntry> make_entries() {
       {.key = "traffic.rate",
        .type = ValueType::rate,
        .meaning = "kind rate: what each connection's application sends per second (\"5Mbit\" for HD video)",
+       .unset = [](Scenario& s, std::size_t) { s.traffic.rate.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.rate = positive_rate(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return optional_text(s.traffic.rate, format_rate); }},
       {.key = "traffic.connections",
@@ -237,6 +239,7 @@ std::vector<SpecEntry> make_entries() {
       {.key = "traffic.bytes",
        .type = ValueType::bytes,
        .meaning = "bytes each connection sends; left out, connections send until the end of the run",
+       .unset = [](Scenario& s, std::size_t) { s.traffic.bytes.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) {
          s.traffic.bytes = parse_bytes(t);
          if (*s.traffic.bytes == 0)
@@ -254,18 +257,21 @@ std::vector<SpecEntry> make_entries() {
        .choices = names_list<ProbeMode>(),
        .default_per_policy = true,
        .meaning = "the fast probe sent on each path",
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.mode.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.mode = parse_choice<ProbeMode>(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return choice_text(s.detector_config().mode); }},
       {.key = "engine.probe.interval",
        .type = ValueType::duration,
        .default_per_policy = true,
        .meaning = "one probe per path per interval",
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.interval.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.interval = positive_duration(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.detector_config().interval); }},
       {.key = "engine.probe.down_interval",
        .type = ValueType::duration,
        .default_per_policy = true,
        .meaning = "one probe per path per down_interval while the path is down, so that its restore is noticed soon",
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.down_interval.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.down_interval = positive_duration(t); },
        .get = [](const Scenario& s, std::size_t) -> Text {
          const DetectorConfig c = s.detector_config();
@@ -275,12 +281,14 @@ std::vector<SpecEntry> make_entries() {
        .type = ValueType::duration,
        .default_per_policy = true,
        .meaning = "a probe without an answer by then has failed",
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.timeout.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.timeout = positive_duration(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.detector_config().timeout); }},
       {.key = "engine.probe.down_after",
        .type = ValueType::count,
        .default_per_policy = true,
        .meaning = "consecutive failed probes that declare an up path down, 1 to " + std::to_string(max_probe_count),
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.down_after.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.down_after = probe_count(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return std::to_string(s.detector_config().down_after); }},
       {.key = "engine.probe.up_after",
@@ -288,12 +296,14 @@ std::vector<SpecEntry> make_entries() {
        .default_per_policy = true,
        .meaning = "consecutive good probes that make a down path a candidate, 1 to " +
                   std::to_string(max_probe_count),
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.up_after.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.up_after = probe_count(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return std::to_string(s.detector_config().up_after); }},
       {.key = "engine.probe.hold",
        .type = ValueType::duration,
        .default_per_policy = true,
        .meaning = "a candidate path must stay good this long before it is used again (against flapping)",
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.hold.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.hold = parse_duration(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.detector_config().hold); }},
       {.key = "engine.probe.confirm",
@@ -301,6 +311,7 @@ std::vector<SpecEntry> make_entries() {
        .choices = names_list<ProbeMode>(),
        .default_per_policy = true,
        .meaning = "a probe of this other mode must also pass before a path is up; left out, none",
+       .unset = [](Scenario& s, std::size_t) { s.engine.probe.confirm.reset(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.engine.probe.confirm = parse_choice<ProbeMode>(t); },
        .get = [](const Scenario& s, std::size_t) -> Text {
          return optional_text(s.detector_config().confirm, choice_text<ProbeMode>);
@@ -353,11 +364,13 @@ std::vector<SpecEntry> make_entries() {
       {.key = "events[].rate",
        .type = ValueType::rate,
        .meaning = "degrade only: the path's rate until its restore",
+       .unset = [](Scenario& s, std::size_t i) { s.events[i].shape.rate.reset(); },
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.events[i].shape.rate = positive_rate(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.events[i].shape.rate, format_rate); }},
       {.key = "events[].delay",
        .type = ValueType::duration,
        .meaning = "degrade only: the path's one-way delay until its restore",
+       .unset = [](Scenario& s, std::size_t i) { s.events[i].shape.delay.reset(); },
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.events[i].shape.delay = parse_duration(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text {
          return optional_text(s.events[i].shape.delay, format_duration);
@@ -365,6 +378,7 @@ std::vector<SpecEntry> make_entries() {
       {.key = "events[].loss",
        .type = ValueType::ratio,
        .meaning = "degrade only: the path's loss until its restore",
+       .unset = [](Scenario& s, std::size_t i) { s.events[i].shape.loss.reset(); },
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.events[i].shape.loss = parse_ratio(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.events[i].shape.loss, format_ratio); }},
   };

@@ -27,6 +27,8 @@ enum class ValueType { duration, rate, ratio, queue, bytes, count, integer, stri
 // A setter throws ValueError on a text it cannot take; a getter gives nullopt for an unset option.
 using SpecSetter = std::function<void(Scenario& scenario, std::size_t index, std::string_view text)>;
 using SpecGetter = std::function<std::optional<std::string>(const Scenario& scenario, std::size_t index)>;
+// Leaves an optional key out again, as if the file had none (the Python bindings' `= None`).
+using SpecUnsetter = std::function<void(Scenario& scenario, std::size_t index)>;
 
 // The elements of a list key ("topology.paths", "events").
 struct SpecList {
@@ -46,7 +48,8 @@ struct SpecEntry {
   bool required = false;
   bool default_per_policy = false;  // the default comes from the policy table's detector defaults
   std::string meaning{};
-  SpecSetter set = nullptr;  // every type but list
+  SpecUnsetter unset = nullptr;  // keys that may be left out and have no default; nullptr for the others
+  SpecSetter set = nullptr;      // every type but list
   SpecGetter get = nullptr;  // every type but list
   SpecList list{};           // list only
 };
