@@ -28,8 +28,10 @@ double median(const std::vector<double>& sorted) {
 MetricsCollector::MetricsCollector(std::vector<std::string> path_names, MetricsConfig config)
     : path_names_(std::move(path_names)),
       path_count_(path_names_.size()),
-      config_(config),
-      verdicts_(path_count_) {}
+      config_(std::move(config)),
+      verdicts_(path_count_) {
+  for (const PathId p : config_.backup_paths) check_path(p);
+}
 
 void MetricsCollector::check_path(PathId path) const {
   if (path >= path_count_)
@@ -158,6 +160,7 @@ std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
     }
     goodput_loss(o, any_path_horizon, r);
     if (config_.app_rate_bps) app_rate_figures(o, any_path_horizon, r);
+    if (!config_.backup_paths.empty()) backup_figures(o, any_path_horizon, r);
     r.subflows_before = typical_subflow_count(o.start);
     if (o.end) {
       r.subflows_during = typical_subflow_count(*o.end);
@@ -264,6 +267,41 @@ void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, O
   }
   figures.below_rate_s = below;
   figures.worst_shortfall_s = worst_backlog_s;
+}
+
+void MetricsCollector::backup_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const {
+  const auto& backups = config_.backup_paths;
+  if (std::find(backups.begin(), backups.end(), outage.path) != backups.end()) return;
+  figures.failover_applies = true;
+  std::optional<Instant> failover;
+  Instant previous = outage.start;
+  for (auto it = delivered_.upper_bound(outage.start); it != delivered_.end() && it->first <= horizon; ++it) {
+    if (delivered_on_backups(previous, it->first) > 0) {
+      failover = it->first;
+      break;
+    }
+    previous = it->first;
+  }
+  if (!failover) return;
+  figures.failover_s = seconds_between(outage.start, *failover);
+  if (!outage.end) return;
+  const Instant restore = std::max(*outage.end, *failover);
+  for (auto it = delivered_.lower_bound(restore + config_.rebalance_window);
+       it != delivered_.end() && it->first <= horizon; ++it) {
+    const Instant from = it->first - config_.rebalance_window;
+    const std::uint64_t total = delivered_all(from, it->first);
+    if (total > 0 && static_cast<double>(delivered_on_backups(from, it->first)) <
+                         config_.failed_back_share * static_cast<double>(total)) {
+      figures.failback_s = seconds_between(*outage.end, it->first);
+      return;
+    }
+  }
+}
+
+std::uint64_t MetricsCollector::delivered_on_backups(Instant from, Instant to) const {
+  std::uint64_t sum = 0;
+  for (const PathId p : config_.backup_paths) sum += delivered(p, from, to);
+  return sum;
 }
 
 double MetricsCollector::app_bytes(Instant from, Instant to) const {

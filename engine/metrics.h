@@ -24,6 +24,10 @@ struct MetricsConfig {
   // the outages' rate figures (OutageFigures::below_rate_s, worst_shortfall_s).
   std::optional<std::uint64_t> app_rate_bps;
   double below_rate_fraction = 0.9;  // below its rate: a rebalance window delivered less than this
+  // Backup paths (carrying traffic only when no other path can): give the outages of the other
+  // paths their failover and failback figures (OutageFigures::failover_s, failback_s).
+  std::vector<PathId> backup_paths;
+  double failed_back_share = 0.1;  // failed back: the backups carry less than this over a rebalance window
 };
 
 // The recovery figures of one outage: what summary.json's "outages" hold, what `compare` puts side
@@ -57,6 +61,14 @@ struct OutageFigures {
   // buffer must hold to play through the outage.
   std::optional<double> below_rate_s;
   std::optional<double> worst_shortfall_s;
+  // Outages of a path that is not a backup, in a scenario with backup paths, over the same period:
+  // from the outage start to the first sample at which a backup path carried data (null: none
+  // did, the other paths sufficed), and from the restore to the end of the first rebalance window
+  // in which the backups carried less than 10 % of the traffic again (null: not by the end of the
+  // period, or there was no failover).
+  bool failover_applies = false;  // an outage of a path that is not a backup, with backup paths
+  std::optional<double> failover_s;
+  std::optional<double> failback_s;
   // How many subflows the connections had at the end of each phase of the outage: the most common
   // count among the connections open then (null when none was). "before" is the instant the
   // outage starts, "during" the instant of the restore, "after" the end of its recovery period.
@@ -128,6 +140,8 @@ class MetricsCollector {
   std::optional<double> rebalance(const Outage& outage, Instant horizon) const;
   void goodput_loss(const Outage& outage, Instant horizon, OutageFigures& figures) const;
   void app_rate_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
+  void backup_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
+  std::uint64_t delivered_on_backups(Instant from, Instant to) const;  // over (from, to]
   // Bytes the applications of the connections open made over (from, to]; at `app_rate_bps` each.
   double app_bytes(Instant from, Instant to) const;
   double app_rate_Bps(Instant at) const;  // of the connections open at `at`, together

@@ -164,7 +164,7 @@ void MptcpPmClient::create_subflow(std::uint32_t token, const MptcpAddress& loca
   nl_msg* msg = message(raw(Command::subflow_create));
   try {
     nla_put_u32(msg, raw(Attr::token), token);
-    put_address(msg, Attr::addr, local.address, local.port, local.id, 0, 0, action);
+    put_address(msg, Attr::addr, local.address, local.port, local.id, local.flags, 0, action);
     put_address(msg, Attr::addr_remote, remote.address, remote.port, 0, 0, 0, action);
   } catch (...) {
     nlmsg_free(msg);

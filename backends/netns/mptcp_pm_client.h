@@ -12,11 +12,13 @@ namespace mprecover::netns {
 
 class NetworkNamespace;
 
-// An IPv4 address (dotted) with an optional port (0: none) and endpoint id (0: none).
+// An IPv4 address (dotted) with an optional port (0: none), endpoint id (0: none) and flags
+// (mptcp_pm::EndpointFlag bits; a subflow's local address flagged backup makes a backup subflow).
 struct MptcpAddress {
   std::string address;
   std::uint16_t port = 0;
   std::uint8_t id = 0;
+  std::uint32_t flags = 0;
 };
 
 // In-kernel PM endpoint (`ip mptcp endpoint add ADDRESS id ID FLAGS dev DEV`).

@@ -189,9 +189,10 @@ void NetnsNetwork::start_daemon(const std::string& name) {
 
 void NetnsNetwork::set_subflow_limit(std::uint32_t subflows) { client_pm_.set_limits(subflows, 0); }
 
-void NetnsNetwork::add_endpoint(PathId path) {
+void NetnsNetwork::add_endpoint(PathId path, bool backup) {
   try {
-    client_pm_.add_endpoint({topology_.client_address_of(path), endpoint_id(path), mptcp_pm::EndpointFlag::subflow,
+    client_pm_.add_endpoint({topology_.client_address_of(path), endpoint_id(path),
+                             mptcp_pm::EndpointFlag::subflow | (backup ? mptcp_pm::EndpointFlag::backup : 0U),
                              topology_.client_route().ifindex(client_device(path))});
   } catch (const NetnsError& error) {
     if (error.error() != EEXIST) throw;
@@ -206,9 +207,11 @@ void NetnsNetwork::delete_endpoint(PathId path) {
   }
 }
 
-int NetnsNetwork::create_subflow(ConnectionToken token, PathId path) {
+int NetnsNetwork::create_subflow(ConnectionToken token, PathId path, bool backup) {
   try {
-    client_pm_.create_subflow(token, {topology_.client_address_of(path), 0, subflow_local_id(path)},
+    client_pm_.create_subflow(token,
+                              {topology_.client_address_of(path), 0, subflow_local_id(path),
+                               backup ? mptcp_pm::EndpointFlag::backup : 0U},
                               {kServerAddress, kMptcpPort, 0});
   } catch (const NetnsError& e) {
     return e.error() != 0 ? e.error() : EIO;

@@ -55,9 +55,9 @@ class NetnsNetwork final : public NetworkPort {
   void use_path_manager(PathManagerMode mode) override;
   void start_daemon(const std::string& name) override;
   void set_subflow_limit(std::uint32_t subflows) override;
-  void add_endpoint(PathId path) override;
+  void add_endpoint(PathId path, bool backup) override;
   void delete_endpoint(PathId path) override;
-  int create_subflow(ConnectionToken token, PathId path) override;
+  int create_subflow(ConnectionToken token, PathId path, bool backup) override;
   void destroy_subflow(ConnectionToken token, PathId path) override;
   void retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) override;
 

@@ -216,9 +216,10 @@ SimNetwork::set_subflow_limit(std::uint32_t subflows)
 }
 
 void
-SimNetwork::add_endpoint(PathId path)
+SimNetwork::add_endpoint(PathId path, bool backup)
 {
-    m_pathManager->AddEndpoint(path, MPTCP_ENDPOINT_SUBFLOW); // EEXIST: it is there already
+    // EEXIST: it is there already
+    m_pathManager->AddEndpoint(path, MPTCP_ENDPOINT_SUBFLOW | (backup ? MPTCP_ENDPOINT_BACKUP : 0U));
 }
 
 void
@@ -228,9 +229,9 @@ SimNetwork::delete_endpoint(PathId path)
 }
 
 int
-SimNetwork::create_subflow(ConnectionToken token, PathId path)
+SimNetwork::create_subflow(ConnectionToken token, PathId path, bool backup)
 {
-    return m_pathManager->SubflowCreate(token, path);
+    return m_pathManager->SubflowCreate(token, path, backup);
 }
 
 void

@@ -43,7 +43,7 @@ void Driver::set_up_path_manager() {
   if (mode != PathManagerMode::in_kernel) return;
   // As a router is set up: a `subflow` endpoint on every extra path, and limits to match.
   net_.set_subflow_limit(static_cast<std::uint32_t>(scenario_.paths.size() - 1));
-  for (PathId p = 1; p < scenario_.paths.size(); ++p) net_.add_endpoint(p);
+  for (PathId p = 1; p < scenario_.paths.size(); ++p) net_.add_endpoint(p, scenario_.paths[p].backup);
 }
 
 RunOutcome Driver::run() {
@@ -110,14 +110,14 @@ void Driver::carry(const Action& action) {
                  [this](const CreateSubflow& c) { create_subflow(c); },
                  [this](const DestroySubflow& d) { net_.destroy_subflow(d.token, d.path); },
                  [this](const RetireSubflow& r) { net_.retire_subflow(r.token, r.path, r.port); },
-                 [this](const AddEndpoint& e) { net_.add_endpoint(e.path); },
+                 [this](const AddEndpoint& e) { net_.add_endpoint(e.path, scenario_.paths[e.path].backup); },
                  [this](const DeleteEndpoint& e) { net_.delete_endpoint(e.path); },
              },
              action);
 }
 
 void Driver::create_subflow(const CreateSubflow& create) {
-  const int error = net_.create_subflow(create.token, create.path);
+  const int error = net_.create_subflow(create.token, create.path, scenario_.paths[create.path].backup);
   // EEXIST: a subflow is there already, nothing to rebuild. Any other refusal reaches the engine
   // as the kernel reports a failed subflow: closed, with the error, from a turn of its own.
   if (error == 0 || error == EEXIST) return;

@@ -124,13 +124,13 @@ class NetworkPort {
   virtual void start_daemon(const std::string& name) = 0;
   // In-kernel PM: `ip mptcp limits set subflows N`.
   virtual void set_subflow_limit(std::uint32_t subflows) = 0;
-  // In-kernel PM: a `subflow` endpoint on the path's address (already there: nothing happens),
-  // and its deletion (none there: nothing happens).
-  virtual void add_endpoint(PathId path) = 0;
+  // In-kernel PM: a `subflow` endpoint on the path's address, flagged `backup` on a backup path
+  // (already there: nothing happens), and its deletion (none there: nothing happens).
+  virtual void add_endpoint(PathId path, bool backup) = 0;
   virtual void delete_endpoint(PathId path) = 0;
-  // Userspace PM: SUBFLOW_CREATE from the path's address; 0, or the errno the path manager refused
-  // it with (EEXIST: the connection has a subflow there already).
-  virtual int create_subflow(ConnectionToken token, PathId path) = 0;
+  // Userspace PM: SUBFLOW_CREATE from the path's address, a backup subflow on a backup path; 0, or
+  // the errno the path manager refused it with (EEXIST: the connection has a subflow there already).
+  virtual int create_subflow(ConnectionToken token, PathId path, bool backup) = 0;
   // Userspace PM: SUBFLOW_DESTROY of the connection's subflows on the path.
   virtual void destroy_subflow(ConnectionToken token, PathId path) = 0;
   // Userspace PM: SUBFLOW_DESTROY of one subflow, the connection's on the path from local `port`.

@@ -162,6 +162,8 @@ RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
     o.bytes_lost = median(&OutageFigures::bytes_lost);
     o.below_rate_s = median(&OutageFigures::below_rate_s);
     o.worst_shortfall_s = median(&OutageFigures::worst_shortfall_s);
+    o.failover_s = median(&OutageFigures::failover_s);
+    o.failback_s = median(&OutageFigures::failback_s);
     o.subflows_before = median(&OutageFigures::subflows_before);
     o.subflows_during = median(&OutageFigures::subflows_during);
     o.subflows_after = median(&OutageFigures::subflows_after);
@@ -198,6 +200,10 @@ OrderedJson to_json(const OutageFigures& o) {
   if (o.below_rate_s || o.worst_shortfall_s)
     json["rate"] = {{"below_rate_s", optional_json(o.below_rate_s, kSeconds)},
                     {"worst_shortfall_s", optional_json(o.worst_shortfall_s, kSeconds)}};
+  // Only outages of a path that is not a backup, in a scenario with backup paths.
+  if (o.failover_applies)
+    json["backup"] = {{"failover_s", optional_json(o.failover_s, kSeconds)},
+                      {"failback_s", optional_json(o.failback_s, kSeconds)}};
   return json;
 }
 
@@ -229,6 +235,11 @@ OutageFigures outage_figures_from_json(const Json& o, const std::string& origin,
   if (const auto rate = o.find("rate"); rate != o.end()) {
     f.below_rate_s = optional_number(*rate, "below_rate_s", origin, where + "rate.");
     f.worst_shortfall_s = optional_number(*rate, "worst_shortfall_s", origin, where + "rate.");
+  }
+  if (const auto backup = o.find("backup"); backup != o.end()) {
+    f.failover_applies = true;
+    f.failover_s = optional_number(*backup, "failover_s", origin, where + "backup.");
+    f.failback_s = optional_number(*backup, "failback_s", origin, where + "backup.");
   }
   return f;
 }

@@ -45,12 +45,20 @@ std::vector<std::string> path_names(const Scenario& scenario) {
   return names;
 }
 
+MetricsConfig metrics_config(const Scenario& scenario) {
+  MetricsConfig config;
+  config.app_rate_bps = scenario.traffic.rate;
+  for (PathId p = 0; p < scenario.paths.size(); ++p)
+    if (scenario.paths[p].backup) config.backup_paths.push_back(p);
+  return config;
+}
+
 }  // namespace
 
 RunRecorder::RunRecorder(const Scenario& scenario, RunIdentity identity)
     : scenario_(scenario),
       identity_(std::move(identity)),
-      metrics_(path_names(scenario), MetricsConfig{.app_rate_bps = scenario.traffic.rate}),
+      metrics_(path_names(scenario), metrics_config(scenario)),
       probe_rtts_(scenario.paths.size()),
       probe_counts_(scenario.paths.size()) {}
 

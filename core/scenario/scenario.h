@@ -31,6 +31,9 @@ struct PathSpec {
   Duration delay = std::chrono::milliseconds{10};  // one way, client to server through this path
   Ratio loss = 0.0;
   QueueSize queue;
+  // Carries traffic only when no other path can (the kernel's endpoint flag `backup`, MP_PRIO):
+  // a metered LTE link, say. Its endpoint and every subflow made on it carry the flag.
+  bool backup = false;
   int line = 0;  // where the path is defined, for later error messages
 };
 

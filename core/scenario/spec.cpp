@@ -205,6 +205,12 @@ std::vector<SpecEntry> make_entries() {
        .meaning = "queue limit at the bottleneck, in packets (\"100p\") or bytes (\"64KB\")",
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.paths[i].queue = parse_queue_size(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return format_queue_size(s.paths[i].queue); }},
+      {.key = "topology.paths[].backup",
+       .type = ValueType::boolean,
+       .meaning = "a backup path: carries traffic only when no other path can, as the kernel's `backup` endpoint "
+                  "flag does (not the first path, where connections start)",
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.paths[i].backup = parse_bool(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return s.paths[i].backup ? "true" : "false"; }},
       {.key = "traffic.kind",
        .type = ValueType::choice,
        .choices = names_list<TrafficKind>(),

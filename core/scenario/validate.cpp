@@ -38,6 +38,9 @@ class Checker {
         if (scenario_.paths[i].name == scenario_.paths[j].name)
           fail(path_key(i) + ".name", "duplicate path name \"" + scenario_.paths[i].name + "\" (first defined at line " +
                                           std::to_string(scenario_.paths[j].line) + ")");
+    if (scenario_.paths.front().backup)
+      fail(path_key(0) + ".backup", "the first path cannot be a backup: every connection starts on it (list a "
+                                    "path that is not a backup first)");
   }
 
   void check_traffic() const {

@@ -196,7 +196,9 @@ TEST(Metrics, RejectsUnknownPaths) {
 // One app-limited connection of 8 Mbit/s (100 kB per 100 ms sample) stalls for the 2 s of an
 // outage of the other path, then catches up at twice its rate.
 TEST(Metrics, AppLimitedTrafficFallsBehindItsRateAndCatchesUp) {
-  MetricsCollector metrics({"wan1", "wan2"}, MetricsConfig{.app_rate_bps = 8'000'000});
+  MetricsConfig config;
+  config.app_rate_bps = 8'000'000;
+  MetricsCollector metrics({"wan1", "wan2"}, config);
   metrics.connection_opened(1, 0, 40000, at(0));
   metrics.outage_started(1, "reset", at(10));
   metrics.outage_ended(1, at(12));
@@ -230,6 +232,62 @@ TEST(Metrics, BulkTrafficHasNoRateFigures) {
   const OutageFigures o = metrics.report(at(20)).at(0);
   EXPECT_FALSE(o.below_rate_s);
   EXPECT_FALSE(o.worst_shortfall_s);
+}
+
+// wan1 and an LTE backup: wan1 carries 100 kB per 100 ms sample, the backup nothing. wan1 is cut
+// from 10 s to 14 s; the backup takes the traffic from the sample at 10.3 s on, and from 15.2 s on
+// wan1 has it all again.
+TEST(Metrics, BackupPathFailsOverAndBack) {
+  MetricsConfig config;
+  config.backup_paths = {1};
+  MetricsCollector metrics({"wan1", "lte"}, config);
+  metrics.connection_opened(1, 0, 40000, at(0));
+  metrics.outage_started(0, "reset", at(10));
+  metrics.outage_ended(0, at(14));
+  std::uint64_t primary = 0;
+  std::uint64_t backup = 0;
+  for (int tenth = 1; tenth <= 300; ++tenth) {
+    const double s = tenth / 10.0;
+    if (s > 10.25 && s < 15.15) backup += 100'000;
+    else if (s < 10.05 || s > 15.15) primary += 100'000;
+    metrics.bytes_sample(1, 0, primary, at(s));
+    metrics.bytes_sample(1, 1, backup, at(s));
+  }
+  const OutageFigures o = metrics.report(at(30)).at(0);
+  ASSERT_TRUE(o.failover_s);
+  EXPECT_NEAR(*o.failover_s, 0.3, 1e-6);
+  // The first window of 500 ms with under 10 % on the backup: (15.1 s, 15.6 s].
+  ASSERT_TRUE(o.failback_s);
+  EXPECT_NEAR(*o.failback_s, 1.6, 1e-6);
+}
+
+// The backup never takes over (another path carries the traffic): no failover, no failback; and
+// an outage of the backup itself has neither.
+TEST(Metrics, NoFailoverWhileAnotherPathCarriesTheTraffic) {
+  MetricsConfig config;
+  config.backup_paths = {2};
+  MetricsCollector metrics({"wan1", "wan2", "lte"}, config);
+  metrics.connection_opened(1, 0, 40000, at(0));
+  metrics.outage_started(0, "reset", at(10));
+  metrics.outage_ended(0, at(12));
+  metrics.outage_started(2, "reset", at(20));
+  metrics.outage_ended(2, at(22));
+  for (int tenth = 1; tenth <= 300; ++tenth) {
+    const double s = tenth / 10.0;
+    metrics.bytes_sample(1, 0, static_cast<std::uint64_t>(tenth) * 1000, at(s));
+    metrics.bytes_sample(1, 1, static_cast<std::uint64_t>(tenth) * 1000, at(s));
+    metrics.bytes_sample(1, 2, 0, at(s));
+  }
+  for (const OutageFigures& o : metrics.report(at(30))) {
+    EXPECT_FALSE(o.failover_s) << o.path;
+    EXPECT_FALSE(o.failback_s) << o.path;
+  }
+}
+
+TEST(Metrics, BackupPathsMustBePathsOfTheRun) {
+  MetricsConfig config;
+  config.backup_paths = {2};
+  EXPECT_THROW(MetricsCollector({"wan1", "lte"}, config), std::out_of_range);
 }
 
 }  // namespace

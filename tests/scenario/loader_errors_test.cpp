@@ -132,6 +132,10 @@ const ErrorCase error_cases[] = {
     {"no_paths", "name: t\nduration: 60s\ntopology: {paths: []}\n", 3, 19, "topology.paths", "has 0 entries"},
     {"duplicate_path", "name: t\nduration: 60s\ntopology:\n  paths:\n    - {name: wan1}\n    - {name: wan1}\n", 6, 14,
      "topology.paths[1].name", "duplicate path name \"wan1\" (first defined at line 5)"},
+    {"backup_first", "name: t\nduration: 60s\ntopology:\n  paths:\n    - {name: lte, backup: true}\n    - {name: wan1}\n",
+     5, 27, "topology.paths[0].backup", "the first path cannot be a backup"},
+    {"backup_not_a_bool", "name: t\nduration: 60s\ntopology:\n  paths:\n    - {name: wan1}\n    - {name: lte, backup: maybe}\n",
+     6, 27, "topology.paths[1].backup", "maybe"},
     // traffic and engine
     {"start_after_end", with("traffic: {start: 60s}\n"), 7, 18, "traffic.start", "not before the end of the run"},
     {"last_start_after_end", with("traffic: {connections: 100, spacing: 1s}\n"), 7, 38, "traffic.spacing",

@@ -74,7 +74,7 @@ TEST(Spec, ChildrenFollowTheDottedKeys) {
   EXPECT_TRUE(top[4].required);  // because topology.paths is
   EXPECT_FALSE(top[5].required);
   EXPECT_EQ(top[9].kind, SpecChild::Kind::list);
-  EXPECT_EQ(spec_children("topology.paths[].").size(), 5u);
+  EXPECT_EQ(spec_children("topology.paths[].").size(), 6u);
 }
 
 // describe() prints a file that loads back into the same scenario.

@@ -113,6 +113,29 @@ TEST_F(MptcpModel, JoinedSubflowCarriesDataAndDataFinClosesTheConnection)
     EXPECT_TRUE(m_pm->GetConnection(token)->IsClosed());
 }
 
+// The kernel's mptcp_subflow_get_send: a backup subflow carries nothing while another subflow is
+// active, even one whose window is full, and everything once the others are gone.
+TEST_F(MptcpModel, ABackupSubflowCarriesDataOnlyWhenNoOtherCan)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          std::nullopt);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW | MPTCP_ENDPOINT_BACKUP);
+    const ConnectionToken token = m_pm->Connect(0);
+    std::optional<uint64_t> onBackupBeforeAbort;
+    Simulator::Schedule(Seconds(2), [&] {
+        onBackupBeforeAbort = m_pm->GetConnection(token)->GetBytesSentOnPath(1);
+        m_pm->AbortSubflows(0);
+    });
+    Simulator::Stop(Seconds(4));
+    Simulator::Run();
+
+    ASSERT_TRUE(onBackupBeforeAbort.has_value());
+    EXPECT_EQ(*onBackupBeforeAbort, 0U);
+    // About 2.5 MB in the 2 s the backup is alone.
+    EXPECT_GT(m_pm->GetConnection(token)->GetBytesSentOnPath(1), 1'500'000U);
+}
+
 // RFC 8684 section 3.2, and the kernel's __mptcp_subflow_active: an MP_JOIN subflow is announced
 // established at the SYN-ACK, but carries data only once the server has answered its third ACK.
 TEST_F(MptcpModel, AJoinedSubflowCarriesNoDataBeforeTheFourthAck)

@@ -103,7 +103,8 @@ class ScriptedNetwork final : public NetworkPort {
   void use_path_manager(PathManagerMode mode) override { mode_ = mode; }
   void start_daemon(const std::string& name) override { record("daemon " + name); }
   void set_subflow_limit(std::uint32_t subflows) override { record("limit " + std::to_string(subflows)); }
-  void add_endpoint(PathId path) override {
+  void add_endpoint(PathId path, bool backup) override {
+    if (backup) record("backup endpoint " + std::to_string(path));
     record("endpoint add " + std::to_string(path));
     endpoints_.insert(path);
     for (auto& [token, c] : connections_) join(token, path);
@@ -115,7 +116,8 @@ class ScriptedNetwork final : public NetworkPort {
       for (const std::uint16_t port : take(c, path)) later(MptcpSubClosed{token, path, 0, port});
   }
   // As the kernel's userspace PM: a second subflow from the same address is a new subflow.
-  int create_subflow(ConnectionToken token, PathId path) override {
+  int create_subflow(ConnectionToken token, PathId path, bool backup) override {
+    if (backup) record("backup subflow " + std::to_string(token) + " " + std::to_string(path));
     record("create " + std::to_string(token) + " " + std::to_string(path));
     if (refuse_ != 0) return refuse_;
     join(token, path);

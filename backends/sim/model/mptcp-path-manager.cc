@@ -165,7 +165,7 @@ MptcpPathManager::CreateSubflows(Managed& managed)
 }
 
 int
-MptcpPathManager::SubflowCreate(ConnectionToken token, PathId path)
+MptcpPathManager::SubflowCreate(ConnectionToken token, PathId path, bool backup)
 {
     auto found = m_connections.find(token);
     if (found == m_connections.end() || found->second.connection->IsClosed())
@@ -176,9 +176,6 @@ MptcpPathManager::SubflowCreate(ConnectionToken token, PathId path)
     {
         return EINVAL;
     }
-    auto endpoint = m_endpoints.find(path);
-    const bool backup =
-        endpoint != m_endpoints.end() && (endpoint->second & MPTCP_ENDPOINT_BACKUP) != 0;
     // One message after another: this one takes effect once the previous ones have.
     const Time now = Simulator::Now();
     m_netlinkBusyUntil = std::max(m_netlinkBusyUntil, now) + m_subflowCreateTime;

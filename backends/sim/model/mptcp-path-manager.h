@@ -94,7 +94,8 @@ class MptcpPathManager : public ns3::Object, private MptcpConnectionListener
     /// mode or before the connection is established, EEXIST if the path has a subflow still
     /// connecting (one whose SYN has yet to leave included), ENETUNREACH if the path gives no
     /// socket. As with the kernel, an established subflow on the path does not stop a second one.
-    int SubflowCreate(ConnectionToken token, PathId path);
+    /// A `backup` subflow (the local address's backup flag) carries data only when no other can.
+    int SubflowCreate(ConnectionToken token, PathId path, bool backup = false);
     /// Closes the connection's subflows on the path, or only the one from local `port` if it is
     /// not 0. Returns 0, or ENOENT for an unknown token or no such subflow, EINVAL in IN_KERNEL
     /// mode.

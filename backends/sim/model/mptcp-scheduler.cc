@@ -12,10 +12,17 @@ MptcpPickSubflow(const std::vector<std::unique_ptr<MptcpSubflow>>& subflows,
                  uint64_t pending,
                  uint32_t maxChunk)
 {
+    const auto active = [](const std::unique_ptr<MptcpSubflow>& subflow) {
+        return subflow->IsFullyEstablished() && !subflow->IsStalled();
+    };
+    // As the kernel's mptcp_subflow_get_send: backup subflows only when no other subflow is
+    // active, even when the active ones have no room (then nothing is sent until they do).
+    const bool backupsIdle =
+        std::any_of(subflows.begin(), subflows.end(), [&](const auto& s) { return active(s) && !s->IsBackup(); });
     MptcpSubflow* best = nullptr;
     for (const auto& subflow : subflows)
     {
-        if (!subflow->IsFullyEstablished() || subflow->IsStalled())
+        if (!active(subflow) || (backupsIdle && subflow->IsBackup()))
         {
             continue;
         }
@@ -28,8 +35,7 @@ MptcpPickSubflow(const std::vector<std::unique_ptr<MptcpSubflow>>& subflows,
         {
             continue;
         }
-        if (best == nullptr || (best->IsBackup() && !subflow->IsBackup()) ||
-            (best->IsBackup() == subflow->IsBackup() && subflow->GetRtt() < best->GetRtt()))
+        if (best == nullptr || subflow->GetRtt() < best->GetRtt())
         {
             best = subflow.get();
         }

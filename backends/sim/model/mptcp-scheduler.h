@@ -15,8 +15,9 @@ namespace sim
 /**
  * The kernel's default scheduler, in spirit: among the established subflows that are not stale
  * (stalled) and have room for a worthwhile chunk, the one with the lowest smoothed RTT; backup
- * subflows only when no other qualifies. `pending` is how many bytes are ready to go, and
- * `maxChunk` the largest record the caller will send. Returns nullptr if none qualifies.
+ * subflows only when no other subflow is established and not stalled, room or not. `pending` is
+ * how many bytes are ready to go, and `maxChunk` the largest record the caller will send.
+ * Returns nullptr if none qualifies.
  */
 MptcpSubflow* MptcpPickSubflow(const std::vector<std::unique_ptr<MptcpSubflow>>& subflows,
                                uint64_t pending,
