@@ -109,6 +109,25 @@ void rate_table(std::ostream& out, const ScenarioComparison& s) {
     }
 }
 
+// Backup paths: how fast the traffic moved onto them when another path failed, and off them again.
+void backup_table(std::ostream& out, const ScenarioComparison& s) {
+  const auto has_backup = [](const RunFigures& r) {
+    return std::any_of(r.outages.begin(), r.outages.end(), [](const OutageFigures& o) { return o.failover_applies; });
+  };
+  if (std::none_of(s.runs.begin(), s.runs.end(), has_backup)) return;
+  out << "\nBackup paths: failover, from the outage start until a backup path carries data; failback, from the "
+         "restore until the backups carry less than 10 % of the traffic over a rebalance window (– : never, up to "
+         "the end of the outage's recovery period).\n\n";
+  out << "| policy | backend | outage | failover (s) | failback (s) |\n|---|---|---|---|---|\n";
+  for (const RunFigures* run : by_policy(s))
+    for (std::size_t i = 0; i < run->outages.size(); ++i) {
+      const OutageFigures& o = run->outages[i];
+      if (!o.failover_applies) continue;
+      out << "| " << run->policy << " | " << run->backend << " | " << i + 1 << ": " << o.kind << " " << o.path << " | "
+          << seconds(o.failover_s) << " | " << seconds(o.failback_s) << " |\n";
+    }
+}
+
 void scenario_section(std::ostream& out, const ScenarioComparison& s, const std::filesystem::path& dir) {
   out << "## " << s.name << "\n\n";
   out << "`" << s.file << "`: longest round trip " << formatted("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
@@ -134,6 +153,7 @@ void scenario_section(std::ostream& out, const ScenarioComparison& s, const std:
     }
   }
   rate_table(out, s);
+  backup_table(out, s);
   out << "\n**Recovery:** " << recovery_line(s) << ".\n\n";
   out << "**Parity" << (s.parity.empty() ? "" : " (" + parity_pairs(s) + ")") << ":** " << parity_line(s) << ".\n\n";
   for (const ParityVerdict& verdict : s.parity)

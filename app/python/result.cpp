@@ -161,7 +161,8 @@ void bind_result(py::module_& m) {
 summary     summary.json as a dict: scenario, backend, policy, seed, duration_s, paths, outages
             (each: path, kind, start_s, end_s, detected_down_s, detected_up_s, connections,
             rebuilt, rebuild_latency_s {median, p95, max}, rebalance_s, and for app-limited
-            traffic rate {below_rate_s, worst_shortfall_s}), bytes_sent,
+            traffic rate {below_rate_s, worst_shortfall_s}, with backup paths backup
+            {failover_s, failback_s}), bytes_sent,
             bytes_delivered, integrity_ok, delay_method, scheduler, notes. None means "did not
             happen".
 events      events.csv: time_s, source, event, path, connection, detail

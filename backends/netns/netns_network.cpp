@@ -24,7 +24,6 @@ namespace {
 constexpr std::uint16_t kMptcpPort = 5201;
 // The kernel's cap on subflow limits (MPTCP_PM_ADDR_MAX): the server accepts a join on every path,
 // and a rebuilt one while the dead one is going.
-constexpr std::uint32_t kMaxSubflowLimit = 8;
 
 std::mutex g_kernel_in_use;
 

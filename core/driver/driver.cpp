@@ -41,8 +41,10 @@ void Driver::set_up_path_manager() {
   net_.use_path_manager(mode);
   if (mode == PathManagerMode::daemon) net_.start_daemon(engine_.daemon());
   if (mode != PathManagerMode::in_kernel) return;
-  // As a router is set up: a `subflow` endpoint on every extra path, and limits to match.
-  net_.set_subflow_limit(static_cast<std::uint32_t>(scenario_.paths.size() - 1));
+  // As OpenMPTCProuter sets a router up: a `subflow` endpoint on every extra path, and the largest
+  // subflow limit, which leaves room to re-create the first path's subflow when a policy adds an
+  // endpoint there (with one per extra path, the subflows on the others would use it up).
+  net_.set_subflow_limit(kMaxSubflowLimit);
   for (PathId p = 1; p < scenario_.paths.size(); ++p) net_.add_endpoint(p, scenario_.paths[p].backup);
 }
 

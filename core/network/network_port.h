@@ -83,6 +83,9 @@ struct TrafficReport {
   std::vector<std::string> failures;     // connections that failed on the client's side, in words
 };
 
+// The kernel's largest MPTCP subflow limit (MPTCP_PM_ADDR_MAX): additional subflows per connection.
+constexpr std::uint32_t kMaxSubflowLimit = 8;
+
 class NetworkPort {
  public:
   using TimerId = std::uint64_t;
@@ -122,7 +125,7 @@ class NetworkPort {
   // the run ends; it must be ready (its endpoints in place) when this returns. Throws when the
   // backend cannot run it, naming what is missing.
   virtual void start_daemon(const std::string& name) = 0;
-  // In-kernel PM: `ip mptcp limits set subflows N`.
+  // In-kernel PM: `ip mptcp limits set subflows N` (at most kMaxSubflowLimit).
   virtual void set_subflow_limit(std::uint32_t subflows) = 0;
   // In-kernel PM: a `subflow` endpoint on the path's address, flagged `backup` on a backup path
   // (already there: nothing happens), and its deletion (none there: nothing happens).

@@ -146,6 +146,25 @@ def check_wan_reset_video(s, policy):
         assert 0 < rate["worst_shortfall_s"] < 6, rate  # 10 Mbit/s short for 15 s: 2.5 s of the streams
 
 
+def check_wan_backup_failover(s, policy):
+    """The LTE backup takes the traffic as soon as wan1's subflows die, with every policy; only
+    the policies that bring wan1's subflows back let it fail back."""
+    o = outage(s, "wan1")
+    assert o["connections"] == 4, o
+    assert o["backup"]["failover_s"] <= 0.5, o  # the next byte sample or so: nothing waits for a probe
+    if policy in ("kernel", "mptcpd"):
+        assert o["rebuilt"] == 0, o
+        assert o["backup"]["failback_s"] is None, o
+    elif policy == "omr":
+        assert o["rebuilt"] == 4, o
+        assert o["backup"]["failback_s"] > 15.0, o
+    else:
+        assert o["rebuilt"] == o["recreated"] == 4, o
+        assert o["rebuild_latency_s"]["max"] <= bound(s) + 0.3, o
+        # The backup subflows' queued data drains at LTE's rate (results/reference/report.md).
+        assert o["backup"]["failback_s"] <= bound(s) + 3.0, o
+
+
 FIGURES = {
     "wan-reset": check_wan_reset,
     "wan-reset-video": check_wan_reset_video,
@@ -153,6 +172,7 @@ FIGURES = {
     "wan-linkdown": lambda s, p: check_survivors(s, p, "down"),
     "three-wan-many-conns": check_three_wan,
     "wan-readdress": check_wan_readdress,
+    "wan-backup-failover": check_wan_backup_failover,
 }
 
 

@@ -110,7 +110,7 @@ TEST(Driver, SetsUpThePathManagerThePolicyNeeds) {
   EXPECT_EQ(in_kernel.network.path_manager(), PathManagerMode::in_kernel);
   const auto& kernel_log = in_kernel.network.log();
   EXPECT_EQ(std::vector<std::string>(kernel_log.begin(), kernel_log.begin() + 3),
-            (std::vector<std::string>{"t=0.000 limit 2", "t=0.000 endpoint add 1", "t=0.000 endpoint add 2"}));
+            (std::vector<std::string>{"t=0.000 limit 8", "t=0.000 endpoint add 1", "t=0.000 endpoint add 2"}));
 }
 
 TEST(Driver, RebuildsAResetPathThroughThePort) {

@@ -53,7 +53,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.traffic.bytes) << s.name << ": connections are long-lived bulk";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 9u);
+  EXPECT_EQ(count, 10u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
@@ -139,6 +139,15 @@ TEST(ShippedScenarios, WanResetVideoOutgrowsOnePath) {
   ASSERT_TRUE(s.traffic.rate);
   EXPECT_GT(*s.traffic.rate * s.traffic.connections, s.paths[0].rate);
   EXPECT_LT(*s.traffic.rate * s.traffic.connections, s.paths[0].rate + s.paths[1].rate);
+}
+
+// A fixed line with an LTE backup; the fixed line, where connections start, is reset.
+TEST(ShippedScenarios, WanBackupFailoverResetsThePrimary) {
+  const Scenario s = shipped("wan-backup-failover");
+  ASSERT_EQ(s.paths.size(), 2u);
+  EXPECT_FALSE(s.paths[0].backup);
+  EXPECT_TRUE(s.paths[1].backup);
+  expect_events(s, {{8s, "wan1", "reset"}, {18s, "wan1", "restore"}});
 }
 
 }  // namespace

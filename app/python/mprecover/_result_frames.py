@@ -13,7 +13,7 @@ OUTAGE_COLUMNS = (
     "connections", "rebuilt", "rebuilt_fraction",
     "rebuild_latency_median_s", "rebuild_latency_p95_s", "rebuild_latency_max_s",
     "rebalance_s", "goodput_dip", "bytes_lost", "below_rate_s", "worst_shortfall_s",
-    "subflows_before", "subflows_during", "subflows_after",
+    "failover_s", "failback_s", "subflows_before", "subflows_during", "subflows_after",
 )
 RUN_COLUMNS = ("scenario", "backend", "policy", "seed")
 TOTAL_COLUMNS = ("integrity_ok", "bytes_sent", "bytes_delivered")
@@ -44,6 +44,7 @@ def outage_rows(summary):
         latency = o.get("rebuild_latency_s") or {}
         subflows = o.get("subflows_per_connection") or {}
         rate = o.get("rate") or {}
+        backup = o.get("backup") or {}
         connections, rebuilt = o.get("connections"), o.get("rebuilt")
         rows.append({
             **run,
@@ -67,6 +68,8 @@ def outage_rows(summary):
             "bytes_lost": o.get("bytes_lost"),
             "below_rate_s": rate.get("below_rate_s"),
             "worst_shortfall_s": rate.get("worst_shortfall_s"),
+            "failover_s": backup.get("failover_s"),
+            "failback_s": backup.get("failback_s"),
             "subflows_before": subflows.get("before"),
             "subflows_during": subflows.get("during"),
             "subflows_after": subflows.get("after"),
@@ -84,7 +87,9 @@ def result_to_dataframe(self):
     outage_path, outage_kind, start_s, end_s, detected_down_s, detected_up_s, detection_s (start
     to detected down), up_detection_s (restore to detected up), connections, rebuilt,
     rebuilt_fraction, rebuild_latency_{median,p95,max}_s, rebalance_s, goodput_dip, bytes_lost,
-    below_rate_s, worst_shortfall_s (app-limited traffic only), subflows_{before,during,after}, integrity_ok, bytes_sent, bytes_delivered. NaN: did not happen.
+    below_rate_s, worst_shortfall_s (app-limited traffic only), failover_s, failback_s (outages of
+    a path that is not a backup, with backup paths), subflows_{before,during,after}, integrity_ok,
+    bytes_sent, bytes_delivered. NaN: did not happen.
     Needs pandas (apt-get install python3-pandas).
     """
     import pandas

@@ -97,8 +97,6 @@ MptcpPathManager::Connect(PathId initialPath)
     const ConnectionToken token = connection->GetToken();
     Managed& managed = m_connections[token];
     managed.connection = connection;
-    // The initial subflow's address counts as used, as the kernel's mpc_endpoint_id does.
-    managed.usedEndpoints.insert(initialPath);
     connection->Start(initialPath);
     return token;
 }
@@ -154,7 +152,11 @@ MptcpPathManager::CreateSubflows(Managed& managed)
     }
     for (const auto& [path, flags] : m_endpoints)
     {
+        // The kernel's select_local_address also skips an address a subflow of the connection
+        // uses: the initial subflow's, while it lives (an endpoint added there after it died,
+        // as OpenMPTCProuter's flap does, gets a subflow).
         if ((flags & MPTCP_ENDPOINT_SUBFLOW) == 0 || managed.usedEndpoints.count(path) != 0 ||
+            (path == connection.GetInitialPath() && connection.HasSubflow(path)) ||
             connection.CountJoinedSubflows() >= m_subflowLimit)
         {
             continue;
