@@ -131,7 +131,10 @@ class Loader {
     const std::size_t size = list.size();
     if (size < entry.list.min_size || size > entry.list.max_size)
       fail(list, key, "has " + std::to_string(size) + " entries; it takes " + std::to_string(entry.list.min_size) +
-                          " to " + std::to_string(entry.list.max_size));
+                          " to " + std::to_string(entry.list.max_size) +
+                          (size > entry.list.max_size && entry.list.why_max_size
+                               ? std::string(": ") + entry.list.why_max_size
+                               : std::string()));
     entry.list.resize(scenario_, size);
     for (std::size_t i = 0; i < size; ++i) {
       const YAML::Node element = list[i];

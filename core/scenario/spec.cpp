@@ -177,7 +177,11 @@ std::vector<SpecEntry> make_entries() {
                 .max_size = max_paths,
                 .size = [](const Scenario& s) { return s.paths.size(); },
                 .resize = [](Scenario& s, std::size_t n) { s.paths.resize(n); },
-                .set_line = [](Scenario& s, std::size_t i, int line) { s.paths[i].line = line; }}},
+                .set_line = [](Scenario& s, std::size_t i, int line) { s.paths[i].line = line; },
+                .why_max_size = "the kernel takes at most 8 subflows per connection besides the first "
+                                "(MPTCP_PM_ADDR_MAX: its subflow limit, and the server's), so with 8 paths "
+                                "every path has one and the kernel and omr policies keep room for "
+                                "re-creating the first path's"}},
       {.key = "topology.paths[].name",
        .type = ValueType::string,
        .required = true,

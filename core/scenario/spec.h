@@ -37,6 +37,7 @@ struct SpecList {
   std::size_t (*size)(const Scenario& scenario) = nullptr;
   void (*resize)(Scenario& scenario, std::size_t size) = nullptr;
   void (*set_line)(Scenario& scenario, std::size_t index, int line) = nullptr;  // where element `index` is
+  const char* why_max_size = nullptr;  // said with the error when a list is longer, if the limit needs a why
 };
 
 struct SpecEntry {

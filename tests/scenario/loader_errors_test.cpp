@@ -128,7 +128,7 @@ const ErrorCase error_cases[] = {
     {"too_many_paths",
      "name: t\nduration: 60s\ntopology:\n  paths: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}, "
      "{name: g}, {name: h}, {name: i}]\n",
-     4, 10, "topology.paths", "has 9 entries; it takes 1 to 8"},
+     4, 10, "topology.paths", "has 9 entries; it takes 1 to 8: the kernel takes at most 8 subflows per connection"},
     {"no_paths", "name: t\nduration: 60s\ntopology: {paths: []}\n", 3, 19, "topology.paths", "has 0 entries"},
     {"duplicate_path", "name: t\nduration: 60s\ntopology:\n  paths:\n    - {name: wan1}\n    - {name: wan1}\n", 6, 14,
      "topology.paths[1].name", "duplicate path name \"wan1\" (first defined at line 5)"},
