@@ -50,9 +50,9 @@ def check_round_trips(s):
         assert rtt["measured_min"] <= 1.5 * rtt["scenario"] + 0.005, (p["name"], rtt)
 
 
-def check_wan_reset(s, policy):
+def check_wan_reset(s, policy, path="wan2"):
     check_round_trips(s)
-    o = outage(s, "wan2")
+    o = outage(s, path)
     assert o["connections"] == 4
     if policy in ("kernel", "mptcpd"):
         # The seed's bug, on the real kernel: the in-kernel PM (and mptcpd, which only follows
@@ -165,6 +165,14 @@ def check_wan_backup_failover(s, policy):
         assert o["backup"]["failback_s"] <= bound(s) + 3.0, o
 
 
+def check_eight_wan(s, policy):
+    """wan-reset's outage on one of eight paths: every connection has a subflow on each."""
+    check_wan_reset(s, policy, "wan5")
+    o = outage(s, "wan5")
+    assert o["subflows_per_connection"]["before"] == 8, o
+    assert o["subflows_per_connection"]["after"] == (7 if policy in ("kernel", "mptcpd") else 8), o
+
+
 FIGURES = {
     "wan-reset": check_wan_reset,
     "wan-reset-video": check_wan_reset_video,
@@ -173,6 +181,7 @@ FIGURES = {
     "three-wan-many-conns": check_three_wan,
     "wan-readdress": check_wan_readdress,
     "wan-backup-failover": check_wan_backup_failover,
+    "eight-wan": check_eight_wan,
 }
 
 

@@ -53,7 +53,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.traffic.bytes) << s.name << ": connections are long-lived bulk";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 10u);
+  EXPECT_EQ(count, 11u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
@@ -148,6 +148,13 @@ TEST(ShippedScenarios, WanBackupFailoverResetsThePrimary) {
   EXPECT_FALSE(s.paths[0].backup);
   EXPECT_TRUE(s.paths[1].backup);
   expect_events(s, {{8s, "wan1", "reset"}, {18s, "wan1", "restore"}});
+}
+
+// As many paths as a scenario may have; one of the middle ones is reset.
+TEST(ShippedScenarios, EightWanHasTheMostPaths) {
+  const Scenario s = shipped("eight-wan");
+  EXPECT_EQ(s.paths.size(), max_paths);
+  expect_events(s, {{8s, "wan5", "reset"}, {18s, "wan5", "restore"}});
 }
 
 }  // namespace
