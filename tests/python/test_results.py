@@ -123,3 +123,20 @@ def test_runs_from_threads_take_turns(tmp_path):
         results = list(pool.map(lambda seed: mprecover.run(s, seed=seed, out=tmp_path / str(seed)), [1, 2, 3]))
     assert [r.summary["seed"] for r in results] == [1, 2, 3]
     assert all(r.summary["integrity_ok"] for r in results)
+
+
+def test_a_backup_path_takes_over_and_hands_back(tmp_path):
+    """A path made a backup from Python: the outage of the other gets failover and failback."""
+    s = mprecover.loads(
+        "name: tiny-backup\nduration: 8s\ntopology:\n  paths:\n    - {name: wan1, rate: 10Mbit}\n"
+        "    - {name: lte, rate: 5Mbit, delay: 30ms}\n"
+        "traffic: {connections: 1, start: 100ms}\n"
+        "events:\n  - {at: 2s, path: wan1, action: reset}\n  - {at: 4s, path: wan1, action: restore}\n"
+    )
+    s.paths["lte"].backup = True
+    r = mprecover.run(s, backend="sim", policy="rebuild", out=tmp_path / "run")
+    backup = r.summary["outages"][0]["backup"]
+    assert 0 < backup["failover_s"] <= 0.2, backup
+    assert backup["failback_s"] is not None, backup
+    row = r.to_dataframe().iloc[0]
+    assert row["failover_s"] == backup["failover_s"] and row["failback_s"] == backup["failback_s"]
