@@ -113,6 +113,32 @@ TEST(Driver, SetsUpThePathManagerThePolicyNeeds) {
             (std::vector<std::string>{"t=0.000 limit 8", "t=0.000 endpoint add 1", "t=0.000 endpoint add 2"}));
 }
 
+// The backup flag of a path reaches every endpoint and subflow the port makes there: at the set-up
+// and on each rebuild.
+TEST(Driver, MakesABackupPathsEndpointsAndSubflowsBackups) {
+  const auto lte_backup = [](Scenario s) {
+    s.paths[2].backup = true;
+    return s;
+  };
+  ScriptedRun in_kernel(lte_backup(scenario_with("  []\n", "engine: {policy: omr}\n")));
+  in_kernel.play();
+  const auto& kernel_log = in_kernel.network.log();
+  EXPECT_EQ(std::vector<std::string>(kernel_log.begin() + 1, kernel_log.begin() + 3),
+            (std::vector<std::string>{"t=0.000 endpoint add 1", "t=0.000 endpoint add 2 backup"}));
+
+  ScriptedRun userspace(lte_backup(scenario_with("  - {at: 5s, path: wan3, action: reset}\n"
+                                                 "  - {at: 10s, path: wan3, action: restore}\n")));
+  userspace.play();
+  std::size_t wan3_after_restore = 0;
+  for (const std::string& line : userspace.network.log()) {
+    if (line.find(" create ") == std::string::npos) continue;
+    const bool on_wan3 = line.find(" 2 backup") != std::string::npos || line.ends_with(" 2");
+    EXPECT_EQ(on_wan3, line.ends_with(" 2 backup")) << line;
+    if (on_wan3 && std::stod(line.substr(2)) >= 10.0) ++wan3_after_restore;
+  }
+  EXPECT_GE(wan3_after_restore, 1u) << "the rebuild after the restore keeps the flag";
+}
+
 TEST(Driver, RebuildsAResetPathThroughThePort) {
   ScriptedRun run(scenario_with("  - {at: 5s, path: wan2, action: reset}\n"
                         "  - {at: 10s, path: wan2, action: restore}\n"));

@@ -104,8 +104,7 @@ class ScriptedNetwork final : public NetworkPort {
   void start_daemon(const std::string& name) override { record("daemon " + name); }
   void set_subflow_limit(std::uint32_t subflows) override { record("limit " + std::to_string(subflows)); }
   void add_endpoint(PathId path, bool backup) override {
-    if (backup) record("backup endpoint " + std::to_string(path));
-    record("endpoint add " + std::to_string(path));
+    record("endpoint add " + std::to_string(path) + (backup ? " backup" : ""));
     endpoints_.insert(path);
     for (auto& [token, c] : connections_) join(token, path);
   }
@@ -117,8 +116,7 @@ class ScriptedNetwork final : public NetworkPort {
   }
   // As the kernel's userspace PM: a second subflow from the same address is a new subflow.
   int create_subflow(ConnectionToken token, PathId path, bool backup) override {
-    if (backup) record("backup subflow " + std::to_string(token) + " " + std::to_string(path));
-    record("create " + std::to_string(token) + " " + std::to_string(path));
+    record("create " + std::to_string(token) + " " + std::to_string(path) + (backup ? " backup" : ""));
     if (refuse_ != 0) return refuse_;
     join(token, path);
     return 0;
