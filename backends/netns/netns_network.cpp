@@ -270,10 +270,8 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 }
 
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
-  std::optional<AppRate> rate;
-  if (request.rate) rate = AppRate{*request.rate};
-  senders_.push_back(
-      std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort, request.bytes, rate));
+  senders_.push_back(std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort,
+                                                  request.bytes, request.rate));
 }
 
 std::vector<SubflowSample> NetnsNetwork::sample() {

@@ -257,10 +257,7 @@ SimNetwork::open_connection(const ConnectionRequest& request)
 {
     MptcpConnection::Config config;
     config.bytesToSend = request.bytes;
-    if (request.rate)
-    {
-        config.appRate = AppRate{*request.rate};
-    }
+    config.appRate = request.rate;
     m_pathManager->SetConnectionConfig(config);
     // Like every client connection, it starts on the first path (the default route).
     m_pathManager->Connect(0);

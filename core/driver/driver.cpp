@@ -152,7 +152,9 @@ void Driver::end_outage(PathId path) {
 }
 
 void Driver::open_connection() {
-  net_.open_connection(ConnectionRequest{scenario_.traffic.bytes, scenario_.traffic.rate});
+  std::optional<AppRate> rate;
+  if (scenario_.traffic.rate) rate = AppRate{*scenario_.traffic.rate};
+  net_.open_connection(ConnectionRequest{scenario_.traffic.bytes, rate});
 }
 
 void Driver::sample() {

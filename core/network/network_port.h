@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/network/path_shape.h"
+#include "core/network/traffic.h"
 #include "engine/actions.h"
 #include "engine/clock.h"
 #include "engine/config.h"
@@ -64,9 +65,9 @@ struct SubflowDetail {
 // A connection from the client to the server.
 struct ConnectionRequest {
   std::optional<std::uint64_t> bytes;  // to send; none: until the end of the run
-  // The application's pace: none sends as fast as the network takes it; a rate makes data at that
-  // many bits per second from the moment the connection is opened (what is not sent yet waits).
-  std::optional<BitRate> rate;
+  // The application's pace: none sends as fast as the network takes it; a rate makes data from the
+  // moment the connection is opened (what is not sent yet waits).
+  std::optional<AppRate> rate;
 };
 
 // What the server received of one connection, at the end of the run.
