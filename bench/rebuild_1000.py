@@ -5,9 +5,9 @@
 Runs bench/rebuild-1000.yaml on each backend asked for and prints each run's figure, the median
 and the target (under 1 s). The figure is read from the run's events.csv: the engine's `path_up`
 on wan2 after the outage, and the last `sub_established` reported on wan2 after it. On netns,
-connections whose MP_CAPABLE handshake was lost twice fell back to plain TCP (the kernel's
-net.mptcp.syn_retrans_before_tcp_fallback) and cannot be rebuilt: each run says how many of the
-1,000 were MPTCP when the outage began. The sim is deterministic: one run is enough, and its
+a connection whose handshake is lost under this load now and then falls back to plain TCP and
+cannot be rebuilt (backends/netns/README.md, "Fallback", says how and what the senders do against
+it): each run says how many of the 1,000 were MPTCP when the outage began. The sim is deterministic: one run is enough, and its
 wall time gives the simulator's speed (simulated seconds per wall second) at 1,000 connections;
 `--speed-100` also times scenarios/three-wan-many-conns.yaml (100 connections) on the sim.
 

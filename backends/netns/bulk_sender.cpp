@@ -1,13 +1,16 @@
 #include "backends/netns/bulk_sender.h"
 
 #include <arpa/inet.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "backends/netns/byte_pattern.h"
@@ -104,6 +107,10 @@ void BulkSender::write_some() {
       loop_.modify(fd_, EPOLLIN);
       return;
     }
+    if (!first_write_acked_) {
+      if (sent_ >= kFirstWriteBytes) return await_first_ack();
+      next = static_cast<std::size_t>(std::min<std::uint64_t>(next, kFirstWriteBytes - sent_));
+    }
     next = static_cast<std::size_t>(std::min<std::uint64_t>(next, bytes_made() - sent_));
     if (next == 0) return await_app_data();
     // Made once and sent from until it is all gone: a full send buffer takes a few KiB per turn.
@@ -130,6 +137,21 @@ void BulkSender::await_app_data() {
   app_timer_ = loop_.at(started_ + AppRate::next_tick(loop_.now() - started_), [this] {
     app_timer_.reset();
     loop_.modify(fd_, EPOLLOUT);
+  });
+}
+
+void BulkSender::await_first_ack() {
+  int unacknowledged = 0;
+  if (ioctl(fd_, SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0) {
+    first_write_acked_ = true;
+    loop_.modify(fd_, EPOLLOUT);
+    return;
+  }
+  if (app_timer_) return;
+  loop_.modify(fd_, 0);  // errors and hang-ups are still reported
+  app_timer_ = loop_.after(std::chrono::milliseconds{1}, [this] {
+    app_timer_.reset();
+    await_first_ack();
   });
 }
 

@@ -164,6 +164,32 @@ TEST_F(MptcpModel, AJoinedSubflowCarriesNoDataBeforeTheFourthAck)
     EXPECT_GT(m_pm->GetConnection(token)->GetBytesSentOnPath(1), 100'000U);
 }
 
+// The first write goes alone (kFirstWriteBytes, as the netns sender's): nothing more leaves until
+// the server has DATA_ACKed it, then the bulk follows.
+TEST_F(MptcpModel, TheFirstWriteGoesAloneUntilTheServerAcknowledgesIt)
+{
+    Build({{"10Mbps", MilliSeconds(20)}}, MptcpPathManager::Mode::IN_KERNEL, std::nullopt);
+    const ConnectionToken token = m_pm->Connect(0);
+    std::vector<std::pair<uint64_t, uint64_t>> sentAndAcked;
+    for (uint64_t ms = 50; ms <= 400; ms += 10)
+    {
+        Simulator::Schedule(MilliSeconds(ms), [&] {
+            const Ptr<MptcpConnection> connection = m_pm->GetConnection(token);
+            sentAndAcked.emplace_back(connection->GetBytesSent(), connection->GetDataAcked());
+        });
+    }
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+
+    ASSERT_FALSE(sentAndAcked.empty());
+    EXPECT_EQ(sentAndAcked.front().first, kFirstWriteBytes); // established, first write out
+    for (const auto& [sent, acked] : sentAndAcked)
+    {
+        EXPECT_TRUE(sent <= kFirstWriteBytes || acked >= kFirstWriteBytes) << sent << " sent, " << acked << " acked";
+    }
+    EXPECT_GT(sentAndAcked.back().first, 100'000U);
+}
+
 // An app-limited connection sends what its application makes, 2 Mbit/s, not what the two
 // 10 Mbit/s paths could carry, and its last bytes arrive within a tick and a round trip.
 TEST_F(MptcpModel, ARateLimitedConnectionSendsAtItsApplicationsRate)

@@ -289,6 +289,10 @@ MptcpConnection::NewDataAllowed() const
     {
         allowed = std::min(allowed, *m_config.bytesToSend - m_nextDsn);
     }
+    if (m_dataAcked < kFirstWriteBytes) // the first write goes alone, as the netns sender's does
+    {
+        allowed = std::min(allowed, kFirstWriteBytes > m_nextDsn ? kFirstWriteBytes - m_nextDsn : 0);
+    }
     const uint64_t made = AppBytesMade();
     return std::min(allowed, made > m_nextDsn ? made - m_nextDsn : 0);
 }
