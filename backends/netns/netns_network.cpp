@@ -183,15 +183,18 @@ void NetnsNetwork::start_daemon(const std::string& name) {
                            daemon_->output());
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  // Its --addr-flags go to every address: an operator marks a backup path's endpoint by hand (`ip
-  // mptcp endpoint change ... backup`), so that `backup: true` means the same under every policy.
-  for (const MptcpEndpoint& endpoint : client_pm_.endpoints())
-    for (PathId p = 0; p < scenario_.paths.size(); ++p)
-      if (scenario_.paths[p].backup && endpoint.address == topology_.client_address_of(p)) {
-        client_pm_.set_endpoint_flags(endpoint.id, endpoint.flags | mptcp_pm::EndpointFlag::backup);
-        note("daemon_endpoint_marked_backup", p, "id " + std::to_string(endpoint.id));
-      }
   note("daemon_ready", std::nullopt, name);
+}
+
+void NetnsNetwork::mark_endpoint_backup(PathId path) {
+  const std::string address = topology_.client_address_of(path);
+  for (const MptcpEndpoint& endpoint : client_pm_.endpoints())
+    if (endpoint.address == address) {
+      client_pm_.set_endpoint_flags(endpoint.id, endpoint.flags | mptcp_pm::EndpointFlag::backup);
+      note("daemon_endpoint_marked_backup", path, "id " + std::to_string(endpoint.id));
+      return;
+    }
+  throw NetnsError("marking", "the endpoint on " + address + " backup", "the client has no endpoint on that address");
 }
 
 void NetnsNetwork::set_subflow_limit(std::uint32_t subflows) { client_pm_.set_limits(subflows, 0); }

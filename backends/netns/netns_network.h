@@ -54,6 +54,7 @@ class NetnsNetwork final : public NetworkPort {
   BackendCapabilities capabilities() const override;
   void use_path_manager(PathManagerMode mode) override;
   void start_daemon(const std::string& name) override;
+  void mark_endpoint_backup(PathId path) override;
   void set_subflow_limit(std::uint32_t subflows) override;
   void add_endpoint(PathId path, bool backup) override;
   void delete_endpoint(PathId path) override;

@@ -210,6 +210,14 @@ SimNetwork::start_daemon(const std::string& name)
 }
 
 void
+SimNetwork::mark_endpoint_backup(PathId path)
+{
+    // Only a daemon's endpoints are marked, and the sim runs none.
+    throw std::logic_error("the sim backend runs no daemon whose endpoint on path " + std::to_string(path) +
+                           " it could mark");
+}
+
+void
 SimNetwork::set_subflow_limit(std::uint32_t subflows)
 {
     m_pathManager->SetSubflowLimit(subflows);

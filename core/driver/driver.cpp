@@ -39,7 +39,12 @@ Driver::Driver(const Scenario& scenario, const EngineConfig& config, NetworkPort
 void Driver::set_up_path_manager() {
   const PathManagerMode mode = engine_.path_manager();
   net_.use_path_manager(mode);
-  if (mode == PathManagerMode::daemon) net_.start_daemon(engine_.daemon());
+  if (mode == PathManagerMode::daemon) {
+    net_.start_daemon(engine_.daemon());
+    // So that `backup: true` means the same under every policy.
+    for (PathId p = 0; p < scenario_.paths.size(); ++p)
+      if (scenario_.paths[p].backup) net_.mark_endpoint_backup(p);
+  }
   if (mode != PathManagerMode::in_kernel) return;
   // As OpenMPTCProuter sets a router up: a `subflow` endpoint on every extra path, and the largest
   // subflow limit, which leaves room to re-create the first path's subflow when a policy adds an

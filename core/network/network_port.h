@@ -126,6 +126,10 @@ class NetworkPort {
   // the run ends; it must be ready (its endpoints in place) when this returns. Throws when the
   // backend cannot run it, naming what is missing.
   virtual void start_daemon(const std::string& name) = 0;
+  // PathManagerMode::daemon: gives the daemon's endpoint on the path's address the `backup` flag, as
+  // an operator does (`ip mptcp endpoint change ... backup`): mptcpd gives every address the same
+  // flags. Throws when there is no such endpoint.
+  virtual void mark_endpoint_backup(PathId path) = 0;
   // In-kernel PM: `ip mptcp limits set subflows N` (at most kMaxSubflowLimit).
   virtual void set_subflow_limit(std::uint32_t subflows) = 0;
   // In-kernel PM: a `subflow` endpoint on the path's address, flagged `backup` on a backup path

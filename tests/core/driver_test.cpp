@@ -137,6 +137,14 @@ TEST(Driver, MakesABackupPathsEndpointsAndSubflowsBackups) {
     if (on_wan3 && std::stod(line.substr(2)) >= 10.0) ++wan3_after_restore;
   }
   EXPECT_GE(wan3_after_restore, 1u) << "the rebuild after the restore keeps the flag";
+
+  ScriptedRun daemon(lte_backup(scenario_with("  []\n", "engine: {policy: mptcpd}\n")));
+  daemon.network.daemons = {"mptcpd"};
+  daemon.play();
+  const auto& daemon_log = daemon.network.log();
+  EXPECT_EQ(std::vector<std::string>(daemon_log.begin(), daemon_log.begin() + 2),
+            (std::vector<std::string>{"t=0.000 daemon mptcpd", "t=0.000 endpoint backup 2"}))
+      << "the daemon's endpoint on the backup path is marked, and no other";
 }
 
 TEST(Driver, RebuildsAResetPathThroughThePort) {

@@ -26,6 +26,8 @@ class ScriptedNetwork final : public NetworkPort {
   explicit ScriptedNetwork(std::size_t paths) : paths_(paths) {}
 
   // ---- The test's levers.
+  // The path-manager programs it offers to run (none: the engine models mptcpd).
+  std::vector<std::string> daemons;
   void set_rtt(Duration rtt) { rtt_ = rtt; }
   // The server will see a wrong byte at `offset` of the n-th connection (0-based).
   void corrupt_connection(std::size_t n, std::uint64_t offset) { corrupt_[n] = offset; }
@@ -99,9 +101,10 @@ class ScriptedNetwork final : public NetworkPort {
     record(text);
   }
 
-  BackendCapabilities capabilities() const override { return {.userspace_pm = true, .daemons = {}}; }
+  BackendCapabilities capabilities() const override { return {.userspace_pm = true, .daemons = daemons}; }
   void use_path_manager(PathManagerMode mode) override { mode_ = mode; }
   void start_daemon(const std::string& name) override { record("daemon " + name); }
+  void mark_endpoint_backup(PathId path) override { record("endpoint backup " + std::to_string(path)); }
   void set_subflow_limit(std::uint32_t subflows) override { record("limit " + std::to_string(subflows)); }
   void add_endpoint(PathId path, bool backup) override {
     record("endpoint add " + std::to_string(path) + (backup ? " backup" : ""));
