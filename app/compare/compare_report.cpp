@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -91,40 +92,43 @@ std::string parity_line(const ScenarioComparison& s) {
   return line;
 }
 
+// Two figures of some outages, a row per outage they apply to; no table when none does.
+struct OutageFigureTable {
+  const char* sentence;  // what the figures are
+  std::array<const char*, 2> columns;
+  bool (*applies)(const OutageFigures&);
+  std::array<std::optional<double> OutageFigures::*, 2> figures;
+};
+
 // App-limited traffic: what an outage did to it, as a video player would feel it.
-void rate_table(std::ostream& out, const ScenarioComparison& s) {
-  const auto has_rate = [](const RunFigures& r) {
-    return std::any_of(r.outages.begin(), r.outages.end(), [](const OutageFigures& o) { return o.below_rate_s.has_value(); });
-  };
-  if (std::none_of(s.runs.begin(), s.runs.end(), has_rate)) return;
-  out << "\nApp-limited traffic: for how long the connections together delivered less than 90 % of their rate, and "
-         "how far behind their applications they fell at worst (seconds of their stream), up to the end of the "
-         "outage's recovery period.\n\n";
-  out << "| policy | backend | outage | below its rate (s) | worst shortfall (s) |\n|---|---|---|---|---|\n";
-  for (const RunFigures* run : by_policy(s))
-    for (std::size_t i = 0; i < run->outages.size(); ++i) {
-      const OutageFigures& o = run->outages[i];
-      out << "| " << run->policy << " | " << run->backend << " | " << i + 1 << ": " << o.kind << " " << o.path << " | "
-          << seconds(o.below_rate_s) << " | " << seconds(o.worst_shortfall_s) << " |\n";
-    }
-}
+constexpr OutageFigureTable kRateTable{
+    "App-limited traffic: for how long the connections together delivered less than 90 % of their rate, and how far "
+    "behind their applications they fell at worst (seconds of their stream), up to the end of the outage's recovery "
+    "period.",
+    {"below its rate (s)", "worst shortfall (s)"},
+    [](const OutageFigures& o) { return o.below_rate_s.has_value(); },
+    {&OutageFigures::below_rate_s, &OutageFigures::worst_shortfall_s}};
 
 // Backup paths: how fast the traffic moved onto them when another path failed, and off them again.
-void backup_table(std::ostream& out, const ScenarioComparison& s) {
-  const auto has_backup = [](const RunFigures& r) {
-    return std::any_of(r.outages.begin(), r.outages.end(), [](const OutageFigures& o) { return o.failover_applies; });
-  };
-  if (std::none_of(s.runs.begin(), s.runs.end(), has_backup)) return;
-  out << "\nBackup paths: failover, from the outage start until a backup path carries data; failback, from the "
-         "restore until the backups carry less than 10 % of the traffic over a rebalance window (– : never, up to "
-         "the end of the outage's recovery period).\n\n";
-  out << "| policy | backend | outage | failover (s) | failback (s) |\n|---|---|---|---|---|\n";
+constexpr OutageFigureTable kBackupTable{
+    "Backup paths: failover, from the outage start until a backup path carries data; failback, from the restore "
+    "until the backups carry less than 10 % of the traffic over a rebalance window (– : never, up to the end of the "
+    "outage's recovery period).",
+    {"failover (s)", "failback (s)"},
+    [](const OutageFigures& o) { return o.failover_applies; },
+    {&OutageFigures::failover_s, &OutageFigures::failback_s}};
+
+void outage_figure_table(std::ostream& out, const ScenarioComparison& s, const OutageFigureTable& table) {
+  const auto any_applies = [&](const RunFigures& r) { return std::any_of(r.outages.begin(), r.outages.end(), table.applies); };
+  if (std::none_of(s.runs.begin(), s.runs.end(), any_applies)) return;
+  out << "\n" << table.sentence << "\n\n";
+  out << "| policy | backend | outage | " << table.columns[0] << " | " << table.columns[1] << " |\n|---|---|---|---|---|\n";
   for (const RunFigures* run : by_policy(s))
     for (std::size_t i = 0; i < run->outages.size(); ++i) {
       const OutageFigures& o = run->outages[i];
-      if (!o.failover_applies) continue;
+      if (!table.applies(o)) continue;
       out << "| " << run->policy << " | " << run->backend << " | " << i + 1 << ": " << o.kind << " " << o.path << " | "
-          << seconds(o.failover_s) << " | " << seconds(o.failback_s) << " |\n";
+          << seconds(o.*table.figures[0]) << " | " << seconds(o.*table.figures[1]) << " |\n";
     }
 }
 
@@ -152,8 +156,8 @@ void scenario_section(std::ostream& out, const ScenarioComparison& s, const std:
           << (r.integrity_ok ? "ok" : "**broken**") << " |\n";
     }
   }
-  rate_table(out, s);
-  backup_table(out, s);
+  outage_figure_table(out, s, kRateTable);
+  outage_figure_table(out, s, kBackupTable);
   out << "\n**Recovery:** " << recovery_line(s) << ".\n\n";
   out << "**Parity" << (s.parity.empty() ? "" : " (" + parity_pairs(s) + ")") << ":** " << parity_line(s) << ".\n\n";
   for (const ParityVerdict& verdict : s.parity)
