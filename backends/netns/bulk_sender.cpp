@@ -1,16 +1,13 @@
 #include "backends/netns/bulk_sender.h"
 
 #include <arpa/inet.h>
-#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "backends/netns/byte_pattern.h"
@@ -78,6 +75,12 @@ void BulkSender::on_ready(std::uint32_t events) {
     getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
     if (error != 0) return fail(error);
     connected_ = true;
+    loop_.modify(fd_, EPOLLIN);
+    return;
+  }
+  if (!greeted_) {
+    if (read_greeting()) loop_.modify(fd_, EPOLLOUT);
+    return;
   }
   if (finished_sending_) {
     // Waiting for the server's end of the stream.
@@ -106,10 +109,6 @@ void BulkSender::write_some() {
       finished_sending_ = true;
       loop_.modify(fd_, EPOLLIN);
       return;
-    }
-    if (!first_write_acked_) {
-      if (sent_ >= kFirstWriteBytes) return await_first_ack();
-      next = static_cast<std::size_t>(std::min<std::uint64_t>(next, kFirstWriteBytes - sent_));
     }
     next = static_cast<std::size_t>(std::min<std::uint64_t>(next, bytes_made() - sent_));
     if (next == 0) return await_app_data();
@@ -140,19 +139,19 @@ void BulkSender::await_app_data() {
   });
 }
 
-void BulkSender::await_first_ack() {
-  int unacknowledged = 0;
-  if (ioctl(fd_, SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0) {
-    first_write_acked_ = true;
-    loop_.modify(fd_, EPOLLOUT);
-    return;
-  }
-  if (app_timer_) return;
-  loop_.modify(fd_, 0);  // errors and hang-ups are still reported
-  app_timer_ = loop_.after(std::chrono::milliseconds{1}, [this] {
-    app_timer_.reset();
-    await_first_ack();
-  });
+// Why wait: only the segment at the client's first sequence number carries its MP_CAPABLE (the
+// third ACK, or the first data segment). When both are dropped at a full bottleneck and the server
+// retransmits its SYN-ACK, a client with data outstanding answers with a DSS ACK, and the server
+// creates the connection from it as plain TCP (subflow_syn_recv_sock). A client that has sent
+// nothing answers at its first sequence number, with MP_CAPABLE; the greeting says the server has
+// the MPTCP connection.
+bool BulkSender::read_greeting() {
+  char greeting = 0;
+  const ssize_t n = read(fd_, &greeting, 1);
+  if (n == 1) return greeted_ = true;
+  if (n == 0) fail(ECONNRESET);
+  else if (errno != EAGAIN) fail(errno);
+  return false;
 }
 
 void BulkSender::fail(int error) {

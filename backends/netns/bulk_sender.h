@@ -1,5 +1,6 @@
-// One MPTCP connection from the client namespace: connects, then writes the byte pattern as fast
-// as the network takes it, or at the application's rate, driven by the run's event loop.
+// One MPTCP connection from the client namespace: connects, waits for the server's greeting (a
+// byte, bulk_server.h), then writes the byte pattern as fast as the network takes it, or at the
+// application's rate, driven by the run's event loop.
 #pragma once
 
 #include <cstdint>
@@ -44,10 +45,8 @@ class BulkSender {
   std::uint64_t bytes_made() const;
   // Nothing made to send: stop waiting for room in the socket until the next tick.
   void await_app_data();
-  // The first write (kFirstWriteBytes) is out: send nothing more until the server has acknowledged
-  // it. The kernel signals no acknowledgement, so the socket's unacknowledged bytes (SIOCOUTQ,
-  // MPTCP-level on an MPTCP socket) are read every millisecond.
-  void await_first_ack();
+  // Reads the server's greeting; false while it has not come.
+  bool read_greeting();
   void fail(int error);
   void close_socket();
 
@@ -60,7 +59,7 @@ class BulkSender {
   std::optional<AppRate> rate_;
   Instant started_;
   std::optional<EventLoop::TimerId> app_timer_;
-  bool first_write_acked_ = false;
+  bool greeted_ = false;
   std::uint64_t sent_ = 0;
   std::optional<std::string> error_;
   std::vector<std::byte> buffer_;  // the pattern from the offset of its first byte on

@@ -66,6 +66,8 @@ void BulkServer::accept_all() {
     const int fd = accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or a connection that died while queued
     const std::uint16_t peer_port = ntohs(peer.sin_port);
+    const char greeting = 'g';
+    send(fd, &greeting, 1, MSG_NOSIGNAL);  // a new socket has room; a dead one fails the client
     connections_[fd] = peer_port;
     streams_[peer_port] = BulkStream{};
     loop_.watch(fd, EPOLLIN, [this, fd, peer_port](std::uint32_t) { receive(fd, peer_port); });

@@ -1,5 +1,7 @@
 // The server side of the bulk connections: an MPTCP listener in the server namespace and one
-// receiver per accepted connection, checking every byte against the pattern (byte_pattern.h).
+// receiver per accepted connection, which greets the client with one byte (the client sends
+// nothing before it: bulk_sender.cpp says why) and checks every byte against the pattern
+// (byte_pattern.h).
 #pragma once
 
 #include <cstdint>

@@ -42,12 +42,4 @@ struct AppRate {
   static Duration next_tick(Duration elapsed) { return kTick * (elapsed / kTick + 1); }
 };
 
-// Every sender's first write: this many bytes, sent alone until the peer has acknowledged them at
-// the MPTCP level. On Linux only the segment at the subflow's first sequence number carries the
-// client's MP_CAPABLE (mptcp_established_options_mp); if the third ACK and that segment are both
-// dropped at a full bottleneck and a later segment reaches the server first, the server creates
-// the connection as plain TCP (subflow_syn_recv_sock) and it can never have another subflow. With
-// one segment in flight, its retransmission carries MP_CAPABLE again. Under a segment's size.
-inline constexpr std::uint64_t kFirstWriteBytes = 1000;
-
 }  // namespace mprecover

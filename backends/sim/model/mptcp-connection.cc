@@ -44,6 +44,7 @@ MptcpConnection::Start(PathId initialPath)
     if (ns3::Ptr<ns3::Socket> socket = m_socketFactory(initialPath))
     {
         m_initialSubflow = &Open(initialPath, false, socket, record, ns3::Time());
+        m_initialSubflow->AwaitServerAnswer();
     }
     else
     {
@@ -88,7 +89,7 @@ MptcpConnection::AddSubflow(PathId path, bool backup, ns3::Time after)
     }
     std::vector<uint8_t> record;
     AppendMpJoin(record, m_token, path);
-    Open(path, backup, socket, record, after).AwaitFourthAck();
+    Open(path, backup, socket, record, after).AwaitServerAnswer();
     return 0;
 }
 
@@ -288,10 +289,6 @@ MptcpConnection::NewDataAllowed() const
     if (m_config.bytesToSend)
     {
         allowed = std::min(allowed, *m_config.bytesToSend - m_nextDsn);
-    }
-    if (m_dataAcked < kFirstWriteBytes) // the first write goes alone, as the netns sender's does
-    {
-        allowed = std::min(allowed, kFirstWriteBytes > m_nextDsn ? kFirstWriteBytes - m_nextDsn : 0);
     }
     const uint64_t made = AppBytesMade();
     return std::min(allowed, made > m_nextDsn ? made - m_nextDsn : 0);

@@ -34,7 +34,8 @@ MptcpServerConnection::AttachSubflow(ns3::Ptr<ns3::Socket> socket, PathId path)
         m_receivedOnPath.resize(path + 1, 0);
     }
     // Answers the subflow's first record at once: for an MP_JOIN it is the fourth ACK the
-    // client waits for before sending on it; a late join also learns that the stream is over.
+    // client waits for before sending on it, for the initial subflow the application's greeting
+    // (MptcpSubflow::AwaitServerAnswer); a late join also learns that the stream is over.
     SendDataAck(socket, m_finished ? *m_dataFin + 1 : m_reorder.GetNextDsn());
 }
 

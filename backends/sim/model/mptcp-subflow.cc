@@ -350,10 +350,10 @@ MptcpSubflow::OnDataAck(uint64_t dataAck)
     {
         return true;
     }
-    const bool fourthAck = m_awaitingFourthAck;
-    m_awaitingFourthAck = false;
+    const bool answered = m_awaitingAnswer;
+    m_awaitingAnswer = false;
     m_owner.OnSubflowDataAck(dataAck);
-    if (fourthAck && m_state != State::CLOSED)
+    if (answered && m_state != State::CLOSED)
     {
         m_owner.OnSubflowProgress(*this); // it may carry data now
     }

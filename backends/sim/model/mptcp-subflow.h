@@ -111,18 +111,20 @@ class MptcpSubflow : private MptcpRecordSink
         return m_stalled;
     }
     /**
-     * An MP_JOIN subflow may carry data only once the peer has answered its third ACK (the
-     * "fourth ACK", RFC 8684 section 3.2; the kernel's __mptcp_subflow_active): the first
-     * DATA_ACK that comes back on it. Call for a joining subflow before its handshake ends.
+     * The subflow carries data only once the server has answered its first record (the first
+     * DATA_ACK that comes back on it). For an MP_JOIN that is the "fourth ACK" (RFC 8684 section
+     * 3.2; the kernel's __mptcp_subflow_active); for the initial subflow, the server
+     * application's greeting, which the netns backend's client waits for too
+     * (backends/netns/bulk_sender.cpp says why). Call before the handshake ends.
      */
-    void AwaitFourthAck()
+    void AwaitServerAnswer()
     {
-        m_awaitingFourthAck = true;
+        m_awaitingAnswer = true;
     }
-    /// Established and, if it joined, answered: the scheduler may use it.
+    /// Established and answered: the scheduler may use it.
     bool IsFullyEstablished() const
     {
-        return m_state == State::ESTABLISHED && !m_awaitingFourthAck;
+        return m_state == State::ESTABLISHED && !m_awaitingAnswer;
     }
     /// The smoothed RTT (the handshake's until TCP has a sample).
     ns3::Time GetRtt() const
@@ -195,7 +197,7 @@ class MptcpSubflow : private MptcpRecordSink
     State m_state = State::CONNECTING;
     ns3::TcpSocket::TcpStates_t m_tcpState = ns3::TcpSocket::CLOSED;
     bool m_stalled = false;
-    bool m_awaitingFourthAck = false;
+    bool m_awaitingAnswer = false;
     bool m_aborting = false;
     bool m_dataFinSent = false;
     ns3::Time m_connectStart;
