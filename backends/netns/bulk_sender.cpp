@@ -16,10 +16,6 @@
 #include "backends/netns/netns_error.h"
 #include "backends/netns/socket_address.h"
 
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
-
 namespace mprecover::netns {
 
 namespace {

@@ -12,10 +12,6 @@
 #include "backends/netns/socket_address.h"
 #include "test_support.h"
 
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
-
 namespace mprecover::netns {
 namespace {
 

@@ -21,10 +21,6 @@
 #include "test_support.h"
 #include "backends/netns/socket_address.h"
 
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
-
 namespace mprecover::netns {
 namespace {
 
