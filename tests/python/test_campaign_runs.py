@@ -71,9 +71,13 @@ def test_results_are_a_tidy_table_and_a_plot(tmp_path):
     assert set(table["status"]) == {"done"} and table["integrity_ok"].all()
     fix = table[table.policy == default_policy()]
     assert (fix.rebuilt == fix.connections).all()
-    # A faster probe finds the restored path sooner.
-    by_interval = fix.groupby("engine.probe.interval")["rebuild_latency_max_s"].median()
-    assert by_interval[0.25] < by_interval[1.0]
+    # Each probe interval bounds the rebuild: the restored path is found within one interval, and
+    # the subflows come back a few round trips later. (Which interval gives the smaller figure
+    # depends on where the restore falls in each: a comparison of two seeds is luck.)
+    worst = fix.groupby("engine.probe.interval")["rebuild_latency_max_s"].max()
+    assert set(worst.index) == {0.25, 1.0}
+    for interval, latency in worst.items():
+        assert latency <= interval + 0.2, (interval, latency)
     # The run's own figures are those of its folder.
     row = table.iloc[0]
     result = mprecover.read_results(campaign.folder / "runs" / row["run"])
