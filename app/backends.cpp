@@ -1,5 +1,7 @@
 #include "app/backends.h"
 
+#include <algorithm>
+
 #ifdef MPRECOVER_HAVE_SIM
 #include "backends/sim/sim-backend.h"
 #endif
@@ -14,15 +16,34 @@ const std::vector<BackendEntry>& compiled_backends() {
     std::vector<BackendEntry> e;
 #ifdef MPRECOVER_HAVE_SIM
     e.push_back({"sim", "ns-3 3.37 simulation with an MPTCP model over ns-3 TCP subflows", true,
-                 [] { return std::optional<std::string>{}; }, make_sim_network});
+                 [] { return std::optional<std::string>{}; }, {TrafficKind::bulk, TrafficKind::rate},
+                 make_sim_network});
 #endif
 #ifdef MPRECOVER_HAVE_NETNS
     e.push_back({"netns", "network namespaces on this machine's kernel: kernel MPTCP over netlink, real sockets",
-                 false, netns_backend_unavailable, make_netns_network});
+                 false, netns_backend_unavailable, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::command},
+                 make_netns_network});
 #endif
     return e;
   }();
   return entries;
+}
+
+std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const Scenario& scenario) {
+  const TrafficKind kind = scenario.traffic.kind;
+  if (std::find(backend.traffic_kinds.begin(), backend.traffic_kinds.end(), kind) != backend.traffic_kinds.end())
+    return std::nullopt;
+  std::string carried;
+  for (const TrafficKind k : backend.traffic_kinds) carried += (carried.empty() ? "" : ", ") + std::string(name_of(k));
+  std::string others;
+  for (const BackendEntry& b : compiled_backends())
+    if (std::find(b.traffic_kinds.begin(), b.traffic_kinds.end(), kind) != b.traffic_kinds.end())
+      others += (others.empty() ? "--backend " : " or --backend ") + b.name;
+  return ScenarioError(scenario.source_file, scenario.positions.of("traffic.kind"), "traffic.kind",
+                       "the " + backend.name + " backend cannot carry kind " + std::string(name_of(kind)) +
+                           " traffic (it carries " + carried + ")" +
+                           (kind == TrafficKind::command ? ": commands run in the netns backend's namespaces" : "") +
+                           (others.empty() ? "" : "; run it with " + others));
 }
 
 std::string compiled_backend_names() {

@@ -11,6 +11,7 @@
 
 #include "core/network/network_port.h"
 #include "core/scenario/scenario.h"
+#include "core/scenario/scenario_error.h"
 
 namespace mprecover {
 
@@ -21,6 +22,8 @@ struct BackendEntry {
   bool deterministic = false;
   // Why this machine cannot run it (not root, no MPTCP, ...), or nothing when it can.
   std::function<std::optional<std::string>()> unavailable;
+  // The kinds of traffic it carries; a scenario of another kind is refused before anything is built.
+  std::vector<TrafficKind> traffic_kinds;
   // Builds the scenario's network; it lives until the returned port is destroyed.
   std::function<std::unique_ptr<NetworkPort>(const Scenario& scenario)> make;
 };
@@ -36,6 +39,10 @@ class BackendUnavailable : public RunError {
  public:
   using RunError::RunError;
 };
+
+// Why `backend` cannot run `scenario` as written, pointing at the key (the sim has no namespaces
+// to run a command in, ...); nothing when it can.
+std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const Scenario& scenario);
 
 // The backends compiled into this build, the default one first.
 const std::vector<BackendEntry>& compiled_backends();

@@ -6,6 +6,7 @@ namespace mprecover {
 
 RunResult run_scenario(const Scenario& scenario, const RunRequest& request, const std::atomic<bool>& stop) {
   const BackendEntry& backend = find_backend(request.backend, true);
+  if (auto misfit = backend_misfit(backend, scenario)) throw *misfit;
 
   Scenario effective = scenario;
   if (request.policy) {

@@ -60,7 +60,7 @@ int validate(const std::vector<std::string>& files) {
     try {
       const Scenario s = load_scenario_file(file);
       std::cout << "ok    " << file << ": " << s.name << ", " << s.paths.size() << " paths, "
-                << s.traffic.connections << " connections, " << s.events.size() << " events, "
+                << traffic_text(s.traffic) << ", " << s.events.size() << " events, "
                 << to_seconds(s.duration) << " s\n";
     } catch (const ScenarioError& e) {
       std::cerr << e.what() << '\n';

@@ -285,7 +285,7 @@ Ref add_element(const ScenarioPtr& owner, List& list, const py::kwargs& settings
 
 std::string scenario_repr(const Scenario& s) {
   return "<mprecover.Scenario '" + s.name + "': " + std::to_string(s.paths.size()) + " paths, " +
-         std::to_string(s.traffic.connections) + " connections, " + std::to_string(s.events.size()) + " events, " +
+         traffic_text(s.traffic) + ", " + std::to_string(s.events.size()) + " events, " +
          format_duration(s.duration) + (s.source_file.empty() ? "" : ", from " + s.source_file) + ">";
 }
 

@@ -218,6 +218,13 @@ SimNetwork::mark_endpoint_backup(PathId path)
 }
 
 void
+SimNetwork::run_commands(const TrafficCommands& commands)
+{
+    // Its table entry carries no kind command, so a run refuses such a scenario before this.
+    throw std::logic_error("the sim backend cannot run programs such as " + commands.client);
+}
+
+void
 SimNetwork::set_subflow_limit(std::uint32_t subflows)
 {
     m_pathManager->SetSubflowLimit(subflows);

@@ -71,6 +71,7 @@ class SimNetwork final : public NetworkPort
     void send_probe(const SendProbe& probe) override;
 
     void open_connection(const ConnectionRequest& request) override;
+    void run_commands(const TrafficCommands& commands) override;
     std::vector<SubflowSample> sample() override;
     std::vector<SubflowDetail> subflow_details() override;
     TrafficReport traffic_report() const override;

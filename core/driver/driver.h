@@ -58,6 +58,7 @@ class Driver final : private NetworkObserver {
   void sample();
   void show_progress();
   RunTotals totals() const;
+  void check_streams(const TrafficReport& report, RunTotals& totals) const;
 
   const Scenario& scenario_;
   NetworkPort& net_;

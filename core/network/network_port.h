@@ -81,7 +81,8 @@ struct ReceivedStream {
 struct TrafficReport {
   std::uint64_t bytes_sent = 0;
   std::vector<ReceivedStream> received;  // one per connection that reached the server
-  std::vector<std::string> failures;     // connections that failed on the client's side, in words
+  // Connections that failed on the client's side, or commands that failed or ended early, in words.
+  std::vector<std::string> failures;
 };
 
 // The kernel's largest MPTCP subflow limit (MPTCP_PM_ADDR_MAX): additional subflows per connection.
@@ -149,6 +150,10 @@ class NetworkPort {
 
   // ---- Traffic.
   virtual void open_connection(const ConnectionRequest& request) = 0;
+  // Kind command: starts the server's program, waits until it listens, then starts the client's;
+  // their connections are sampled like the backend's own. Throws when the backend cannot run them
+  // (the driver never asks a backend whose table entry does not carry kind command).
+  virtual void run_commands(const TrafficCommands& commands) = 0;
   // Every established connection's counter on every path, now.
   virtual std::vector<SubflowSample> sample() = 0;
   // Every established subflow of every connection at the last sample() (timeseries.csv's subflow

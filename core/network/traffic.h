@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -17,12 +18,15 @@ namespace mprecover {
 enum class TrafficKind {
   bulk,  // as fast as the network takes it
   rate,  // app-limited at a constant rate, like a video stream
+  // Programs of the user's (iperf3, ...) run on the client and the server under mptcpize: the
+  // connections are theirs, and the backend finds and measures them by their MPTCP token.
+  command,
 };
 
 template <>
 struct EnumNames<TrafficKind> {
-  static constexpr std::array<std::pair<TrafficKind, std::string_view>, 2> table{
-      {{TrafficKind::bulk, "bulk"}, {TrafficKind::rate, "rate"}}};
+  static constexpr std::array<std::pair<TrafficKind, std::string_view>, 3> table{
+      {{TrafficKind::bulk, "bulk"}, {TrafficKind::rate, "rate"}, {TrafficKind::command, "command"}}};
 };
 
 // The application behind a `rate` flow: it makes `bits_per_second` from the connection's opening on
@@ -40,6 +44,14 @@ struct AppRate {
   }
   // When it makes more, counted from the opening: the first tick after `elapsed`.
   static Duration next_tick(Duration elapsed) { return kTick * (elapsed / kTick + 1); }
+};
+
+// The programs of `kind: command` traffic, as the scenario writes them: command lines with the
+// placeholders {server}, {port} and {duration}, which the backend that runs them fills in.
+struct TrafficCommands {
+  std::string server;  // started first; it must listen on {port}
+  std::string client;  // started once the server listens
+  Duration client_time{};  // what {duration} gives the client: until a second before the run's end
 };
 
 }  // namespace mprecover

@@ -66,6 +66,7 @@ class Loader {
     positions_.record("", position_of(root.Mark()));
     walk_map(root, "", "", 0);
     validate_scenario(scenario_, positions_, file_);
+    scenario_.positions = positions_;
   }
 
  private:

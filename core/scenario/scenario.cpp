@@ -1,5 +1,7 @@
 #include "core/scenario/scenario.h"
 
+#include <algorithm>
+
 #include "engine/policy_table.h"
 
 namespace mprecover {
@@ -16,6 +18,16 @@ DetectorConfig Scenario::detector_config() const {
   if (probe.hold) config.hold = *probe.hold;
   if (probe.confirm) config.confirm = *probe.confirm;
   return config;
+}
+
+std::string traffic_text(const TrafficSpec& traffic) {
+  if (traffic.kind == TrafficKind::command) return "a client command";
+  return std::to_string(traffic.connections) + " connections";
+}
+
+TrafficCommands Scenario::traffic_commands() const {
+  const Duration until_end = duration - traffic.start - std::chrono::seconds{1};
+  return {traffic.server_command, traffic.client_command, std::max<Duration>(until_end, std::chrono::seconds{1})};
 }
 
 PathShape Scenario::normal_shape(PathId path) const {

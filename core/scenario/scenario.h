@@ -12,6 +12,7 @@
 #include "core/network/outage_kinds.h"
 #include "core/network/path_shape.h"
 #include "core/network/traffic.h"
+#include "core/scenario/source_positions.h"
 #include "engine/clock.h"
 #include "engine/config.h"
 #include "engine/ids.h"
@@ -51,7 +52,12 @@ struct TrafficSpec {
   Duration start = std::chrono::seconds{1};
   Duration spacing{};                  // between the starts of consecutive connections
   std::optional<std::uint64_t> bytes;  // per connection; none: send until the end of the run
+  std::string server_command;          // kind command: the server's program (TrafficCommands)
+  std::string client_command;          // kind command: the client's
 };
+
+// "4 connections", or "a client command" for kind command: for one-line descriptions.
+std::string traffic_text(const TrafficSpec& traffic);
 
 // Engine settings as the file gives them; a missing probe setting takes the policy's default.
 struct ProbeSettings {
@@ -103,10 +109,13 @@ struct Scenario {
   std::vector<PathEvent> events;  // sorted by time
   NetnsSettings netns;
   ResultsSettings results;
+  SourcePositions positions;  // where the file wrote each key, for checks after loading
 
   // The detector settings in force: the file's, else the policy's defaults.
   DetectorConfig detector_config() const;
   EngineConfig engine_config() const { return {detector_config(), engine.policy}; }
+  // Kind command: the programs to run, with the client's time until a second before the end.
+  TrafficCommands traffic_commands() const;
   // The path as topology.paths defines it, for a restore after a degrade.
   PathShape normal_shape(PathId path) const;
 };

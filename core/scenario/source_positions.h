@@ -12,7 +12,8 @@ namespace mprecover {
 struct SourcePosition {
   int line = 0;
   int column = 0;
-  bool operator==(const SourcePosition&) const = default;
+  // Spelled out: the sim adapter includes this header as C++17.
+  bool operator==(const SourcePosition& other) const { return line == other.line && column == other.column; }
 };
 
 // Positions by dotted key as the file spells it: "", "topology.paths[1]", "events[3].at".

@@ -39,6 +39,13 @@ BitRate positive_rate(std::string_view text) {
   return value;
 }
 
+std::string command_line(std::string_view text) {
+  if (text.find_first_not_of(" \t") == std::string_view::npos) throw ValueError("must not be empty");
+  return std::string(text);
+}
+
+Text optional_command(const std::string& command) { return command.empty() ? Text{} : Text{command}; }
+
 unsigned probe_count(std::string_view text) {
   return static_cast<unsigned>(parse_whole_number(text, 1, max_probe_count));
 }
@@ -219,7 +226,8 @@ std::vector<SpecEntry> make_entries() {
        .type = ValueType::choice,
        .choices = names_list<TrafficKind>(),
        .meaning = "bulk: each connection sends as fast as the network takes it; rate: at `rate`, app-limited, "
-                  "like a video stream",
+                  "like a video stream; command: programs of your own (`server_command`, `client_command`), "
+                  "netns backend only",
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.kind = parse_choice<TrafficKind>(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return choice_text(s.traffic.kind); }},
       {.key = "traffic.rate",
@@ -256,6 +264,21 @@ std::vector<SpecEntry> make_entries() {
            throw ValueError("must be more than 0B (leave bytes out to send until the end), got " + quoted(t));
        },
        .get = [](const Scenario& s, std::size_t) -> Text { return optional_text(s.traffic.bytes, format_bytes); }},
+      {.key = "traffic.server_command",
+       .type = ValueType::string,
+       .meaning = "kind command: the server's program, run in the server's namespace under `mptcpize run`; it must "
+                  "listen on {port} (placeholders: {server} the server's address, {port} its port, {duration} the "
+                  "client's whole seconds until 1 s before the end)",
+       .unset = [](Scenario& s, std::size_t) { s.traffic.server_command.clear(); },
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.server_command = command_line(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return optional_command(s.traffic.server_command); }},
+      {.key = "traffic.client_command",
+       .type = ValueType::string,
+       .meaning = "kind command: the client's program, run in the client's namespace under `mptcpize run` once the "
+                  "server listens (same placeholders), e.g. \"iperf3 -c {server} -p {port} -t {duration}\"",
+       .unset = [](Scenario& s, std::size_t) { s.traffic.client_command.clear(); },
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.client_command = command_line(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return optional_command(s.traffic.client_command); }},
       {.key = "engine.policy",
        .type = ValueType::choice,
        .choices = policy_names_text(),

@@ -4,9 +4,11 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "core/network/command_line.h"
 #include "core/scenario/scenario_error.h"
 #include "core/scenario/units.h"
 #include "engine/policy_table.h"
@@ -50,6 +52,7 @@ class Checker {
     if (traffic.kind != TrafficKind::rate && traffic.rate)
       fail("traffic.rate", "only for kind rate (this traffic is " + std::string(name_of(traffic.kind)) +
                                "); add `kind: rate` or leave rate out");
+    check_commands();
     if (traffic.start >= scenario_.duration)
       fail("traffic.start", "starts at " + format_duration(traffic.start) + ", not before the end of the run (duration " +
                                 format_duration(scenario_.duration) + ")");
@@ -59,6 +62,37 @@ class Checker {
       fail("traffic.spacing", "the last of " + std::to_string(traffic.connections) +
                                   " connections would open at or after the end of the run (duration " +
                                   format_duration(scenario_.duration) + ")");
+  }
+
+  void check_commands() const {
+    const TrafficSpec& traffic = scenario_.traffic;
+    if (traffic.kind != TrafficKind::command) {
+      for (const auto& [key, command] : {std::pair{"traffic.server_command", &traffic.server_command},
+                                         std::pair{"traffic.client_command", &traffic.client_command}})
+        if (!command->empty())
+          fail(key, "only for kind command (this traffic is " + std::string(name_of(traffic.kind)) +
+                        "); add `kind: command` or leave it out");
+      return;
+    }
+    if (traffic.server_command.empty())
+      fail("traffic.kind", "kind command needs traffic.server_command, the server's program (e.g. \"iperf3 -s -p "
+                           "{port}\")");
+    if (traffic.client_command.empty())
+      fail("traffic.kind", "kind command needs traffic.client_command, the client's program (e.g. \"iperf3 -c "
+                           "{server} -p {port} -t {duration}\")");
+    for (const auto& [key, command] : {std::pair{"traffic.server_command", &traffic.server_command},
+                                       std::pair{"traffic.client_command", &traffic.client_command}}) {
+      try {
+        split_command_line(fill_placeholders(*command, {{"server", "192.0.2.1"}, {"port", "5201"}, {"duration", "1"}}));
+      } catch (const CommandLineError& error) {
+        fail(key, error.what());
+      }
+    }
+    if (traffic.connections != 1)
+      fail("traffic.connections", "kind command runs one client program; how many connections it opens is its own "
+                                  "option (iperf3 -P): leave connections out");
+    if (traffic.bytes)
+      fail("traffic.bytes", "kind command sends what its programs send: say so in their options (iperf3 -n)");
   }
 
   void check_engine() const {

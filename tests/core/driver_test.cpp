@@ -249,6 +249,36 @@ TEST(Driver, AShortStreamBreaksIntegrityWhenTheScenarioSetsBytes) {
   EXPECT_NE(totals.notes[0].find("of 30000000 bytes"), std::string::npos) << totals.notes[0];
 }
 
+Scenario command_scenario() {
+  return load_scenario_text("name: t\nduration: 12s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
+                            "traffic: {kind: command, start: 2s, server_command: 'iperf3 -s -p {port}',\n"
+                            "          client_command: 'iperf3 -c {server} -p {port} -t {duration}'}\n",
+                            "t");
+}
+
+TEST(Driver, RunsACommandScenariosProgramsOnceAtTheStartWithTheTimeLeft) {
+  ScriptedRun run(command_scenario());
+  const RunTotals totals = run.play().totals;
+  // 12 s run, from 2 s on, until a second before the end.
+  EXPECT_EQ(std::count(run.network.log().begin(), run.network.log().end(),
+                       "t=2.000 commands iperf3 -c {server} -p {port} -t {duration} for 9.000000 s"),
+            1);
+  EXPECT_TRUE(totals.integrity_ok);
+  EXPECT_GT(totals.bytes_sent, 0u);
+  // The programs' bytes are theirs: nothing is said of connections that did not reach the server.
+  EXPECT_EQ(std::count_if(totals.notes.begin(), totals.notes.end(),
+                          [](const std::string& n) { return n.find("reached the server") != std::string::npos; }),
+            0);
+}
+
+TEST(Driver, AFailedCommandBreaksIntegrityAndSaysWhy) {
+  ScriptedRun run(command_scenario());
+  run.network.command_failures = {"the client command exited with code 1: iperf3: error - unable to connect"};
+  const RunTotals totals = run.play().totals;
+  EXPECT_FALSE(totals.integrity_ok);
+  EXPECT_EQ(totals.notes.front(), run.network.command_failures.front());
+}
+
 TEST(Driver, ANetworkThatCannotGoOnStopsTheRunWithItsReason) {
   ScriptedRun run(scenario_with("  []\n"));
   run.network.fail_at(Instant{4s}, "the delay line exited");

@@ -33,6 +33,8 @@ class ScriptedNetwork final : public NetworkPort {
   void corrupt_connection(std::size_t n, std::uint64_t offset) { corrupt_[n] = offset; }
   // The n-th connection never reaches the server.
   void lose_connection(std::size_t n) { lost_.insert(n); }
+  // Kind command: the failures its programs report at the end (none: they worked).
+  std::vector<std::string> command_failures;
   // SUBFLOW_CREATE answers `error` from now on (0: it works).
   void refuse_subflows(int error) { refuse_ = error; }
   // Calls `callback` at `when`, as any timer (for a test that acts in the middle of a run).
@@ -153,6 +155,11 @@ class ScriptedNetwork final : public NetworkPort {
         for (PathId p : endpoints_) join(token, p);
     });
   }
+  // The client's program opens one connection, as `iperf3 -c` opens its data connection.
+  void run_commands(const TrafficCommands& commands) override {
+    record("commands " + commands.client + " for " + std::to_string(to_seconds(commands.client_time)) + " s");
+    open_connection({});
+  }
   std::vector<SubflowSample> sample() override {
     sample_times_.push_back(now());
     std::vector<SubflowSample> out;
@@ -194,6 +201,7 @@ class ScriptedNetwork final : public NetworkPort {
       }
       ++n;
     }
+    report.failures = command_failures;
     return report;
   }
 
