@@ -158,6 +158,8 @@ int check_command(const CheckRequest& request, const std::atomic<bool>& stop) {
   if (request.junit) write_text_file(*request.junit, junit_xml(cases));
   std::size_t problems = 0;
   for (const CheckCase& c : cases)
+    for (const std::string& note : c.notes) std::cout << note << '\n';
+  for (const CheckCase& c : cases)
     for (const std::string& problem : c.problems) {
       std::cout << problem << '\n';
       ++problems;

@@ -15,7 +15,7 @@ std::vector<CheckCase> judge_check(const Comparison& baseline, const Comparison&
   for (const ScenarioComparison& scenario : now.scenarios) {
     const ScenarioComparison* base = baseline.find(scenario.name);
     for (const RunFigures& run : scenario.runs) {
-      CheckCase c{scenario.name, run.backend, run.policy, run.wall_s, {}};
+      CheckCase c{scenario.name, run.backend, run.policy, run.wall_s, {}, {}};
       for (const Regression& r : regressions)
         if (r.scenario == run.scenario && r.backend == run.backend && r.policy == run.policy)
           c.problems.push_back("REGRESSION " + r.describe());
@@ -24,6 +24,9 @@ std::vector<CheckCase> judge_check(const Comparison& baseline, const Comparison&
           const ParityVerdict verdict = check_parity(*reference, run, scenario.parity_context(run.policy));
           if (!verdict.agree)
             c.problems.push_back("DISAGREE " + scenario.name + " " + run.policy + ": " + differences_text(verdict));
+        } else if (const auto why = base->not_run_on(*parity_with)) {
+          c.notes.push_back("parity not judged: " + scenario.name + " " + run.policy + ": the baseline did not run it "
+                            "on " + *why);
         } else {
           c.problems.push_back("DISAGREE " + scenario.name + " " + run.policy + ": the baseline has no run on " +
                                *parity_with + " to compare with");

@@ -18,11 +18,14 @@ struct CheckCase {
   std::string policy;
   double seconds = 0;                 // wall time of its runs, when known
   std::vector<std::string> problems;  // "REGRESSION ..." and "DISAGREE ..." lines; empty: it passed
+  std::vector<std::string> notes;     // what was not judged, and why
 };
 
 // One case per run of `now`. `parity_with`: a backend whose runs in `baseline` each run of `now`
 // on another backend must agree with (the sim is deterministic: its baseline figures are what it
-// gives today, so the kernel's runs can be judged against them without rerunning the sim).
+// gives today, so the kernel's runs can be judged against them without rerunning the sim). A
+// scenario the baseline could not run on that backend (the sim has no kind command) is noted, not
+// judged.
 std::vector<CheckCase> judge_check(const Comparison& baseline, const Comparison& now,
                                    const std::optional<std::string>& parity_with);
 

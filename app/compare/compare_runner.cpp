@@ -77,13 +77,22 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
   comparison.command_line = request.command_line;
   for (const std::string& backend : asked) comparison.tolerances[backend] = default_tolerance(backend);
 
-  const std::size_t total = scenarios.size() * backends.size() * policies.size() * request.seeds;
+  std::size_t fitting = 0;  // scenario x backend pairs that can run
+  for (const Scenario& scenario : scenarios)
+    for (const std::string& backend : backends)
+      if (!backend_misfit(find_backend(backend, false), scenario)) ++fitting;
+  const std::size_t total = fitting * policies.size() * request.seeds;
   std::size_t done = 0;
   const auto began = std::chrono::steady_clock::now();
   for (const Scenario& scenario : scenarios) {
     ScenarioComparison sc = describe_for_comparison(scenario, policies);
     for (const auto& [backend, reason] : unavailable) sc.not_run.push_back(backend + ": " + reason);
     for (const std::string& backend : backends) {
+      if (const auto misfit = backend_misfit(find_backend(backend, false), scenario)) {
+        sc.not_run.push_back(backend + ": " + misfit->message());
+        progress(scenario.name + ": backend " + backend + " left out: " + misfit->message());
+        continue;
+      }
       for (const std::string& policy : policies) {
         std::vector<RunFigures> seeds;
         for (unsigned k = 0; k < request.seeds && !stop; ++k) {

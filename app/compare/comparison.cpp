@@ -50,6 +50,12 @@ Tolerance default_tolerance(const std::string& backend) {
   return {0.5, 0.5, 0.05, 2.0, 1.0};
 }
 
+std::optional<std::string> ScenarioComparison::not_run_on(const std::string& backend) const {
+  for (const std::string& reason : not_run)
+    if (reason.rfind(backend + ": ", 0) == 0) return reason;
+  return std::nullopt;
+}
+
 const RunFigures* ScenarioComparison::find(const std::string& backend, const std::string& policy) const {
   const auto it = std::find_if(runs.begin(), runs.end(),
                                [&](const RunFigures& r) { return r.backend == backend && r.policy == policy; });

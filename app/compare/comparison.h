@@ -42,6 +42,8 @@ struct ScenarioComparison {
   std::vector<std::string> not_run;               // backends that could not run, and why
 
   const RunFigures* find(const std::string& backend, const std::string& policy) const;
+  // Why `backend` did not run this scenario ("sim: the sim backend cannot carry ..."), if it did not.
+  std::optional<std::string> not_run_on(const std::string& backend) const;
   ParityContext parity_context(const std::string& policy) const;
   // Fills `parity` from `runs`: the backend of the first run is the reference.
   void judge_parity();

@@ -320,10 +320,31 @@ TEST(CheckCases, ParityWithABaselineBackendNamesEachDisagreement) {
       << with[0].problems.back();
 }
 
+// A scenario the sim cannot run (kind command): the kernel's runs are checked for regressions
+// only, and the check says why parity was not judged instead of calling it a disagreement.
+TEST(CheckCases, ParityIsNotJudgedWhereTheBaselineCouldNotRunTheReferenceBackend) {
+  Comparison baseline = baseline_with(reset_run("netns", 25.002, 0.002));
+  baseline.scenarios[0].not_run = {"sim: the sim backend cannot carry kind command traffic"};
+  const Comparison now = baseline_with(reset_run("netns", 25.002, 0.002));
+  const auto cases = judge_check(baseline, now, std::string("sim"));
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_TRUE(cases[0].problems.empty()) << cases[0].problems.front();
+  ASSERT_EQ(cases[0].notes.size(), 1u);
+  EXPECT_NE(cases[0].notes[0].find("parity not judged: wan-reset rebuild: the baseline did not run it on sim: the sim "
+                                   "backend cannot carry kind command traffic"),
+            std::string::npos)
+      << cases[0].notes[0];
+
+  baseline.scenarios[0].not_run.clear();
+  const auto missing = judge_check(baseline, now, std::string("sim"));
+  ASSERT_EQ(missing[0].problems.size(), 1u);
+  EXPECT_NE(missing[0].problems[0].find("the baseline has no run on sim"), std::string::npos);
+}
+
 TEST(CheckCases, JunitHasASuitePerScenarioAndAFailurePerProblem) {
-  const std::vector<CheckCase> cases{{"wan-reset", "sim", "kernel", 12.5, {}},
-                                     {"wan-reset", "sim", "rebuild", 13, {"REGRESSION a <b> & c", "DISAGREE d"}},
-                                     {"wan-flap", "netns", "omr", 61, {}}};
+  const std::vector<CheckCase> cases{{"wan-reset", "sim", "kernel", 12.5, {}, {}},
+                                     {"wan-reset", "sim", "rebuild", 13, {"REGRESSION a <b> & c", "DISAGREE d"}, {}},
+                                     {"wan-flap", "netns", "omr", 61, {}, {}}};
   const std::string xml = junit_xml(cases);
   EXPECT_NE(xml.find("<testsuites name=\"mprecover check\" tests=\"3\" failures=\"1\">"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<testsuite name=\"wan-reset\" tests=\"2\" failures=\"1\">"), std::string::npos) << xml;
