@@ -107,6 +107,12 @@ void DaemonProcess::read_output() {
   }
 }
 
+bool DaemonProcess::poll() {
+  if (output_fd_ >= 0) read_output();
+  if (pid_ > 0) reap();
+  return running();
+}
+
 void DaemonProcess::reap() {
   int status = 0;
   if (waitpid(pid_, &status, WNOHANG) <= 0) return;

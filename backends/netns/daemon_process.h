@@ -32,6 +32,9 @@ class DaemonProcess {
   // What it printed so far (the last 1 MiB).
   const std::string& output() const { return output_; }
   bool running() const { return pid_ > 0; }
+  // Reads what it printed and reaps it if it has ended (the exit callback runs), as the loop does
+  // by itself: for a caller that waits for it outside the loop. Returns running().
+  bool poll();
 
  private:
   void read_output();

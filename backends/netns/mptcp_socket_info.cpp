@@ -5,6 +5,7 @@
 #include <linux/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 
 #ifndef SOL_MPTCP
@@ -54,6 +55,16 @@ std::string dotted(const sockaddr_in& address) {
 
 }  // namespace
 
+void read_tcp_info(const void* data, std::size_t length, SubflowInfo& into) {
+  tcp_info tcp{};
+  std::memcpy(&tcp, data, std::min(length, sizeof tcp));
+  into.established = tcp.tcpi_state == 1;  // TCP_ESTABLISHED
+  into.bytes_acked = tcp.tcpi_bytes_acked;
+  into.rtt_us = tcp.tcpi_rtt;
+  into.cwnd = tcp.tcpi_snd_cwnd;
+  into.retransmissions = tcp.tcpi_total_retrans;
+}
+
 std::optional<std::uint32_t> mptcp_token(int mptcp_fd) {
   mptcp_info info{};
   auto length = static_cast<socklen_t>(sizeof info);
@@ -77,11 +88,7 @@ std::vector<SubflowInfo> mptcp_subflows(int mptcp_fd) {
     s.local_port = ntohs(addresses[i].sin_local.sin_port);
     s.remote_address = dotted(addresses[i].sin_remote);
     s.remote_port = ntohs(addresses[i].sin_remote.sin_port);
-    s.established = tcp_infos[i].tcpi_state == 1;  // TCP_ESTABLISHED
-    s.bytes_acked = tcp_infos[i].tcpi_bytes_acked;
-    s.rtt_us = tcp_infos[i].tcpi_rtt;
-    s.cwnd = tcp_infos[i].tcpi_snd_cwnd;
-    s.retransmissions = tcp_infos[i].tcpi_total_retrans;
+    read_tcp_info(&tcp_infos[i], sizeof tcp_infos[i], s);
     subflows.push_back(std::move(s));
   }
   return subflows;

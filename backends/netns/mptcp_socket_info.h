@@ -2,6 +2,7 @@
 // MPTCP_TCPINFO and MPTCP_SUBFLOW_ADDRS on SOL_MPTCP).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct SubflowInfo {
   std::uint32_t cwnd = 0;          // tcpi_snd_cwnd, segments
   std::uint32_t retransmissions = 0;  // tcpi_total_retrans
 };
+
+// Fills `into`'s state and counters from a struct tcp_info of `length` bytes (an older kernel's
+// is shorter: what it lacks stays 0), as the kernel gives it to getsockopt and to sock_diag.
+void read_tcp_info(const void* data, std::size_t length, SubflowInfo& into);
 
 // The connection's token, once the kernel has one (after the MPTCP handshake); nothing before, or
 // for a socket that fell back to TCP.

@@ -13,6 +13,7 @@
 
 #include "backends/netns/device_names.h"
 #include "backends/netns/mptcp_socket_info.h"
+#include "backends/netns/mptcp_subflow_diag.h"
 #include "backends/netns/netns_error.h"
 #include "backends/netns/socket_destroyer.h"
 #include "backends/netns/sysctl.h"
@@ -51,8 +52,8 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario, const DelaySupport& delay)
       prober_(topology_.client(), loop_,
               [this](PathId path) { return ProbeSource{client_device(path), topology_.client_address_of(path)}; },
               [this](PathId path, std::uint64_t probe_id, bool ok) { deliver(ProbeResult{path, probe_id, ok}); }),
-      server_(topology_.server(), loop_, kMptcpPort),
       readdresses_(scenario.paths.size()) {
+  if (scenario.traffic.kind != TrafficKind::command) server_.emplace(topology_.server(), loop_, kMptcpPort);
   for (const NetworkNamespace* ns : {&topology_.client(), &topology_.server()}) {
     set_sysctl(*ns, "net.mptcp.enabled", "1");
     // No per-destination metrics cache, as in the simulator: a re-created subflow starts afresh
@@ -104,8 +105,11 @@ void NetnsNetwork::on_kernel_events() {
       for (const auto& sender : senders_) {
         if (sender->local_port() == e.sport) sender_by_token_[e.token] = sender.get();
       }
+      // Not ours: with kind command, every MPTCP connection of the client is its program's.
+      if (commands_ && sender_by_token_.count(e.token) == 0) command_tokens_.insert(e.token);
     } else if (e.type == mptcp_pm::EventType::closed) {
       sender_by_token_.erase(e.token);
+      command_tokens_.erase(e.token);
     }
     if (const auto event = to_engine_event(e, path_of_client_address)) deliver(*event);
   }
@@ -177,7 +181,7 @@ void NetnsNetwork::start_daemon(const std::string& name) {
   // Ready when it has announced every path's address as an endpoint.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (client_pm_.endpoints().size() < scenario_.paths.size()) {
-    if (!daemon_->running() || std::chrono::steady_clock::now() >= deadline)
+    if (!daemon_->poll() || std::chrono::steady_clock::now() >= deadline)
       throw NetnsError("starting", program + " in " + topology_.client().name(),
                        "it did not add an endpoint for every path's address within 10 s; its output: " +
                            daemon_->output());
@@ -239,11 +243,9 @@ std::uint8_t NetnsNetwork::subflow_local_id(PathId path) const {
 }
 
 void NetnsNetwork::destroy_subflow(ConnectionToken token, PathId path) {
-  BulkSender* sender = sender_of(token);
-  if (sender == nullptr || sender->fd() < 0) return;
   // The kernel destroys a subflow by its addresses and ports; a connecting one's port is only
   // known from the connection's own subflow list.
-  for (const SubflowInfo& subflow : mptcp_subflows(sender->fd())) {
+  for (const SubflowInfo& subflow : subflows_of(token)) {
     if (path_of_client_address(subflow.local_address) != path) continue;
     try {
       client_pm_.destroy_subflow(token, {subflow.local_address, subflow.local_port, 0},
@@ -255,9 +257,7 @@ void NetnsNetwork::destroy_subflow(ConnectionToken token, PathId path) {
 }
 
 void NetnsNetwork::retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) {
-  BulkSender* sender = sender_of(token);
-  if (sender == nullptr || sender->fd() < 0) return;
-  for (const SubflowInfo& subflow : mptcp_subflows(sender->fd())) {
+  for (const SubflowInfo& subflow : subflows_of(token)) {
     if (subflow.local_port != port || path_of_client_address(subflow.local_address) != path) continue;
     try {
       client_pm_.destroy_subflow(token, {subflow.local_address, subflow.local_port, 0},
@@ -277,18 +277,46 @@ void NetnsNetwork::open_connection(const ConnectionRequest& request) {
                                                   request.bytes, request.rate));
 }
 
+void NetnsNetwork::run_commands(const TrafficCommands& commands) {
+  try {
+    client_diag_.emplace(topology_.client());
+    commands_ = std::make_unique<CommandTraffic>(topology_.server(), topology_.client(), loop_, commands,
+                                                 kServerAddress, kMptcpPort);
+  } catch (const NetnsError& error) {
+    if (observer_ != nullptr) observer_->on_network_failure(error.what());
+    return;
+  }
+  note("commands_started", std::nullopt, commands_->client_command());
+}
+
 std::vector<SubflowSample> NetnsNetwork::sample() {
   std::vector<SubflowSample> samples;
   sampled_subflows_.clear();
   for (const auto& [token, sender] : sender_by_token_) {
-    if (sender->fd() < 0) continue;
-    const std::vector<SubflowInfo>& subflows = sampled_subflows_[token] = mptcp_subflows(sender->fd());
-    SubflowByteCounter& counter = bytes_by_token_[token];
-    counter.update(subflows, path_of_client_address);
-    for (PathId p = 0; p < scenario_.paths.size(); ++p)
-      samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p)});
+    if (sender->fd() >= 0) count(token, mptcp_subflows(sender->fd()), samples);
+  }
+  if (!command_tokens_.empty()) {
+    // One dump for all of them: the programs' sockets are not ours to ask.
+    auto by_token = mptcp_subflows_by_token(*client_diag_);
+    for (const ConnectionToken token : command_tokens_) count(token, std::move(by_token[token]), samples);
   }
   return samples;
+}
+
+void NetnsNetwork::count(ConnectionToken token, std::vector<SubflowInfo> subflows,
+                         std::vector<SubflowSample>& samples) {
+  SubflowByteCounter& counter = bytes_by_token_[token];
+  counter.update(subflows, path_of_client_address);
+  for (PathId p = 0; p < scenario_.paths.size(); ++p)
+    samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p)});
+  sampled_subflows_[token] = std::move(subflows);
+}
+
+std::vector<SubflowInfo> NetnsNetwork::subflows_of(ConnectionToken token) {
+  if (BulkSender* sender = sender_of(token)) return sender->fd() >= 0 ? mptcp_subflows(sender->fd()) : std::vector<SubflowInfo>{};
+  if (command_tokens_.count(token) == 0) return {};
+  auto by_token = mptcp_subflows_by_token(*client_diag_);
+  return std::move(by_token[token]);
 }
 
 std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
@@ -319,9 +347,18 @@ TrafficReport NetnsNetwork::traffic_report() const {
                                 " failed: " + *sender->error());
     }
   }
-  for (const auto& [port, stream] : server_.streams()) {
-    report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,
-                               stream.first_mismatch});
+  if (server_) {
+    for (const auto& [port, stream] : server_->streams()) {
+      report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,
+                                 stream.first_mismatch});
+    }
+  }
+  if (commands_) {
+    // What the programs' connections had acknowledged at the last sample, every path together.
+    for (const auto& [token, counter] : bytes_by_token_)
+      if (sender_by_token_.count(token) == 0)
+        for (PathId p = 0; p < scenario_.paths.size(); ++p) report.bytes_sent += counter.bytes(p);
+    for (std::string& failure : commands_->failures()) report.failures.push_back(std::move(failure));
   }
   return report;
 }
@@ -345,8 +382,11 @@ std::string NetnsNetwork::scheduler() const {
 std::string NetnsNetwork::delay_method() const { return std::string(name_of(topology_.delay_support().method)); }
 
 std::vector<std::pair<std::string, std::string>> NetnsNetwork::run_files() const {
-  if (!daemon_) return {};
-  return {{"mptcpd.log", daemon_->output()}};
+  std::vector<std::pair<std::string, std::string>> files;
+  if (daemon_) files.emplace_back("mptcpd.log", daemon_->output());
+  if (commands_)
+    for (auto& file : commands_->run_files()) files.push_back(std::move(file));
+  return files;
 }
 
 std::vector<std::string> NetnsNetwork::notes() const {
@@ -374,6 +414,8 @@ std::vector<std::string> NetnsNetwork::notes() const {
   if (loss_in_scenario) {
     notes.push_back("netns: loss emulated by an nftables random drop in the path's router, both ways");
   }
+  if (commands_)
+    for (std::string& note : commands_->notes()) notes.push_back(std::move(note));
   return notes;
 }
 

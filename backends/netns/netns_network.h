@@ -7,11 +7,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "backends/netns/bulk_sender.h"
 #include "backends/netns/bulk_server.h"
+#include "backends/netns/command_traffic.h"
 #include "backends/netns/daemon_process.h"
 #include "backends/netns/event_loop.h"
 #include "backends/netns/link_monitor.h"
@@ -21,6 +23,7 @@
 #include "backends/netns/path_faults.h"
 #include "backends/netns/path_prober.h"
 #include "backends/netns/probe_responders.h"
+#include "backends/netns/sock_diag_socket.h"
 #include "backends/netns/subflow_byte_counter.h"
 #include "backends/netns/topology.h"
 #include "core/network/network_port.h"
@@ -65,6 +68,7 @@ class NetnsNetwork final : public NetworkPort {
   void send_probe(const SendProbe& probe) override;
 
   void open_connection(const ConnectionRequest& request) override;
+  void run_commands(const TrafficCommands& commands) override;
   std::vector<SubflowSample> sample() override;
   std::vector<SubflowDetail> subflow_details() override;
   TrafficReport traffic_report() const override;
@@ -92,6 +96,10 @@ class NetnsNetwork final : public NetworkPort {
   // The path's delay by the topology's delay method; without one, only noted for the summary.
   void set_delay(PathId path, Duration delay);
   BulkSender* sender_of(ConnectionToken token);
+  // The connection's subflows now: through its socket if it is ours, else through sock_diag.
+  std::vector<SubflowInfo> subflows_of(ConnectionToken token);
+  // One reading of a connection's subflows into its per-path counters and the samples.
+  void count(ConnectionToken token, std::vector<SubflowInfo> subflows, std::vector<SubflowSample>& samples);
 
   // Runs in one process (threads of the Python module) take turns: each one's namespaces are its
   // own, but the kernel's MPTCP events, CPU and rates are shared, and timing is what we measure.
@@ -107,7 +115,7 @@ class NetnsNetwork final : public NetworkPort {
   LinkMonitor link_monitor_;
   ProbeResponders responders_;
   PathProber prober_;
-  BulkServer server_;
+  std::optional<BulkServer> server_;  // not for kind command: the server's program has the port
   NetworkObserver* observer_ = nullptr;
   std::vector<std::pair<std::string, std::string>> early_notes_;  // (what, detail) before observe()
   std::vector<std::unique_ptr<BulkSender>> senders_;
@@ -116,6 +124,10 @@ class NetnsNetwork final : public NetworkPort {
   std::map<ConnectionToken, std::vector<SubflowInfo>> sampled_subflows_;  // what the last sample() read
   std::vector<unsigned> readdresses_;  // per path: how often its address changed
   std::unique_ptr<DaemonProcess> daemon_;  // the policy's path-manager program, if it has one
+  // Kind command: the programs, the MPTCP connections they opened (by token), and how they are read.
+  std::unique_ptr<CommandTraffic> commands_;
+  std::set<ConnectionToken> command_tokens_;
+  std::optional<SockDiagSocket> client_diag_;
   bool delay_not_emulated_ = false;    // a degrade asked for a delay this kernel cannot give
 };
 
