@@ -14,6 +14,9 @@ packages=(
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftables-dev iproute2 nftables procps
   # the mptcpd policy's real daemon on netns
   mptcpd
+  # kind command's programs on netns: mptcpize makes a program's sockets MPTCP; iperf3 is the
+  # one the shipped iperf3-reset scenario runs
+  mptcpize iperf3
   # its NFQUEUE delay line: libnetfilter_queue over libmnl, and iptables-nft for the NFQUEUE rule
   libnetfilter-queue-dev libmnl-dev iptables
   # ns-3 3.37; its CMake package also wants these three
