@@ -76,8 +76,8 @@ Comparison merged(Comparison earlier, const Comparison& fresh) {
     same->probe_interval_s = std::move(probe_interval_s);
     same->judge_parity();
   }
-  earlier.written_by = fresh.written_by;
-  earlier.command_line = fresh.command_line;
+  // The header keeps who wrote the kept runs; the update is said after it.
+  earlier.updates.push_back(fresh.written_by + ": " + fresh.command_line);
   return earlier;
 }
 

@@ -198,7 +198,13 @@ std::string compare_report_markdown(const Comparison& comparison, const std::fil
   out << "# Recovery after WAN outages: policies and backends side by side\n\n";
   out << "Written by " << comparison.written_by << " on " << machine_description() << ".\n";
   out << "Command: `" << comparison.command_line << "`. The same numbers are in `comparison.json`; each run's "
-         "folder is under `runs/`.\n\n";
+         "folder is under `runs/`.\n";
+  for (const std::string& update : comparison.updates) {
+    const std::size_t colon = update.find(": ");
+    out << "Updated by " << update.substr(0, colon) << ": `" << update.substr(colon + 2)
+        << "` (the scenarios it names were run again, the others kept).\n";
+  }
+  out << "\n";
   out << "Columns: detection instants are seconds from the start of the run; rebuild latency runs from the restore "
          "to the subflow working again on that path, per connection; rebalance from the restore to the path "
          "carrying 90 % of its share from before the outage; goodput dip is the deepest drop of the total goodput "

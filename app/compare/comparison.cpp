@@ -136,6 +136,7 @@ OrderedJson to_json(const Comparison& comparison) {
   }
   return {{"written_by", comparison.written_by},
           {"command_line", comparison.command_line},
+          {"updates", comparison.updates},
           {"tolerances", tolerances},
           {"scenarios", scenarios}};
 }
@@ -145,6 +146,7 @@ Comparison comparison_from_json(const Json& json, const std::string& origin) {
   try {
     c.written_by = json.value("written_by", "");
     c.command_line = json.value("command_line", "");
+    c.updates = json.value("updates", std::vector<std::string>{});
     for (const auto& [backend, t] : json.at("tolerances").items()) {
       Tolerance& tolerance = c.tolerances[backend];
       tolerance.absolute_s = t.at("absolute_s").get<double>();

@@ -57,6 +57,8 @@ struct Comparison {
   std::map<std::string, Tolerance> tolerances;  // per backend
   std::string written_by;                       // mprecover version and git revision
   std::string command_line;
+  // What `compare --update` later reran into it: "<written_by>: <command line>", oldest first.
+  std::vector<std::string> updates;
 
   const ScenarioComparison* find(const std::string& scenario) const;
 };

@@ -73,6 +73,10 @@ def test_compare_update_redoes_one_scenario_and_keeps_the_others(tmp_path):
     assert figures(again) == figures(first)  # the sim is deterministic; its wall time is not
     report = (tmp_path / "report.md").read_text()
     assert "wan-reset" in report and "wan-flap" in report
+    # The header keeps the first command and says what each update reran.
+    assert "scenarios/wan-reset.yaml --backends sim --policies rebuild" in again["command_line"]
+    assert len(again["updates"]) == 2 and "wan-flap.yaml" in again["updates"][0], again["updates"]
+    assert report.count("Updated by mprecover ") == 2 and "(the scenarios it names were run again" in report
     # Only the runs asked for are redone: another policy joins the scenario's runs.
     r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--policies", "omr",
                   "--out", tmp_path, "--no-plot", "--update")
