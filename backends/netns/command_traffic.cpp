@@ -41,8 +41,8 @@ std::vector<std::string> argv_of(const std::string& line, const std::map<std::st
 
 CommandTraffic::CommandTraffic(const NetworkNamespace& server_ns, const NetworkNamespace& client_ns, EventLoop& loop,
                                const TrafficCommands& commands, const std::string& server_address,
-                               std::uint16_t port)
-    : loop_(loop) {
+                               std::uint16_t port, ClientEndCallback on_client_end)
+    : loop_(loop), on_client_end_(std::move(on_client_end)) {
   if (access(kMptcpize, X_OK) != 0)
     throw NetnsError("running", "kind command's programs",
                      std::string(kMptcpize) + " is not installed (Debian package mptcpize; cmake/install-deps.sh "
@@ -58,8 +58,10 @@ CommandTraffic::CommandTraffic(const NetworkNamespace& server_ns, const NetworkN
 }
 
 void CommandTraffic::start(Program& program, const NetworkNamespace& ns) {
-  program.process =
-      std::make_unique<DaemonProcess>(ns, program.argv, loop_, [&program](const std::string& how) { program.ended = how; });
+  program.process = std::make_unique<DaemonProcess>(ns, program.argv, loop_, [this, &program](const std::string& how) {
+    program.ended = how;
+    if (&program == &client_ && on_client_end_) on_client_end_(how);
+  });
 }
 
 void CommandTraffic::await_listener(const NetworkNamespace& ns, std::uint16_t port) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,10 +23,14 @@ class NetworkNamespace;
 
 class CommandTraffic {
  public:
+  // Told, from the loop, how the client's program ended ("exited with code 0", ...).
+  using ClientEndCallback = std::function<void(const std::string& how)>;
+
   // Starts both programs. Throws NetnsError when mptcpize is missing, a program cannot start, or
   // the server's does not listen on `port` within 5 s (with what it printed).
   CommandTraffic(const NetworkNamespace& server_ns, const NetworkNamespace& client_ns, EventLoop& loop,
-                 const TrafficCommands& commands, const std::string& server_address, std::uint16_t port);
+                 const TrafficCommands& commands, const std::string& server_address, std::uint16_t port,
+                 ClientEndCallback on_client_end = nullptr);
   CommandTraffic(const CommandTraffic&) = delete;
   CommandTraffic& operator=(const CommandTraffic&) = delete;
 
@@ -52,6 +57,7 @@ class CommandTraffic {
   std::string command_text(const Program& program) const;
 
   EventLoop& loop_;
+  ClientEndCallback on_client_end_;
   Program server_;
   Program client_;
 };

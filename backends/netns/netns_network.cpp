@@ -280,8 +280,11 @@ void NetnsNetwork::open_connection(const ConnectionRequest& request) {
 void NetnsNetwork::run_commands(const TrafficCommands& commands) {
   try {
     client_diag_.emplace(topology_.client());
-    commands_ = std::make_unique<CommandTraffic>(topology_.server(), topology_.client(), loop_, commands,
-                                                 kServerAddress, kMptcpPort);
+    commands_ = std::make_unique<CommandTraffic>(
+        topology_.server(), topology_.client(), loop_, commands, kServerAddress, kMptcpPort,
+        [this](const std::string& how) {
+          if (observer_ != nullptr) observer_->on_traffic_over("the client command " + how);
+        });
   } catch (const NetnsError& error) {
     if (observer_ != nullptr) observer_->on_network_failure(error.what());
     return;

@@ -84,6 +84,11 @@ void Driver::on_network_failure(std::string_view reason) {
   net_.halt();
 }
 
+void Driver::on_traffic_over(std::string_view how) {
+  recorder_.backend_note(net_.now(), "traffic_over", std::nullopt, how);
+  net_.halt();
+}
+
 void Driver::feed(const Event& event) {
   const Instant now = net_.now();
   if (const auto* probe = std::get_if<ProbeResult>(&event)) measure_round_trip(*probe, now);

@@ -42,6 +42,7 @@ class Driver final : private NetworkObserver {
   void on_network_event(const Event& event) override;
   void on_network_note(std::string_view what, std::optional<PathId> path, std::string_view detail) override;
   void on_network_failure(std::string_view reason) override;
+  void on_traffic_over(std::string_view how) override;
 
   void set_up_path_manager();
   void feed(const Event& event);

@@ -38,6 +38,9 @@ class NetworkObserver {
   // The network cannot go on as the scenario asks (a helper process died, ...): the run stops
   // with this reason and writes no results.
   virtual void on_network_failure(std::string_view reason) = 0;
+  // The traffic is over before the end of the run (kind command: the client's program ended, in
+  // `how`): the run ends here, and its figures with it, rather than count an idle tail as lost.
+  virtual void on_traffic_over(std::string_view how) = 0;
 };
 
 // One connection's byte counter on one path, as the driver samples it.
@@ -151,7 +154,8 @@ class NetworkPort {
   // ---- Traffic.
   virtual void open_connection(const ConnectionRequest& request) = 0;
   // Kind command: starts the server's program, waits until it listens, then starts the client's;
-  // their connections are sampled like the backend's own. Throws when the backend cannot run them
+  // their connections are sampled like the backend's own, and the client's end ends the run
+  // (NetworkObserver::on_traffic_over). Throws when the backend cannot run them
   // (the driver never asks a backend whose table entry does not carry kind command).
   virtual void run_commands(const TrafficCommands& commands) = 0;
   // Every established connection's counter on every path, now.

@@ -275,7 +275,8 @@ std::vector<SpecEntry> make_entries() {
       {.key = "traffic.client_command",
        .type = ValueType::string,
        .meaning = "kind command: the client's program, run in the client's namespace under `mptcpize run` once the "
-                  "server listens (same placeholders), e.g. \"iperf3 -c {server} -p {port} -t {duration}\"",
+                  "server listens (same placeholders), e.g. \"iperf3 -c {server} -p {port} -t {duration}\"; the run "
+                  "ends when it does",
        .unset = [](Scenario& s, std::size_t) { s.traffic.client_command.clear(); },
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.client_command = command_line(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return optional_command(s.traffic.client_command); }},

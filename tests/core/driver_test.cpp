@@ -258,7 +258,10 @@ Scenario command_scenario() {
 
 TEST(Driver, RunsACommandScenariosProgramsOnceAtTheStartWithTheTimeLeft) {
   ScriptedRun run(command_scenario());
-  const RunTotals totals = run.play().totals;
+  const RunOutcome outcome = run.play();
+  const RunTotals& totals = outcome.totals;
+  // The run ends with the client's program, not with an idle second after it.
+  EXPECT_EQ(outcome.end, Instant{11s});
   // 12 s run, from 2 s on, until a second before the end.
   EXPECT_EQ(std::count(run.network.log().begin(), run.network.log().end(),
                        "t=2.000 commands iperf3 -c {server} -p {port} -t {duration} for 9.000000 s"),

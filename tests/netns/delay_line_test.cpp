@@ -341,6 +341,7 @@ class PortObserver : public NetworkObserver {
     failure = std::string(reason);
     net_.halt();
   }
+  void on_traffic_over(std::string_view) override { net_.halt(); }
 
   // The shortest round trip of `count` pings on `path`, through the port.
   Duration round_trip(PathId path, int count) {

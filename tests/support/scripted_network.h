@@ -155,10 +155,14 @@ class ScriptedNetwork final : public NetworkPort {
         for (PathId p : endpoints_) join(token, p);
     });
   }
-  // The client's program opens one connection, as `iperf3 -c` opens its data connection.
+  // The client's program opens one connection, as `iperf3 -c` opens its data connection, and ends
+  // after its time.
   void run_commands(const TrafficCommands& commands) override {
     record("commands " + commands.client + " for " + std::to_string(to_seconds(commands.client_time)) + " s");
     open_connection({});
+    at(now() + commands.client_time, [this] {
+      if (observer_ != nullptr) observer_->on_traffic_over("the client command exited with code 0");
+    });
   }
   std::vector<SubflowSample> sample() override {
     sample_times_.push_back(now());
