@@ -175,3 +175,12 @@ def test_campaign_run_status_table_plot(tmp_path):
     r = campaign_or_skip("plot", file, "--metric", "detection_s", "--x", "engine.probe.interval", "--out", tmp_path / "d.png")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "d.png").stat().st_size > 0
+
+
+def test_the_sim_refuses_a_command_scenario_naming_the_key():
+    """Programs run in namespaces: the sim says so before it builds anything, where the file asks."""
+    file = SOURCE / "scenarios" / "iperf3-reset.yaml"
+    r = mprecover("run", file, "--backend", "sim")
+    assert r.returncode == 1
+    assert f"{file}:17:9: traffic.kind: the sim backend cannot carry kind command traffic" in r.stderr, r.stderr
+    assert "run it with --backend netns" in r.stderr

@@ -173,6 +173,27 @@ def check_eight_wan(s, policy):
     assert o["subflows_per_connection"]["after"] == (7 if policy in ("kernel", "mptcpd") else 8), o
 
 
+def check_iperf3_reset(s, policy, run_dir):
+    """wan-reset's outage under iperf3's own control and data connections, found by their token:
+    the same bug with the kernel policy, the same fix with the default one. iperf3 ran its whole
+    test and said so."""
+    check_round_trips(s)
+    o = outage(s, "wan2")
+    assert o["connections"] == 2, o  # iperf3's control connection and its data connection
+    if policy in ("kernel", "mptcpd"):
+        assert o["rebuilt"] == 0, o
+    elif policy == "omr":
+        assert o["rebuilt"] == 2 and o["rebuild_latency_s"]["max"] > 15.0, o
+    else:
+        assert o["rebuilt"] == o["recreated"] == 2, o
+        assert o["rebuild_latency_s"]["max"] <= bound(s) + 0.3, o
+    client_log = (run_dir / "command-client.log").read_text()
+    assert "iperf Done." in client_log and client_log.endswith("[exited with code 0]\n"), client_log[-500:]
+    assert (run_dir / "command-server.log").is_file()
+    assert any("the client's `/usr/bin/mptcpize run iperf3 --client" in n and "exited with code 0" in n
+               for n in s["notes"]), s["notes"]
+
+
 FIGURES = {
     "wan-reset": check_wan_reset,
     "wan-reset-video": check_wan_reset_video,
@@ -204,5 +225,7 @@ def test_runs_on_the_live_kernel_and_agrees_with_the_sim(scenario, tmp_path):
         if policy == "mptcpd":
             assert (tmp_path / run["run_dirs"][0] / "mptcpd.log").is_file(), "the daemon's log is kept"
         check_subflow_rows(tmp_path / run["run_dirs"][0], s)
-        if scenario.stem in FIGURES:
+        if scenario.stem == "iperf3-reset":
+            check_iperf3_reset(s, policy, tmp_path / run["run_dirs"][0])
+        elif scenario.stem in FIGURES:
             FIGURES[scenario.stem](s, policy)

@@ -109,3 +109,11 @@ def test_run_arguments(tmp_path):
         mprecover.run(s, policy="best", out=tmp_path / "b")
     with pytest.raises(ValueError, match="not a run folder"):
         mprecover.read_results(tmp_path)
+
+
+def test_a_backend_that_cannot_carry_the_traffic_refuses_it_as_a_scenario_error():
+    with pytest.raises(mprecover.ScenarioError) as caught:
+        mprecover.run(SCENARIOS / "iperf3-reset.yaml", backend="sim")
+    assert caught.value.key == "traffic.kind"
+    assert caught.value.line == 17
+    assert "the sim backend cannot carry kind command traffic" in caught.value.message

@@ -53,7 +53,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.traffic.bytes) << s.name << ": connections are long-lived bulk";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 11u);
+  EXPECT_EQ(count, 12u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
