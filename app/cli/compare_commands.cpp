@@ -16,6 +16,7 @@
 #include "app/compare/compare_summary.h"
 #include "app/run.h"
 #include "core/scenario/loader.h"
+#include "engine/policy_table.h"
 #include "plot.h"
 
 namespace mprecover {
@@ -127,6 +128,15 @@ int check_command(const CheckRequest& request, const std::atomic<bool>& stop) {
     }
   }
   rerun.policies.assign(policies.begin(), policies.end());
+  if (!request.policies.empty()) {
+    rerun.policies.clear();
+    for (const std::string& name : request.policies) {
+      const std::string& policy = policy_named(name).name;
+      if (!policies.count(policy))
+        throw std::runtime_error("the baseline " + request.baseline.string() + " has no run with policy " + policy);
+      rerun.policies.push_back(policy);
+    }
+  }
   rerun.seeds = seeds;
   rerun.backends.clear();
   if (request.backends.empty()) {

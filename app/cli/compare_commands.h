@@ -24,6 +24,7 @@ struct CheckRequest {
   std::filesystem::path baseline;
   std::vector<std::string> files;     // empty: the baseline's scenario files
   std::vector<std::string> backends;  // empty: every backend of the baseline that can run here
+  std::vector<std::string> policies;  // empty: every policy of the baseline
   std::optional<std::string> parity_with;  // a backend of the baseline the new runs must agree with
   std::optional<std::filesystem::path> junit;  // where to write the JUnit XML report
   std::filesystem::path out;

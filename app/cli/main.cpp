@@ -185,6 +185,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--backends", check_request.backends, "Backends to check, comma-separated (default: the baseline's that can run here)")
       ->delimiter(',')
       ->allow_extra_args(false);
+  check_cmd->add_option("--policies", check_request.policies, "Policies to check, comma-separated (default: the baseline's)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember(policy_choices()));
   check_cmd->add_option("--out", check_request.out, "Folder for the new runs and their comparison")->capture_default_str();
   check_cmd->add_option("--parity-with", check_request.parity_with,
                         "A backend of the baseline (e.g. the deterministic sim) whose figures each new run on another "

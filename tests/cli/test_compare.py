@@ -131,3 +131,16 @@ def test_check_fails_when_the_default_policy_holds_a_recovered_path_longer(tmp_p
             + r"\d+ " + re.escape(f"(limit {before + 0.001:.3f})"))
     assert re.search(line, r.stdout), r.stdout
     assert "refresh the baseline" in r.stdout
+
+
+def test_check_reruns_only_the_policies_asked_for(tmp_path):
+    r = mprecover("check", "--baseline", BASELINE, "--backends", "sim", "--policies", default_policy(),
+                  SOURCE / "scenarios" / "wan-reset.yaml", "--out", tmp_path / "out", cwd=SOURCE)
+    assert r.returncode == 0, r.stdout + r.stderr
+    (scenario,) = json.loads((tmp_path / "out" / "comparison.json").read_text())["scenarios"]
+    assert [run["policy"] for run in scenario["runs"]] == [default_policy()]
+    r = mprecover("check", "--baseline", BASELINE, "--backends", "sim", "--policies", "kernel",
+                  SOURCE / "scenarios" / "iperf3-reset.yaml", "--out", tmp_path / "none", cwd=SOURCE)
+    # The sim cannot run kind command: nothing to check there, and it says why.
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "not checked: iperf3-reset on sim: the sim backend cannot carry kind command traffic" in r.stdout

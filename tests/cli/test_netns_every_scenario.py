@@ -206,10 +206,16 @@ FIGURES = {
 }
 
 
+# Where CI's time runs short, a scenario checks fewer policies than the reference ran: iperf3-reset
+# is wan-reset's case (every policy there) under another application, so the bug and its fix do.
+POLICIES = {"iperf3-reset": ["kernel", "rebuild"]}
+
+
 @pytest.mark.parametrize("scenario", CHOSEN, ids=[s.stem for s in CHOSEN])
 def test_runs_on_the_live_kernel_and_agrees_with_the_sim(scenario, tmp_path):
+    policies = ["--policies", ",".join(POLICIES[scenario.stem])] if scenario.stem in POLICIES else []
     r = mprecover("check", "--baseline", BASELINE, scenario, "--backends", "netns", "--parity-with", "sim",
-                  "--out", tmp_path, cwd=SOURCE, timeout=1800)
+                  *policies, "--out", tmp_path, cwd=SOURCE, timeout=1800)
     assert r.returncode == 0, r.stdout + r.stderr
     (compared,) = json.loads((tmp_path / "comparison.json").read_text())["scenarios"]
     assert compared["runs"], "the baseline holds every policy on netns"
