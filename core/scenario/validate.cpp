@@ -1,6 +1,7 @@
 #include "core/scenario/validate.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -64,11 +65,16 @@ class Checker {
                                   format_duration(scenario_.duration) + ")");
   }
 
+  // Kind command's two command lines, with their keys.
+  std::array<std::pair<const char*, const std::string*>, 2> command_keys() const {
+    const TrafficSpec& traffic = scenario_.traffic;
+    return {{{"traffic.server_command", &traffic.server_command}, {"traffic.client_command", &traffic.client_command}}};
+  }
+
   void check_commands() const {
     const TrafficSpec& traffic = scenario_.traffic;
     if (traffic.kind != TrafficKind::command) {
-      for (const auto& [key, command] : {std::pair{"traffic.server_command", &traffic.server_command},
-                                         std::pair{"traffic.client_command", &traffic.client_command}})
+      for (const auto& [key, command] : command_keys())
         if (!command->empty())
           fail(key, "only for kind command (this traffic is " + std::string(name_of(traffic.kind)) +
                         "); add `kind: command` or leave it out");
@@ -80,8 +86,7 @@ class Checker {
     if (traffic.client_command.empty())
       fail("traffic.kind", "kind command needs traffic.client_command, the client's program (e.g. \"iperf3 -c "
                            "{server} -p {port} -t {duration}\")");
-    for (const auto& [key, command] : {std::pair{"traffic.server_command", &traffic.server_command},
-                                       std::pair{"traffic.client_command", &traffic.client_command}}) {
+    for (const auto& [key, command] : command_keys()) {
       try {
         split_command_line(fill_placeholders(*command, {{"server", "192.0.2.1"}, {"port", "5201"}, {"duration", "1"}}));
       } catch (const CommandLineError& error) {
