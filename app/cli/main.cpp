@@ -54,11 +54,15 @@ std::string joined_arguments(int argc, char** argv) {
   return line;
 }
 
-int validate(const std::vector<std::string>& files) {
+// `backend`: also what that backend cannot run of each file ("" for none).
+int validate(const std::vector<std::string>& files, const std::string& backend) {
+  const BackendEntry* entry = backend.empty() ? nullptr : &find_backend(backend, false);
   int failures = 0;
   for (const std::string& file : files) {
     try {
       const Scenario s = load_scenario_file(file);
+      if (entry != nullptr)
+        if (auto misfit = backend_misfit(*entry, s)) throw *misfit;
       std::cout << "ok    " << file << ": " << s.name << ", " << s.paths.size() << " paths, "
                 << traffic_text(s.traffic) << ", " << s.events.size() << " events, "
                 << to_seconds(s.duration) << " s\n";
@@ -127,6 +131,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files; errors name file:line:column and key");
   validate_cmd->add_option("files", files, "Scenario files")->required()->check(CLI::ExistingFile);
+  std::string validate_backend;
+  validate_cmd->add_option("--backend", validate_backend,
+                           "Also check what this backend can run (" + or_list(backend_choices()) + ")");
 
   std::string run_file;
   std::string backend;
@@ -215,7 +222,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*validate_cmd) return validate(files);
+    if (*validate_cmd) return validate(files, validate_backend);
     if (*show_cmd) {
       std::cout << describe(load_scenario_file(show_file));
       return 0;

@@ -178,9 +178,15 @@ def test_campaign_run_status_table_plot(tmp_path):
 
 
 def test_the_sim_refuses_a_command_scenario_naming_the_key():
-    """Programs run in namespaces: the sim says so before it builds anything, where the file asks."""
+    """Programs run in namespaces: the sim says so before it builds anything, where the file asks,
+    and `validate --backend sim` says it without running anything."""
     file = SOURCE / "scenarios" / "iperf3-reset.yaml"
+    where = f"{file}:17:9: traffic.kind: the sim backend cannot carry kind command traffic"
     r = mprecover("run", file, "--backend", "sim")
     assert r.returncode == 1
-    assert f"{file}:17:9: traffic.kind: the sim backend cannot carry kind command traffic" in r.stderr, r.stderr
+    assert where in r.stderr, r.stderr
     assert "run it with --backend netns" in r.stderr
+    r = mprecover("validate", file, "--backend", "sim")
+    assert r.returncode == 1 and where in r.stderr, r.stderr
+    if "netns\t" in mprecover("backends").stdout:
+        assert mprecover("validate", file, "--backend", "netns").returncode == 0
