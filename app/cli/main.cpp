@@ -71,7 +71,9 @@ int validate(const std::vector<std::string>& files, const std::string& backend) 
       ++failures;
     }
   }
-  if (failures > 0) std::cerr << failures << " of " << files.size() << " scenario files are invalid\n";
+  if (failures > 0)
+    std::cerr << failures << " of " << files.size() << " scenario files are invalid"
+              << (entry != nullptr ? " or cannot run on " + entry->name : std::string()) << '\n';
   return failures > 0 ? 1 : 0;
 }
 
