@@ -37,6 +37,15 @@ def test_stubs_cover_the_methods_added_in_python():
         assert callable(getattr(mprecover.Campaign, name)) and name in methods["Campaign"]
 
 
+def test_the_traffic_stub_has_every_traffic_key():
+    (traffic,) = [n for n in stub_tree().body if isinstance(n, ast.ClassDef) and n.name == "Traffic"]
+    declared = {f.name for f in traffic.body if isinstance(f, ast.FunctionDef)}
+    declared |= {n.target.id for n in traffic.body if isinstance(n, ast.AnnAssign)}
+    keys = {line.split("`")[1].split(".", 1)[1] for line in mprecover.spec().splitlines()
+            if line.startswith("| `traffic.")}
+    assert keys <= declared, keys - declared
+
+
 def test_the_package_names_its_build():
     assert mprecover.__git_revision__ and mprecover.__version__
     assert mprecover.Scenario.__module__ == "mprecover"
