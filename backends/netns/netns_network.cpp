@@ -106,7 +106,8 @@ void NetnsNetwork::on_kernel_events() {
         if (sender->local_port() == e.sport) sender_by_token_[e.token] = sender.get();
       }
       // Not ours: with kind command, every MPTCP connection of the client is its program's.
-      if (commands_ && sender_by_token_.count(e.token) == 0) command_tokens_.insert(e.token);
+      if (commands_ && sender_by_token_.count(e.token) == 0 && command_tokens_.insert(e.token).second)
+        ++command_connections_;
     } else if (e.type == mptcp_pm::EventType::closed) {
       sender_by_token_.erase(e.token);
       command_tokens_.erase(e.token);
@@ -362,6 +363,11 @@ TrafficReport NetnsNetwork::traffic_report() const {
       if (sender_by_token_.count(token) == 0)
         for (PathId p = 0; p < scenario_.paths.size(); ++p) report.bytes_sent += counter.bytes(p);
     for (std::string& failure : commands_->failures()) report.failures.push_back(std::move(failure));
+    if (command_connections_ == 0)
+      report.failures.push_back(
+          "none of the programs' connections was MPTCP, so nothing was measured or rebuilt: a program that is "
+          "statically linked, setuid or clears LD_PRELOAD escapes mptcpize, and a server that does so makes "
+          "every connection fall back to TCP");
   }
   return report;
 }

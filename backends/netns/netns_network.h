@@ -127,6 +127,7 @@ class NetnsNetwork final : public NetworkPort {
   // Kind command: the programs, the MPTCP connections they opened (by token), and how they are read.
   std::unique_ptr<CommandTraffic> commands_;
   std::set<ConnectionToken> command_tokens_;
+  std::size_t command_connections_ = 0;  // every one the programs opened, closed ones too
   std::optional<SockDiagSocket> client_diag_;
   bool delay_not_emulated_ = false;    // a degrade asked for a delay this kernel cannot give
 };
