@@ -60,6 +60,7 @@ void read_tcp_info(const void* data, std::size_t length, SubflowInfo& into) {
   std::memcpy(&tcp, data, std::min(length, sizeof tcp));
   into.established = tcp.tcpi_state == 1;  // TCP_ESTABLISHED
   into.bytes_acked = tcp.tcpi_bytes_acked;
+  into.bytes_received = tcp.tcpi_bytes_received;
   into.rtt_us = tcp.tcpi_rtt;
   into.cwnd = tcp.tcpi_snd_cwnd;
   into.retransmissions = tcp.tcpi_total_retrans;

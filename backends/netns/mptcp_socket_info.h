@@ -17,6 +17,7 @@ struct SubflowInfo {
   std::uint16_t remote_port = 0;
   bool established = false;        // TCP_ESTABLISHED
   std::uint64_t bytes_acked = 0;   // tcpi_bytes_acked: data the peer acknowledged on this subflow
+  std::uint64_t bytes_received = 0;  // tcpi_bytes_received: data the peer sent on it (a download)
   std::uint32_t rtt_us = 0;        // tcpi_rtt: smoothed round trip; 0 before the first sample
   std::uint32_t cwnd = 0;          // tcpi_snd_cwnd, segments
   std::uint32_t retransmissions = 0;  // tcpi_total_retrans

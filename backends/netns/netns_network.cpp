@@ -317,7 +317,10 @@ void NetnsNetwork::count(ConnectionToken token, std::vector<SubflowInfo> subflow
 }
 
 std::vector<SubflowInfo> NetnsNetwork::subflows_of(ConnectionToken token) {
-  if (BulkSender* sender = sender_of(token)) return sender->fd() >= 0 ? mptcp_subflows(sender->fd()) : std::vector<SubflowInfo>{};
+  if (BulkSender* sender = sender_of(token)) {
+    if (sender->fd() < 0) return {};
+    return mptcp_subflows(sender->fd());
+  }
   if (command_tokens_.count(token) == 0) return {};
   auto by_token = mptcp_subflows_by_token(*client_diag_);
   return std::move(by_token[token]);

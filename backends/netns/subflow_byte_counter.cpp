@@ -9,15 +9,15 @@ void SubflowByteCounter::update(const std::vector<SubflowInfo>& subflows, const 
     const auto path = path_of(subflow.local_address);
     if (!path) continue;
     const SubflowKey key{subflow.local_address, subflow.local_port};
-    const auto last = last_acked_.find(key);
+    const std::uint64_t carried = subflow.bytes_acked + subflow.bytes_received;
+    const auto last = last_carried_.find(key);
     // A smaller count than last time: a new subflow that got the old one's port.
-    const std::uint64_t before =
-        last != last_acked_.end() && last->second <= subflow.bytes_acked ? last->second : 0;
-    bytes_[*path] += subflow.bytes_acked - before;
-    seen[key] = subflow.bytes_acked;
+    const std::uint64_t before = last != last_carried_.end() && last->second <= carried ? last->second : 0;
+    bytes_[*path] += carried - before;
+    seen[key] = carried;
     if (subflow.established) up_.insert(*path);
   }
-  last_acked_ = std::move(seen);
+  last_carried_ = std::move(seen);
 }
 
 std::uint64_t SubflowByteCounter::bytes(PathId path) const {

@@ -1,5 +1,7 @@
-// Bytes per path of one MPTCP connection, summed over the subflows the kernel reports.
-// A subflow's own counter starts at 0 and vanishes with the subflow; these sums keep growing
+// Bytes per path of one MPTCP connection, summed over the subflows the kernel reports: what each
+// carried either way, acknowledged by the server (an upload) plus received from it (a download, such
+// as a kind command's `iperf3 -R`), so that the path's share is what the sending side's scheduler
+// gave it. A subflow's own counters start at 0 and vanish with the subflow; these sums keep growing
 // across subflows that come and go, as timeseries.csv wants them.
 #pragma once
 
@@ -21,14 +23,14 @@ class SubflowByteCounter {
   // Takes one reading of the connection's subflows (mptcp_subflows()).
   void update(const std::vector<SubflowInfo>& subflows, const PathOfAddress& path_of);
 
-  // Bytes acknowledged on the path's subflows so far.
+  // Bytes the path's subflows carried so far.
   std::uint64_t bytes(PathId path) const;
   // Whether the last reading had an established subflow on the path.
   bool subflow_up(PathId path) const { return up_.count(path) != 0; }
 
  private:
   using SubflowKey = std::pair<std::string, std::uint16_t>;  // local address and port
-  std::map<SubflowKey, std::uint64_t> last_acked_;
+  std::map<SubflowKey, std::uint64_t> last_carried_;
   std::map<PathId, std::uint64_t> bytes_;
   std::set<PathId> up_;
 };

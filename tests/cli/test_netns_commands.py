@@ -82,3 +82,21 @@ def test_a_command_whose_connections_are_not_mptcp_fails_its_integrity_and_says_
     s = run_netns(file, tmp_path / "run")
     assert not s["integrity_ok"]
     assert any("none of the programs' connections was MPTCP" in n for n in s["notes"]), s["notes"]
+
+
+def test_a_download_is_measured_on_the_paths_it_arrives_by(tmp_path):
+    """iperf3 --reverse: the server sends, so what each path carries is what the client received
+    on it. wan2's subflows are rebuilt after the reset and carry the download again."""
+    file = tmp_path / "download.yaml"
+    file.write_text(COMMAND_SCENARIO.replace("duration: 30s", "duration: 10s")
+                    .replace("--time {duration}", "--time {duration} --reverse")
+                    .replace("at: 1s", "at: 3s").replace("at: 20s", "at: 5s"))
+    out = tmp_path / "run"
+    s = run_netns(file, out)
+    assert s["integrity_ok"], s["notes"]
+    (o,) = s["outages"]
+    assert o["rebuilt"] == o["connections"] == 2, o
+    rows = [line.split(",") for line in (out / "timeseries.csv").read_text().splitlines()[1:]]
+    wan2 = [(float(r[0]), int(r[4])) for r in rows if r[1] == "path" and r[2] == "wan2"]
+    assert max(bps for t, bps in wan2 if t < 3) > 5e6, "wan2 carried the download before the reset"
+    assert max(bps for t, bps in wan2 if t > 6.5) > 5e6, "and again after its subflows were rebuilt"

@@ -58,6 +58,17 @@ TEST(SubflowByteCounter, SumsPerPathAcrossSubflowsThatComeAndGo) {
   EXPECT_EQ(counter.bytes(0), 315U);
 }
 
+TEST(SubflowByteCounter, CountsWhatASubflowCarriesEitherWay) {
+  SubflowByteCounter counter;
+  SubflowInfo download = subflow("10.1.2.1", 40000, 1);  // a download: the client acknowledges, the server sends
+  download.bytes_received = 5000;
+  counter.update({download}, path_of_client_address);
+  EXPECT_EQ(counter.bytes(1), 5001U);
+  download.bytes_received = 9000;
+  counter.update({download}, path_of_client_address);
+  EXPECT_EQ(counter.bytes(1), 9001U);
+}
+
 TEST(AddressPlan, PathOfClientDevice) {
   EXPECT_EQ(path_of_client_device("path0"), 0U);
   EXPECT_EQ(path_of_client_device("path7"), 7U);
