@@ -46,6 +46,12 @@ def test_subflow_rows_follow_the_subflows_through_the_reset(wan_reset_runs):
     on_wan2 = lambda t: len(sub[(numpy.isclose(sub.time_s, t)) & (sub.path == "wan2")])
     assert (on_wan2(9.0), on_wan2(20.0), on_wan2(27.0)) == (4, 0, 4)
     assert numpy.all(sub.rtt_s[sub.time_s > 5] > 0.01) and numpy.all(sub.cwnd[sub.time_s > 5] >= 1)
+    # What the subflows on a path had acknowledged is what the path carried (their byte streams
+    # also hold the model's few bytes of DSS framing).
+    at9 = numpy.isclose(ts.time_s, 9.0)
+    wan1_path = ts[at9 & (ts.scope == "path") & (ts.id == "wan1")].bytes[0]
+    wan1_subflows = sub[numpy.isclose(sub.time_s, 9.0) & (sub.path == "wan1")].bytes.sum()
+    assert wan1_path > 10_000_000 and abs(wan1_subflows / wan1_path - 1) < 0.05, (wan1_subflows, wan1_path)
     # Bytes acknowledged only grow along one subflow (its connection, path and local port).
     for key in {(c, p, port) for c, p, port in zip(sub.id, sub.path, sub.local_port)}:
         mine = sub[(sub.id == key[0]) & (sub.path == key[1]) & (sub.local_port == key[2])]

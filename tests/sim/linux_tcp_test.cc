@@ -3,6 +3,7 @@
 // local host unreachable, RFC 6069), and a thousand userspace SUBFLOW_CREATEs after a reset.
 #include "topology-test-support.h"
 
+#include "backends/sim/model/linux-tcp-socket.h"
 #include "backends/sim/model/mptcp-path-manager.h"
 #include "backends/sim/model/mptcp-server.h"
 #include "backends/sim/model/neighbour-queue-disc.h"
@@ -164,6 +165,18 @@ TEST_F(TopologyLinuxTcp, BlackholedSenderResumesAtTheRetransmissionOfTheLinuxRto
     ASSERT_TRUE(resumed.has_value());
     EXPECT_NEAR(resumed->GetSeconds(), expected.GetSeconds(), 0.05);
     EXPECT_GT(sink.Bytes(), bytesAtRestore + 1'000'000);
+}
+
+// tcpi_bytes_acked, as the subflow rows of timeseries.csv give it: every byte the peer
+// acknowledged, counted once (ns-3 discards them from the send buffer before NewAck sees them).
+TEST_F(TopologyLinuxTcp, BytesAckedCountsEveryByteThePeerAcknowledged)
+{
+    WanTopology topology(MakeScenario({MakePath("wan1", 50, 10), MakePath("wan2", 50, 20)}));
+    Sink sink(topology.GetServer(), kSinkPort);
+    BulkSender sender(topology.CreateBoundTcpSocket(0), topology.GetServerAddress(), kSinkPort, 3'000'000);
+    RunUntil(5);
+    ASSERT_EQ(sink.Bytes(), 3'000'000U);
+    EXPECT_EQ(DynamicCast<LinuxTcpSocket>(sender.GetSocket())->GetBytesAcked(), 3'000'000U);
 }
 
 // A SYN into a blackhole: retransmitted after 1 s five times, then doubling, and the connect

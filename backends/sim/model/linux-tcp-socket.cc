@@ -145,15 +145,24 @@ LinuxTcpSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
     return TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
 }
 
+// Counted by how far the send buffer's head moves: ns-3 3.37 discards the acknowledged bytes
+// before it calls NewAck, so NewAck cannot see how many there were.
+void
+LinuxTcpSocket::ReceivedAck(Ptr<Packet> packet, const TcpHeader& tcpHeader)
+{
+    const SequenceNumber32 head = m_txBuffer->HeadSequence();
+    TcpSocketBase::ReceivedAck(packet, tcpHeader);
+    if (m_txBuffer->HeadSequence() > head)
+    {
+        m_bytesAcked += static_cast<uint32_t>(m_txBuffer->HeadSequence() - head);
+    }
+}
+
 void
 LinuxTcpSocket::NewAck(const SequenceNumber32& seq, bool resetRto)
 {
     m_backoff = 0; // tcp_ack_update_rtt: an RTT sample of new data ends the backoff
     m_inEpisode = false; // new data acknowledged: the episode is over (retrans_stamp = 0)
-    if (seq > m_txBuffer->HeadSequence())
-    {
-        m_bytesAcked += static_cast<uint32_t>(seq - m_txBuffer->HeadSequence());
-    }
     TcpSocketBase::NewAck(seq, resetRto);
 }
 

@@ -70,6 +70,7 @@ class LinuxTcpSocket : public ns3::TcpSocketBase
                       const ns3::Address& toAddress) override;
     void SendEmptyPacket(uint8_t flags) override;
     uint32_t SendDataPacket(ns3::SequenceNumber32 seq, uint32_t maxSize, bool withAck) override;
+    void ReceivedAck(ns3::Ptr<ns3::Packet> packet, const ns3::TcpHeader& tcpHeader) override;
     void NewAck(const ns3::SequenceNumber32& seq, bool resetRto) override;
     void ReTxTimeout() override;
     void DoDispose() override;
