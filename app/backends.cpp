@@ -29,15 +29,22 @@ const std::vector<BackendEntry>& compiled_backends() {
   return entries;
 }
 
+namespace {
+
+bool carries(const BackendEntry& backend, TrafficKind kind) {
+  return std::find(backend.traffic_kinds.begin(), backend.traffic_kinds.end(), kind) != backend.traffic_kinds.end();
+}
+
+}  // namespace
+
 std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const Scenario& scenario) {
   const TrafficKind kind = scenario.traffic.kind;
-  if (std::find(backend.traffic_kinds.begin(), backend.traffic_kinds.end(), kind) != backend.traffic_kinds.end())
-    return std::nullopt;
+  if (carries(backend, kind)) return std::nullopt;
   std::string carried;
   for (const TrafficKind k : backend.traffic_kinds) carried += (carried.empty() ? "" : ", ") + std::string(name_of(k));
   std::string others;
   for (const BackendEntry& b : compiled_backends())
-    if (std::find(b.traffic_kinds.begin(), b.traffic_kinds.end(), kind) != b.traffic_kinds.end())
+    if (carries(b, kind))
       others += (others.empty() ? "--backend " : " or --backend ") + b.name;
   return ScenarioError(scenario.source_file, scenario.positions.of("traffic.kind"), "traffic.kind",
                        "the " + backend.name + " backend cannot carry kind " + std::string(name_of(kind)) +

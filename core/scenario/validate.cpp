@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -86,9 +87,12 @@ class Checker {
     if (traffic.client_command.empty())
       fail("traffic.kind", "kind command needs traffic.client_command, the client's program (e.g. \"iperf3 -c "
                            "{server} -p {port} -t {duration}\")");
+    // Any value splits alike: placeholders stand for single words (an address, a number).
+    std::map<std::string, std::string> sample_values;
+    for (const auto& [placeholder, meaning] : command_placeholders()) sample_values.emplace(placeholder, "1");
     for (const auto& [key, command] : command_keys()) {
       try {
-        split_command_line(fill_placeholders(*command, {{"server", "192.0.2.1"}, {"port", "5201"}, {"duration", "1"}}));
+        split_command_line(fill_placeholders(*command, sample_values));
       } catch (const CommandLineError& error) {
         fail(key, error.what());
       }
