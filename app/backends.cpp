@@ -38,15 +38,19 @@ bool carries(const BackendEntry& backend, TrafficKind kind) {
 }  // namespace
 
 std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const Scenario& scenario) {
-  const TrafficKind kind = scenario.traffic.kind;
-  if (carries(backend, kind)) return std::nullopt;
+  const auto misfit = std::find_if(scenario.traffic.begin(), scenario.traffic.end(),
+                                   [&backend](const TrafficSpec& group) { return !carries(backend, group.kind); });
+  if (misfit == scenario.traffic.end()) return std::nullopt;
+  const TrafficKind kind = misfit->kind;
   std::string carried;
   for (const TrafficKind k : backend.traffic_kinds) carried += (carried.empty() ? "" : ", ") + std::string(name_of(k));
   std::string others;
   for (const BackendEntry& b : compiled_backends())
     if (carries(b, kind))
       others += (others.empty() ? "--backend " : " or --backend ") + b.name;
-  return ScenarioError(scenario.source_file, scenario.positions.of("traffic.kind"), "traffic.kind",
+  const std::string key =
+      scenario.traffic_key(static_cast<std::size_t>(misfit - scenario.traffic.begin())) + ".kind";
+  return ScenarioError(scenario.source_file, scenario.positions.of(key), key,
                        "the " + backend.name + " backend cannot carry kind " + std::string(name_of(kind)) +
                            " traffic (it carries " + carried + ")" +
                            (kind == TrafficKind::command ? ": commands run in the netns backend's namespaces" : "") +

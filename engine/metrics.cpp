@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <stdexcept>
 #include <utility>
 
@@ -92,12 +91,17 @@ void MetricsCollector::subflow_replaced(ConnectionToken token, PathId path, Inst
   replaced_[{token, path}].push_back(at);
 }
 
+void MetricsCollector::app_rate(ConnectionToken token, std::uint64_t bits_per_second) {
+  app_Bps_[token] = static_cast<double>(bits_per_second) / 8;
+}
+
 void MetricsCollector::bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at) {
   check_path(path);
   auto& bucket = delivered_.try_emplace(at, path_count_, 0).first->second;
   Progress& progress = progress_[{token, path}];
   if (cumulative <= progress.last) return;
   bucket[path] += cumulative - progress.last;
+  if (app_Bps_.count(token) != 0) delivered_app_[at] += cumulative - progress.last;
   progress.last = cumulative;
   progress.moved.push_back(at);
 }
@@ -159,7 +163,7 @@ std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
       r.rebalance_s = rebalance(o, any_path_horizon);
     }
     goodput_loss(o, any_path_horizon, r);
-    if (config_.app_rate_bps) app_rate_figures(o, any_path_horizon, r);
+    if (!app_Bps_.empty()) app_rate_figures(o, any_path_horizon, r);
     if (!config_.backup_paths.empty()) backup_figures(o, any_path_horizon, r);
     r.subflows_before = typical_subflow_count(o.start);
     if (o.end) {
@@ -255,10 +259,10 @@ void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, O
     const Instant at = it->first;
     const Instant from = at - config_.rebalance_window;
     const double made = app_bytes(from, at);
-    if (made > 0 && static_cast<double>(delivered_all(from, at)) < config_.below_rate_fraction * made)
+    if (made > 0 && static_cast<double>(delivered_app(from, at)) < config_.below_rate_fraction * made)
       below += seconds_between(previous, at);
     made_since_start += app_bytes(previous, at);
-    delivered_since_start += std::accumulate(it->second.begin(), it->second.end(), std::uint64_t{0});
+    if (const auto got = delivered_app_.find(at); got != delivered_app_.end()) delivered_since_start += got->second;
     if (const double rate = app_rate_Bps(at); rate > 0) {
       const double backlog = made_since_start - static_cast<double>(delivered_since_start);
       worst_backlog_s = std::max(worst_backlog_s, backlog / rate);
@@ -305,19 +309,31 @@ std::uint64_t MetricsCollector::delivered_on_backups(Instant from, Instant to) c
 }
 
 double MetricsCollector::app_bytes(Instant from, Instant to) const {
-  double seconds = 0;
-  for (const auto& [token, life] : lifetimes_) {
-    const Instant begin = std::max(from, life.opened);
-    const Instant end = life.closed ? std::min(to, *life.closed) : to;
-    if (end > begin) seconds += seconds_between(begin, end);
+  double bytes = 0;
+  for (const auto& [token, rate] : app_Bps_) {
+    const auto life = lifetimes_.find(token);
+    if (life == lifetimes_.end()) continue;
+    const Instant begin = std::max(from, life->second.opened);
+    const Instant end = life->second.closed ? std::min(to, *life->second.closed) : to;
+    if (end > begin) bytes += seconds_between(begin, end) * rate;
   }
-  return seconds * static_cast<double>(*config_.app_rate_bps) / 8;
+  return bytes;
 }
 
 double MetricsCollector::app_rate_Bps(Instant at) const {
-  std::size_t open = 0;
-  for (const auto& [token, life] : lifetimes_) open += life.opened <= at && (!life.closed || *life.closed > at) ? 1U : 0U;
-  return static_cast<double>(open) * static_cast<double>(*config_.app_rate_bps) / 8;
+  double sum = 0;
+  for (const auto& [token, rate] : app_Bps_) {
+    const auto life = lifetimes_.find(token);
+    if (life != lifetimes_.end() && life->second.opened <= at && (!life->second.closed || *life->second.closed > at))
+      sum += rate;
+  }
+  return sum;
+}
+
+std::uint64_t MetricsCollector::delivered_app(Instant from, Instant to) const {
+  std::uint64_t sum = 0;
+  for (auto it = delivered_app_.upper_bound(from); it != delivered_app_.end() && it->first <= to; ++it) sum += it->second;
+  return sum;
 }
 
 std::optional<double> MetricsCollector::typical_subflow_count(Instant at) const {

@@ -20,9 +20,6 @@ struct MetricsConfig {
   Duration baseline_window = std::chrono::seconds{5};  // before an outage: the path's normal share
   Duration rebalance_window = std::chrono::milliseconds{500};
   double rebalance_fraction = 0.9;  // rebalanced: the path carries this much of its normal share
-  // App-limited traffic: what each connection's application makes per second, in bits. Gives
-  // the outages' rate figures (OutageFigures::below_rate_s, worst_shortfall_s).
-  std::optional<std::uint64_t> app_rate_bps;
   double below_rate_fraction = 0.9;  // below its rate: a rebalance window delivered less than this
   // Backup paths (carrying traffic only when no other path can): give the outages of the other
   // paths their failover and failback figures (OutageFigures::failover_s, failback_s).
@@ -104,6 +101,10 @@ class MetricsCollector {
   void subflow_closed(ConnectionToken token, PathId path, std::uint16_t port, Instant at);
   // A policy retired the connection's stalled subflow on `path`: its fresh replacement is up.
   void subflow_replaced(ConnectionToken token, PathId path, Instant at);
+  // The connection is app-limited: its application makes `bits_per_second` from its opening on.
+  // Such connections give the outages their rate figures (OutageFigures::below_rate_s,
+  // worst_shortfall_s), from their own bytes. Say so before its first bytes_sample.
+  void app_rate(ConnectionToken token, std::uint64_t bits_per_second);
   // Cumulative bytes the connection delivered over its subflow(s) on `path`, sampled at `at`.
   // Sample every connection and path at the same instants.
   void bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at);
@@ -142,9 +143,10 @@ class MetricsCollector {
   void app_rate_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
   void backup_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
   std::uint64_t delivered_on_backups(Instant from, Instant to) const;  // over (from, to]
-  // Bytes the applications of the connections open made over (from, to]; at `app_rate_bps` each.
+  // Bytes the applications of the app-limited connections open made over (from, to], each at its rate.
   double app_bytes(Instant from, Instant to) const;
-  double app_rate_Bps(Instant at) const;  // of the connections open at `at`, together
+  double app_rate_Bps(Instant at) const;  // of the app-limited connections open at `at`, together
+  std::uint64_t delivered_app(Instant from, Instant to) const;  // by the app-limited ones, over (from, to]
   std::optional<double> typical_subflow_count(Instant at) const;
   std::uint64_t delivered(PathId path, Instant from, Instant to) const;  // over (from, to]
   std::uint64_t delivered_all(Instant from, Instant to) const;
@@ -161,6 +163,8 @@ class MetricsCollector {
   std::map<Key, std::vector<Instant>> replaced_;
   std::map<Key, Progress> progress_;
   std::map<Instant, std::vector<std::uint64_t>> delivered_;  // bytes per path in (previous sample, at]
+  std::map<ConnectionToken, double> app_Bps_;                // app-limited connections: bytes per second
+  std::map<Instant, std::uint64_t> delivered_app_;           // their bytes in (previous sample, at]
 };
 
 }  // namespace mprecover

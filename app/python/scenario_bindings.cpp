@@ -30,11 +30,10 @@ struct Section {
 };
 using Topology = Section<0>;
 using Server = Section<1>;
-using Traffic = Section<2>;
-using Engine = Section<3>;
-using Probe = Section<4>;
-using Netns = Section<5>;
-using Results = Section<6>;
+using Engine = Section<2>;
+using Probe = Section<3>;
+using Netns = Section<4>;
+using Results = Section<5>;
 
 // A map of keys that a policy of the policy table declares under engine. ("engine.retry."): its
 // attributes are looked up in the key table when they are used, so a new policy's keys need no
@@ -53,7 +52,15 @@ struct EventRef {
   ScenarioPtr owner;
   std::size_t index = 0;
 };
+struct TrafficRef {
+  ScenarioPtr owner;
+  std::size_t index = 0;
+};
 struct PathList {
+  ScenarioPtr owner;
+};
+// scenario.traffic: the groups, and the attributes of the only one when there is one.
+struct TrafficList {
   ScenarioPtr owner;
 };
 struct EventList {
@@ -76,6 +83,17 @@ Target target(const PathRef& p) {
   if (p.index >= p.owner->paths.size())
     throw py::index_error("path " + std::to_string(p.index) + " is no longer in the scenario");
   return {*p.owner, p.index};
+}
+Target target(const TrafficRef& t) {
+  if (t.index >= t.owner->traffic.size())
+    throw py::index_error("traffic group " + std::to_string(t.index) + " is no longer in the scenario");
+  return {*t.owner, t.index};
+}
+Target target(const TrafficList& l) {
+  if (l.owner->traffic.size() != 1)
+    throw py::attribute_error("this scenario has " + std::to_string(l.owner->traffic.size()) +
+                              " traffic groups: name one, as in scenario.traffic[1].rate");
+  return {*l.owner, 0};
 }
 Target target(const EventRef& e) {
   if (e.index >= e.owner->events.size())
@@ -364,7 +382,6 @@ validate(), which mprecover.run() calls first.)doc");
       .def_property_readonly("server", [](const Topology& t) { return Server{t.owner}; }, "topology.server")
       .def_property_readonly("paths", [](const Topology& t) { return PathList{t.owner}; }, "topology.paths");
   section<Server>(m, "Server", "topology.server.", "topology.server: the link from the aggregation router to the server.");
-  section<Traffic>(m, "Traffic", "traffic.", "traffic: the MPTCP connections and their kind of application.");
   auto engine = section<Engine>(m, "Engine", "engine.", "engine: the path manager policy and its settings.");
   engine.def_property_readonly("probe", [](const Engine& e) { return Probe{e.owner}; }, "engine.probe");
   for (const SpecChild& child : spec_children("engine.")) {
@@ -386,7 +403,9 @@ validate(), which mprecover.run() calls first.)doc");
       .def_property_readonly("paths", [](const ScenarioPtr& s) { return PathList{s}; },
                              "topology.paths: the WAN paths, a list-like view (index by position or name).")
       .def_property_readonly("server", [](const ScenarioPtr& s) { return Server{s}; }, "topology.server")
-      .def_property_readonly("traffic", [](const ScenarioPtr& s) { return Traffic{s}; }, "traffic")
+      .def_property_readonly("traffic", [](const ScenarioPtr& s) { return TrafficList{s}; },
+                             "traffic: the groups of connections, a list-like view; with one group, also its attributes "
+                             "(scenario.traffic.connections).")
       .def_property_readonly("engine", [](const ScenarioPtr& s) { return Engine{s}; }, "engine")
       .def_property_readonly("netns", [](const ScenarioPtr& s) { return Netns{s}; }, "netns")
       .def_property_readonly("results", [](const ScenarioPtr& s) { return Results{s}; }, "results")
@@ -469,6 +488,57 @@ Appends a path with the format's defaults, then the given settings; returns it.)
         std::string out = "[";
         for (std::size_t i = 0; i < l.owner->paths.size(); ++i)
           out += (i ? ", " : "") + repr_of("Path", PathRef{l.owner, i}, "topology.paths[].");
+        return out + "]";
+      });
+
+  py::class_<TrafficRef> traffic(m, "Traffic", R"doc(A traffic group: scenario.traffic[1], or scenario.traffic itself when there is one.
+
+Connections of one kind of application (bulk, rate, command) on one schedule. It refers to the
+group at its position in the list and writes through to the scenario.)doc");
+  value_attributes<TrafficRef>(traffic, "traffic[].");
+  traffic.def("__repr__", [](const TrafficRef& t) { return repr_of("Traffic", t, "traffic[]."); });
+
+  py::class_<TrafficList> traffic_list(
+      m, "TrafficList",
+      "traffic as a list-like view of its groups: len, index, iterate, del, add(); with one group, its attributes too.");
+  value_attributes<TrafficList>(traffic_list, "traffic[].");
+  traffic_list.def("__len__", [](const TrafficList& l) { return l.owner->traffic.size(); })
+      .def("__getitem__",
+           [](const TrafficList& l, std::ptrdiff_t i) {
+             return TrafficRef{l.owner, list_index(i, l.owner->traffic.size(), "traffic group")};
+           })
+      .def("__iter__",
+           [](const TrafficList& l) {
+             py::list items;
+             for (std::size_t i = 0; i < l.owner->traffic.size(); ++i) items.append(TrafficRef{l.owner, i});
+             return py::iter(items);
+           })
+      .def("__delitem__",
+           [](const TrafficList& l, std::ptrdiff_t i) {
+             auto& groups = l.owner->traffic;
+             const std::size_t index = list_index(i, groups.size(), "traffic group");
+             if (groups.size() == 1) throw py::value_error("a scenario keeps at least one traffic group");
+             groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(index));
+           })
+      .def(
+          "add",
+          [](const TrafficList& l, const std::string& kind, const py::kwargs& settings) {
+            py::dict first;
+            first["kind"] = kind;
+            const TrafficRef added = add_element<TrafficRef>(l.owner, l.owner->traffic, settings, first);
+            l.owner->traffic_as_map = false;
+            return added;
+          },
+          py::arg("kind"),
+          R"doc(add(kind, *, rate=None, connections=1, start=1.0, spacing=0.0, bytes=None) -> Traffic
+
+Appends a traffic group of `kind` (bulk or rate; command runs alone) with the format's defaults,
+then the given settings; returns it. The file then writes traffic as a list.)doc")
+      .def("__repr__", [](const TrafficList& l) {
+        if (l.owner->traffic.size() == 1) return repr_of("Traffic", TrafficRef{l.owner, 0}, "traffic[].");
+        std::string out = "[";
+        for (std::size_t i = 0; i < l.owner->traffic.size(); ++i)
+          out += (i ? ", " : "") + repr_of("Traffic", TrafficRef{l.owner, i}, "traffic[].");
         return out + "]";
       });
 

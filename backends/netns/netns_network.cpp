@@ -53,7 +53,7 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario, const DelaySupport& delay)
               [this](PathId path) { return ProbeSource{client_device(path), topology_.client_address_of(path)}; },
               [this](PathId path, std::uint64_t probe_id, bool ok) { deliver(ProbeResult{path, probe_id, ok}); }),
       readdresses_(scenario.paths.size()) {
-  if (scenario.traffic.kind != TrafficKind::command) server_.emplace(topology_.server(), loop_, kMptcpPort);
+  if (scenario.command_group() == nullptr) server_.emplace(topology_.server(), loop_, kMptcpPort);
   for (const NetworkNamespace* ns : {&topology_.client(), &topology_.server()}) {
     set_sysctl(*ns, "net.mptcp.enabled", "1");
     // No per-destination metrics cache, as in the simulator: a re-created subflow starts afresh
@@ -276,6 +276,7 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
   senders_.push_back(std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort,
                                                   request.bytes, request.rate));
+  group_of_[senders_.back().get()] = request.group;
 }
 
 void NetnsNetwork::run_commands(const TrafficCommands& commands) {
@@ -297,22 +298,23 @@ std::vector<SubflowSample> NetnsNetwork::sample() {
   std::vector<SubflowSample> samples;
   sampled_subflows_.clear();
   for (const auto& [token, sender] : sender_by_token_) {
-    if (sender->fd() >= 0) count(token, mptcp_subflows(sender->fd()), samples);
+    if (sender->fd() >= 0) count(token, group_of_.at(sender), mptcp_subflows(sender->fd()), samples);
   }
   if (!command_tokens_.empty()) {
     // One dump for all of them: the programs' sockets are not ours to ask.
     auto by_token = mptcp_subflows_by_token(*client_diag_);
-    for (const ConnectionToken token : command_tokens_) count(token, std::move(by_token[token]), samples);
+    // Kind command runs alone: its group is the first.
+    for (const ConnectionToken token : command_tokens_) count(token, 0, std::move(by_token[token]), samples);
   }
   return samples;
 }
 
-void NetnsNetwork::count(ConnectionToken token, std::vector<SubflowInfo> subflows,
+void NetnsNetwork::count(ConnectionToken token, std::size_t group, std::vector<SubflowInfo> subflows,
                          std::vector<SubflowSample>& samples) {
   SubflowByteCounter& counter = bytes_by_token_[token];
   counter.update(subflows, path_of_client_address);
   for (PathId p = 0; p < scenario_.paths.size(); ++p)
-    samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p)});
+    samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p), group});
   sampled_subflows_[token] = std::move(subflows);
 }
 
@@ -355,9 +357,12 @@ TrafficReport NetnsNetwork::traffic_report() const {
     }
   }
   if (server_) {
+    std::map<std::uint16_t, std::size_t> group_by_port;
+    for (const auto& [sender, group] : group_of_) group_by_port[sender->local_port()] = group;
     for (const auto& [port, stream] : server_->streams()) {
+      const auto group = group_by_port.find(port);
       report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,
-                                 stream.first_mismatch});
+                                 stream.first_mismatch, group == group_by_port.end() ? 0 : group->second});
     }
   }
   if (commands_) {

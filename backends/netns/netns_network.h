@@ -99,7 +99,8 @@ class NetnsNetwork final : public NetworkPort {
   // The connection's subflows now: through its socket if it is ours, else through sock_diag.
   std::vector<SubflowInfo> subflows_of(ConnectionToken token);
   // One reading of a connection's subflows into its per-path counters and the samples.
-  void count(ConnectionToken token, std::vector<SubflowInfo> subflows, std::vector<SubflowSample>& samples);
+  void count(ConnectionToken token, std::size_t group, std::vector<SubflowInfo> subflows,
+             std::vector<SubflowSample>& samples);
 
   // Runs in one process (threads of the Python module) take turns: each one's namespaces are its
   // own, but the kernel's MPTCP events, CPU and rates are shared, and timing is what we measure.
@@ -120,6 +121,7 @@ class NetnsNetwork final : public NetworkPort {
   std::vector<std::pair<std::string, std::string>> early_notes_;  // (what, detail) before observe()
   std::vector<std::unique_ptr<BulkSender>> senders_;
   std::map<ConnectionToken, BulkSender*> sender_by_token_;
+  std::map<const BulkSender*, std::size_t> group_of_;  // each sender's traffic group
   std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
   std::map<ConnectionToken, std::vector<SubflowInfo>> sampled_subflows_;  // what the last sample() read
   std::vector<unsigned> readdresses_;  // per path: how often its address changed

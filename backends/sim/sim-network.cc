@@ -275,7 +275,7 @@ SimNetwork::open_connection(const ConnectionRequest& request)
     config.appRate = request.rate;
     m_pathManager->SetConnectionConfig(config);
     // Like every client connection, it starts on the first path (the default route).
-    m_pathManager->Connect(0);
+    m_groups[m_pathManager->Connect(0)] = request.group;
 }
 
 std::vector<SubflowSample>
@@ -295,7 +295,8 @@ SimNetwork::sample()
             samples.push_back({connection->GetToken(),
                                p,
                                received->GetBytesReceivedOnPath(p),
-                               connection->IsSubflowEstablished(p)});
+                               connection->IsSubflowEstablished(p),
+                               m_groups.at(connection->GetToken())});
         }
     }
     return samples;
@@ -345,6 +346,7 @@ SimNetwork::traffic_report() const
         stream.bytes = connection->GetBytesDelivered();
         stream.complete = connection->IsFinished();
         stream.first_mismatch = connection->GetFirstMismatch();
+        stream.group = m_groups.at(connection->GetToken());
         report.received.push_back(stream);
     }
     return report;

@@ -98,6 +98,7 @@ class SimNetwork final : public NetworkPort
     NetworkObserver* m_observer = nullptr;
     TimerId m_nextTimer = 0;
     std::map<TimerId, std::pair<ns3::EventId, std::function<void()>>> m_timers;
+    std::map<ConnectionToken, std::size_t> m_groups; ///< each connection's traffic group
 };
 
 } // namespace sim

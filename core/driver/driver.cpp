@@ -58,12 +58,14 @@ RunOutcome Driver::run() {
   // run: the engine's first probes, the scenario's events, the connections, the first sample.
   engine_timer_ = net_.at(Instant{}, [this] { on_engine_timer(); });
   for (const PathEvent& event : scenario_.events) net_.at(Instant{event.at}, [this, &event] { apply(event); });
-  const TrafficSpec& traffic = scenario_.traffic;
-  if (traffic.kind == TrafficKind::command) {
-    net_.at(Instant{traffic.start}, [this] { net_.run_commands(scenario_.traffic_commands()); });
-  } else {
-    for (unsigned i = 0; i < traffic.connections; ++i)
-      net_.at(Instant{traffic.start + traffic.spacing * i}, [this] { open_connection(); });
+  for (std::size_t g = 0; g < scenario_.traffic.size(); ++g) {
+    const TrafficSpec& group = scenario_.traffic[g];
+    if (group.kind == TrafficKind::command) {
+      net_.at(Instant{group.start}, [this] { net_.run_commands(scenario_.traffic_commands()); });
+      continue;
+    }
+    for (unsigned i = 0; i < group.connections; ++i)
+      net_.at(Instant{group.start + group.spacing * i}, [this, g] { open_connection(g); });
   }
   net_.at(Instant{kSampleInterval}, [this] { sample(); });
   wall_start_ = last_progress_ = std::chrono::steady_clock::now();
@@ -165,16 +167,17 @@ void Driver::end_outage(PathId path) {
   if (kind != nullptr) kind->end(net_, path, scenario_.normal_shape(path));
 }
 
-void Driver::open_connection() {
+void Driver::open_connection(std::size_t group) {
+  const TrafficSpec& traffic = scenario_.traffic[group];
   std::optional<AppRate> rate;
-  if (scenario_.traffic.rate) rate = AppRate{*scenario_.traffic.rate};
-  net_.open_connection(ConnectionRequest{scenario_.traffic.bytes, rate});
+  if (traffic.rate) rate = AppRate{*traffic.rate};
+  net_.open_connection(ConnectionRequest{traffic.bytes, rate, group});
 }
 
 void Driver::sample() {
   const Instant now = net_.now();
   for (const SubflowSample& s : net_.sample()) {
-    recorder_.sample(s.token, s.path, s.bytes, s.up, now);
+    recorder_.sample(s, now);
     engine_.on_progress(s.token, s.path, s.bytes, now);
   }
   // Counted, not read off the clock: a real clock's samples drift off the 100 ms grid.
@@ -212,7 +215,7 @@ RunTotals Driver::totals() const {
   totals.bytes_sent = report.bytes_sent;
   totals.integrity_ok = true;
   totals.notes = report.failures;
-  if (scenario_.traffic.kind == TrafficKind::command) {
+  if (scenario_.command_group() != nullptr) {
     // Nothing of ours to check the bytes of: the programs' own exits say whether they worked, and
     // what the server's TCP acknowledged is the nearest to delivered that their connections show.
     totals.integrity_ok = report.failures.empty();
@@ -228,26 +231,31 @@ RunTotals Driver::totals() const {
   return totals;
 }
 
-// Every connection reached the server and delivered its bytes unchanged, as many as it sent.
+// Every connection reached the server and delivered its bytes unchanged, as many as its group sends.
 void Driver::check_streams(const TrafficReport& report, RunTotals& totals) const {
-  const auto& expected = scenario_.traffic.bytes;
+  std::vector<unsigned> reached(scenario_.traffic.size(), 0);
   for (const ReceivedStream& stream : report.received) {
     totals.bytes_delivered += stream.bytes;
+    ++reached.at(stream.group);
     if (stream.first_mismatch) {
       totals.integrity_ok = false;
       totals.notes.push_back(stream.connection + " delivered a wrong byte at offset " +
                              std::to_string(*stream.first_mismatch));
     }
+    const auto& expected = scenario_.traffic[stream.group].bytes;
     if (expected && (!stream.complete || stream.bytes != *expected)) {
       totals.integrity_ok = false;
       totals.notes.push_back(stream.connection + " delivered " + std::to_string(stream.bytes) + " of " +
                              std::to_string(*expected) + " bytes");
     }
   }
-  if (report.received.size() != scenario_.traffic.connections) {
+  for (std::size_t g = 0; g < reached.size(); ++g) {
+    const unsigned expected = scenario_.traffic[g].connections;
+    if (reached[g] == expected) continue;
     totals.integrity_ok = false;
-    totals.notes.push_back(std::to_string(report.received.size()) + " of " +
-                           std::to_string(scenario_.traffic.connections) + " connections reached the server");
+    totals.notes.push_back(std::to_string(reached[g]) + " of " + std::to_string(expected) + " connections" +
+                           (reached.size() > 1 ? " of " + scenario_.traffic_key(g) : std::string()) +
+                           " reached the server");
   }
 }
 

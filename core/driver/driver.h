@@ -55,7 +55,7 @@ class Driver final : private NetworkObserver {
   // A scenario event: it ends the path's outage in progress, and may start another.
   void apply(const PathEvent& event);
   void end_outage(PathId path);
-  void open_connection();
+  void open_connection(std::size_t group);  // one of scenario.traffic[group]
   void sample();
   void show_progress();
   RunTotals totals() const;

@@ -5,6 +5,7 @@
 // C++17-clean: the sim adapter compiles it against ns-3 3.37, whose headers are C++17 only.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -49,6 +50,7 @@ struct SubflowSample {
   PathId path = 0;
   std::uint64_t bytes = 0;  // cumulative bytes of the connection carried through the path
   bool up = false;          // a subflow of the connection is established on the path
+  std::size_t group = 0;    // the traffic group it belongs to (ConnectionRequest::group)
 };
 
 // One established subflow as the client's (sending) TCP sees it: timeseries.csv's subflow rows.
@@ -71,6 +73,7 @@ struct ConnectionRequest {
   // The application's pace: none sends as fast as the network takes it; a rate makes data from the
   // moment the connection is opened (what is not sent yet waits).
   std::optional<AppRate> rate;
+  std::size_t group = 0;  // the scenario's traffic group, which the port gives back with its figures
 };
 
 // What the server received of one connection, at the end of the run.
@@ -79,6 +82,7 @@ struct ReceivedStream {
   std::uint64_t bytes = 0;
   bool complete = false;                        // the sender's end of stream arrived
   std::optional<std::uint64_t> first_mismatch;  // where the bytes first differ from those sent
+  std::size_t group = 0;                        // the traffic group of the connection that sent them
 };
 
 struct TrafficReport {

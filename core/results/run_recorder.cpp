@@ -47,7 +47,6 @@ std::vector<std::string> path_names(const Scenario& scenario) {
 
 MetricsConfig metrics_config(const Scenario& scenario) {
   MetricsConfig config;
-  config.app_rate_bps = scenario.traffic.rate;
   for (PathId p = 0; p < scenario.paths.size(); ++p)
     if (scenario.paths[p].backup) config.backup_paths.push_back(p);
   return config;
@@ -163,10 +162,10 @@ void RunRecorder::backend_note(Instant at, std::string_view event, std::optional
   log(at, "backend", event, path, std::nullopt, std::string(detail));
 }
 
-void RunRecorder::sample(ConnectionToken token, PathId path, std::uint64_t cumulative_bytes, bool subflow_up,
-                         Instant at) {
-  metrics_.bytes_sample(token, path, cumulative_bytes, at);
-  samples_[at][{token, path}] = {cumulative_bytes, subflow_up};
+void RunRecorder::sample(const SubflowSample& s, Instant at) {
+  if (const auto& rate = scenario_.traffic.at(s.group).rate) metrics_.app_rate(s.token, *rate);
+  metrics_.bytes_sample(s.token, s.path, s.bytes, at);
+  samples_[at][{s.token, s.path}] = {s.bytes, s.up};
 }
 
 void RunRecorder::subflow_sample(const SubflowDetail& detail, Instant at) {

@@ -56,9 +56,9 @@ class RunRecorder {
   // A line for events.csv from the backend itself (traffic start, a fault it applied, ...).
   void backend_note(Instant at, std::string_view event, std::optional<PathId> path, std::string_view detail);
 
-  // Cumulative bytes `token` delivered through `path`, and whether its subflow there is up.
-  // Sample every connection on every path at the same instants.
-  void sample(ConnectionToken token, PathId path, std::uint64_t cumulative_bytes, bool subflow_up, Instant at);
+  // Cumulative bytes a connection delivered through a path, whether its subflow there is up, and
+  // its traffic group. Sample every connection on every path at the same instants.
+  void sample(const SubflowSample& sample, Instant at);
   // One subflow as its TCP saw it at a sample instant (timeseries.csv's subflow rows).
   void subflow_sample(const SubflowDetail& detail, Instant at);
 

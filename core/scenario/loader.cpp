@@ -128,7 +128,17 @@ class Loader {
   void walk_list(const SpecEntry& entry, const YAML::Node& list, const std::string& element_prefix,
                  const std::string& key) {
     if (list.IsNull() && !entry.required) return;  // "events:" with nothing under it: no events
-    if (!list.IsSequence()) fail_at(key, key, "expected a list, got " + node_kind(list));
+    if (list.IsMap() && entry.list.set_as_map) {  // a list's one element, written as a map ("traffic")
+      entry.list.set_as_map(scenario_, true);
+      entry.list.resize(scenario_, 1);
+      entry.list.set_line(scenario_, 0, list.Mark().line + 1);
+      walk_map(list, element_prefix, key + ".", 0);
+      return;
+    }
+    if (!list.IsSequence())
+      fail_at(key, key, "expected a list" + std::string(entry.list.set_as_map ? " or a map" : "") + ", got " +
+                            node_kind(list));
+    if (entry.list.set_as_map) entry.list.set_as_map(scenario_, false);
     const std::size_t size = list.size();
     if (size < entry.list.min_size || size > entry.list.max_size)
       fail(list, key, "has " + std::to_string(size) + " entries; it takes " + std::to_string(entry.list.min_size) +

@@ -20,14 +20,32 @@ DetectorConfig Scenario::detector_config() const {
   return config;
 }
 
-std::string traffic_text(const TrafficSpec& traffic) {
-  if (traffic.kind == TrafficKind::command) return "a client command";
-  return std::to_string(traffic.connections) + " connections";
+std::string traffic_text(const std::vector<TrafficSpec>& traffic) {
+  if (traffic.size() == 1 && traffic.front().kind == TrafficKind::command) return "a client command";
+  unsigned connections = 0;
+  for (const TrafficSpec& group : traffic) connections += group.connections;
+  std::string text = std::to_string(connections) + " connections";
+  if (traffic.size() > 1) text += " in " + std::to_string(traffic.size()) + " groups";
+  return text;
+}
+
+std::string Scenario::traffic_key(std::size_t group) const {
+  if (traffic_as_map) return "traffic";
+  std::string key = "traffic[";  // appended: GCC 12's -Wrestrict misfires on "lit" + string
+  key += std::to_string(group);
+  return key + "]";
+}
+
+const TrafficSpec* Scenario::command_group() const {
+  const auto found = std::find_if(traffic.begin(), traffic.end(),
+                                  [](const TrafficSpec& group) { return group.kind == TrafficKind::command; });
+  return found == traffic.end() ? nullptr : &*found;
 }
 
 TrafficCommands Scenario::traffic_commands() const {
-  const Duration until_end = duration - traffic.start - std::chrono::seconds{1};
-  return {traffic.server_command, traffic.client_command, std::max<Duration>(until_end, std::chrono::seconds{1})};
+  const TrafficSpec& group = *command_group();
+  const Duration until_end = duration - group.start - std::chrono::seconds{1};
+  return {group.server_command, group.client_command, std::max<Duration>(until_end, std::chrono::seconds{1})};
 }
 
 PathShape Scenario::normal_shape(PathId path) const {

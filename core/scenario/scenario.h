@@ -44,7 +44,7 @@ struct ServerSpec {
   Duration delay = std::chrono::milliseconds{1};
 };
 
-// MPTCP connections from the client to the server, of one kind of application.
+// A group of MPTCP connections from the client to the server, of one kind of application.
 struct TrafficSpec {
   TrafficKind kind = TrafficKind::bulk;
   std::optional<BitRate> rate;  // kind rate: what each connection's application sends per second
@@ -56,8 +56,12 @@ struct TrafficSpec {
   std::string client_command;          // kind command: the client's
 };
 
-// "4 connections", or "a client command" for kind command: for one-line descriptions.
-std::string traffic_text(const TrafficSpec& traffic);
+// The most traffic groups a scenario has.
+constexpr std::size_t max_traffic_groups = 16;
+
+// "4 connections", "a client command" for kind command, "5 connections in 2 groups": for
+// one-line descriptions.
+std::string traffic_text(const std::vector<TrafficSpec>& traffic);
 
 // Engine settings as the file gives them; a missing probe setting takes the policy's default.
 struct ProbeSettings {
@@ -104,7 +108,11 @@ struct Scenario {
   std::uint64_t seed = 1;
   ServerSpec server;
   std::vector<PathSpec> paths;
-  TrafficSpec traffic;
+  // Groups of connections, each of its own kind, started on their own schedules: at least one.
+  std::vector<TrafficSpec> traffic{TrafficSpec{}};
+  // The file wrote `traffic` as one map rather than a list (what every scenario did before groups);
+  // so are the keys named in errors ("traffic.rate" rather than "traffic[0].rate") and in describe().
+  bool traffic_as_map = true;
   EngineSettings engine;
   std::vector<PathEvent> events;  // sorted by time
   NetnsSettings netns;
@@ -114,6 +122,10 @@ struct Scenario {
   // The detector settings in force: the file's, else the policy's defaults.
   DetectorConfig detector_config() const;
   EngineConfig engine_config() const { return {detector_config(), engine.policy}; }
+  // "traffic" for a group written as a map, else "traffic[1]": the group's key in errors.
+  std::string traffic_key(std::size_t group) const;
+  // The group of kind command, which runs alone; nullptr when there is none.
+  const TrafficSpec* command_group() const;
   // Kind command: the programs to run, with the client's time until a second before the end.
   TrafficCommands traffic_commands() const;
   // The path as topology.paths defines it, for a restore after a degrade.

@@ -222,64 +222,76 @@ std::vector<SpecEntry> make_entries() {
                   "flag does (not the first path, where connections start)",
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.paths[i].backup = parse_bool(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return s.paths[i].backup ? "true" : "false"; }},
-      {.key = "traffic.kind",
+      {.key = "traffic",
+       .type = ValueType::list,
+       .meaning = "groups of connections, each of its own kind and schedule, at most " +
+                  std::to_string(max_traffic_groups) + "; one group may be written as a map (left out: one bulk "
+                  "connection)",
+       .list = {.min_size = 1,
+                .max_size = max_traffic_groups,
+                .size = [](const Scenario& s) { return s.traffic.size(); },
+                .resize = [](Scenario& s, std::size_t n) { s.traffic.resize(n); },
+                .set_line = [](Scenario&, std::size_t, int) {},
+                .as_map = [](const Scenario& s) { return s.traffic_as_map && s.traffic.size() == 1; },
+                .set_as_map = [](Scenario& s, bool as_map) { s.traffic_as_map = as_map; }}},
+      {.key = "traffic[].kind",
        .type = ValueType::choice,
        .choices = names_list<TrafficKind>(),
        .meaning = "bulk: each connection sends as fast as the network takes it; rate: at `rate`, app-limited, "
                   "like a video stream; command: programs of your own (`server_command`, `client_command`), "
                   "netns backend only",
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.kind = parse_choice<TrafficKind>(t); },
-       .get = [](const Scenario& s, std::size_t) -> Text { return choice_text(s.traffic.kind); }},
-      {.key = "traffic.rate",
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].kind = parse_choice<TrafficKind>(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return choice_text(s.traffic[i].kind); }},
+      {.key = "traffic[].rate",
        .type = ValueType::rate,
        .meaning = "kind rate: what each connection's application sends per second (\"5Mbit\" for HD video)",
-       .unset = [](Scenario& s, std::size_t) { s.traffic.rate.reset(); },
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.rate = positive_rate(t); },
-       .get = [](const Scenario& s, std::size_t) -> Text { return optional_text(s.traffic.rate, format_rate); }},
-      {.key = "traffic.connections",
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].rate.reset(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].rate = positive_rate(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.traffic[i].rate, format_rate); }},
+      {.key = "traffic[].connections",
        .type = ValueType::count,
-       .meaning = "long-lived MPTCP connections from the client to the server, 1 to " +
+       .meaning = "the group's long-lived MPTCP connections from the client to the server, 1 to " +
                   std::to_string(max_connections),
-       .set = [](Scenario& s, std::size_t, std::string_view t) {
-         s.traffic.connections = static_cast<unsigned>(parse_whole_number(t, 1, max_connections));
+       .set = [](Scenario& s, std::size_t i, std::string_view t) {
+         s.traffic[i].connections = static_cast<unsigned>(parse_whole_number(t, 1, max_connections));
        },
-       .get = [](const Scenario& s, std::size_t) -> Text { return std::to_string(s.traffic.connections); }},
-      {.key = "traffic.start",
+       .get = [](const Scenario& s, std::size_t i) -> Text { return std::to_string(s.traffic[i].connections); }},
+      {.key = "traffic[].start",
        .type = ValueType::duration,
        .meaning = "when the first connection opens",
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.start = parse_duration(t); },
-       .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.traffic.start); }},
-      {.key = "traffic.spacing",
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].start = parse_duration(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return format_duration(s.traffic[i].start); }},
+      {.key = "traffic[].spacing",
        .type = ValueType::duration,
        .meaning = "time between the openings of consecutive connections",
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.spacing = parse_duration(t); },
-       .get = [](const Scenario& s, std::size_t) -> Text { return format_duration(s.traffic.spacing); }},
-      {.key = "traffic.bytes",
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].spacing = parse_duration(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return format_duration(s.traffic[i].spacing); }},
+      {.key = "traffic[].bytes",
        .type = ValueType::bytes,
        .meaning = "bytes each connection sends; left out, connections send until the end of the run",
-       .unset = [](Scenario& s, std::size_t) { s.traffic.bytes.reset(); },
-       .set = [](Scenario& s, std::size_t, std::string_view t) {
-         s.traffic.bytes = parse_bytes(t);
-         if (*s.traffic.bytes == 0)
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].bytes.reset(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) {
+         s.traffic[i].bytes = parse_bytes(t);
+         if (*s.traffic[i].bytes == 0)
            throw ValueError("must be more than 0B (leave bytes out to send until the end), got " + quoted(t));
        },
-       .get = [](const Scenario& s, std::size_t) -> Text { return optional_text(s.traffic.bytes, format_bytes); }},
-      {.key = "traffic.server_command",
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.traffic[i].bytes, format_bytes); }},
+      {.key = "traffic[].server_command",
        .type = ValueType::string,
        .meaning = "kind command: the server's program, run in the server's namespace under `mptcpize run`; it must "
                   "listen on {port} (placeholders: {server} the server's address, {port} its port, {duration} the "
                   "client's whole seconds until 1 s before the end)",
-       .unset = [](Scenario& s, std::size_t) { s.traffic.server_command.clear(); },
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.server_command = command_line(t); },
-       .get = [](const Scenario& s, std::size_t) -> Text { return optional_command(s.traffic.server_command); }},
-      {.key = "traffic.client_command",
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].server_command.clear(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].server_command = command_line(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_command(s.traffic[i].server_command); }},
+      {.key = "traffic[].client_command",
        .type = ValueType::string,
        .meaning = "kind command: the client's program, run in the client's namespace under `mptcpize run` once the "
                   "server listens (same placeholders), e.g. \"iperf3 -c {server} -p {port} -t {duration}\"; the run "
                   "ends when it does",
-       .unset = [](Scenario& s, std::size_t) { s.traffic.client_command.clear(); },
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.traffic.client_command = command_line(t); },
-       .get = [](const Scenario& s, std::size_t) -> Text { return optional_command(s.traffic.client_command); }},
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].client_command.clear(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].client_command = command_line(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_command(s.traffic[i].client_command); }},
       {.key = "engine.policy",
        .type = ValueType::choice,
        .choices = policy_names_text(),
@@ -449,7 +461,12 @@ void emit_map(YAML::Emitter& out, const Scenario& scenario, const std::string& p
         emit_map(out, scenario, prefix + child.name + ".", index);
         break;
       case SpecChild::Kind::list:
-        out << YAML::Key << child.name << YAML::Value << YAML::BeginSeq;
+        out << YAML::Key << child.name << YAML::Value;
+        if (child.entry->list.as_map && child.entry->list.as_map(scenario)) {
+          emit_map(out, scenario, prefix + child.name + "[].", 0);
+          break;
+        }
+        out << YAML::BeginSeq;
         for (std::size_t i = 0; i < child.entry->list.size(scenario); ++i)
           emit_map(out, scenario, prefix + child.name + "[].", i);
         out << YAML::EndSeq;

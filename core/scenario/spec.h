@@ -38,6 +38,10 @@ struct SpecList {
   void (*resize)(Scenario& scenario, std::size_t size) = nullptr;
   void (*set_line)(Scenario& scenario, std::size_t index, int line) = nullptr;  // where element `index` is
   const char* why_max_size = nullptr;  // said with the error when a list is longer, if the limit needs a why
+  // A list the file may also write as one map, for a single element ("traffic"): whether the
+  // scenario was written so, and where to note it. nullptr for a list that must be a list.
+  bool (*as_map)(const Scenario& scenario) = nullptr;
+  void (*set_as_map)(Scenario& scenario, bool as_map) = nullptr;
 };
 
 struct SpecEntry {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "core/network/command_line.h"
 #include "core/scenario/scenario_error.h"
+#include "core/scenario/spec.h"
 #include "core/scenario/units.h"
 #include "engine/policy_table.h"
 
@@ -48,60 +50,71 @@ class Checker {
   }
 
   void check_traffic() const {
-    const TrafficSpec& traffic = scenario_.traffic;
+    const std::vector<TrafficSpec>& groups = scenario_.traffic;
+    std::uint64_t connections = 0;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      check_group(g);
+      connections += groups[g].connections;
+      if (groups[g].kind == TrafficKind::command && groups.size() > 1)
+        fail(scenario_.traffic_key(g) + ".kind", "kind command runs alone: its programs' connections could not be "
+                                                 "told from another group's (give it a scenario of its own)");
+    }
+    if (connections > max_connections)
+      fail("traffic", std::to_string(connections) + " connections in all; the groups take at most " +
+                          std::to_string(max_connections) + " together");
+  }
+
+  void check_group(std::size_t g) const {
+    const TrafficSpec& traffic = scenario_.traffic[g];
+    const std::string key = scenario_.traffic_key(g);
     if (traffic.kind == TrafficKind::rate && !traffic.rate)
-      fail("traffic.kind", "kind rate needs traffic.rate, what each connection sends per second (e.g. 5Mbit)");
+      fail(key + ".kind", "kind rate needs " + key + ".rate, what each connection sends per second (e.g. 5Mbit)");
     if (traffic.kind != TrafficKind::rate && traffic.rate)
-      fail("traffic.rate", "only for kind rate (this traffic is " + std::string(name_of(traffic.kind)) +
-                               "); add `kind: rate` or leave rate out");
-    check_commands();
+      fail(key + ".rate", "only for kind rate (this traffic is " + std::string(name_of(traffic.kind)) +
+                              "); add `kind: rate` or leave rate out");
+    check_commands(traffic, key);
     if (traffic.start >= scenario_.duration)
-      fail("traffic.start", "starts at " + format_duration(traffic.start) + ", not before the end of the run (duration " +
-                                format_duration(scenario_.duration) + ")");
+      fail(key + ".start", "starts at " + format_duration(traffic.start) + ", not before the end of the run (duration " +
+                               format_duration(scenario_.duration) + ")");
     // The last connection must open before the end too; in double, as spacing * connections may not fit.
     const double last_start = to_seconds(traffic.start) + to_seconds(traffic.spacing) * (traffic.connections - 1);
     if (last_start >= to_seconds(scenario_.duration))
-      fail("traffic.spacing", "the last of " + std::to_string(traffic.connections) +
-                                  " connections would open at or after the end of the run (duration " +
-                                  format_duration(scenario_.duration) + ")");
+      fail(key + ".spacing", "the last of " + std::to_string(traffic.connections) +
+                                 " connections would open at or after the end of the run (duration " +
+                                 format_duration(scenario_.duration) + ")");
   }
 
-  // Kind command's two command lines, with their keys.
-  std::array<std::pair<const char*, const std::string*>, 2> command_keys() const {
-    const TrafficSpec& traffic = scenario_.traffic;
-    return {{{"traffic.server_command", &traffic.server_command}, {"traffic.client_command", &traffic.client_command}}};
-  }
-
-  void check_commands() const {
-    const TrafficSpec& traffic = scenario_.traffic;
+  void check_commands(const TrafficSpec& traffic, const std::string& key) const {
+    const std::array<std::pair<std::string, const std::string*>, 2> commands{
+        {{key + ".server_command", &traffic.server_command}, {key + ".client_command", &traffic.client_command}}};
     if (traffic.kind != TrafficKind::command) {
-      for (const auto& [key, command] : command_keys())
+      for (const auto& [command_key, command] : commands)
         if (!command->empty())
-          fail(key, "only for kind command (this traffic is " + std::string(name_of(traffic.kind)) +
-                        "); add `kind: command` or leave it out");
+          fail(command_key, "only for kind command (this traffic is " + std::string(name_of(traffic.kind)) +
+                                "); add `kind: command` or leave it out");
       return;
     }
     if (traffic.server_command.empty())
-      fail("traffic.kind", "kind command needs traffic.server_command, the server's program (e.g. \"iperf3 -s -p "
-                           "{port}\")");
+      fail(key + ".kind", "kind command needs " + key + ".server_command, the server's program (e.g. \"iperf3 -s -p "
+                          "{port}\")");
     if (traffic.client_command.empty())
-      fail("traffic.kind", "kind command needs traffic.client_command, the client's program (e.g. \"iperf3 -c "
-                           "{server} -p {port} -t {duration}\")");
+      fail(key + ".kind", "kind command needs " + key + ".client_command, the client's program (e.g. \"iperf3 -c "
+                          "{server} -p {port} -t {duration}\")");
     // Any value splits alike: placeholders stand for single words (an address, a number).
     std::map<std::string, std::string> sample_values;
     for (const auto& [placeholder, meaning] : command_placeholders()) sample_values.emplace(placeholder, "1");
-    for (const auto& [key, command] : command_keys()) {
+    for (const auto& [command_key, command] : commands) {
       try {
         split_command_line(fill_placeholders(*command, sample_values));
       } catch (const CommandLineError& error) {
-        fail(key, error.what());
+        fail(command_key, error.what());
       }
     }
     if (traffic.connections != 1)
-      fail("traffic.connections", "kind command runs one client program; how many connections it opens is its own "
-                                  "option (iperf3 -P): leave connections out");
+      fail(key + ".connections", "kind command runs one client program; how many connections it opens is its own "
+                                 "option (iperf3 -P): leave connections out");
     if (traffic.bytes)
-      fail("traffic.bytes", "kind command sends what its programs send: say so in their options (iperf3 -n)");
+      fail(key + ".bytes", "kind command sends what its programs send: say so in their options (iperf3 -n)");
   }
 
   void check_engine() const {

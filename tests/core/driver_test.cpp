@@ -249,6 +249,56 @@ TEST(Driver, AShortStreamBreaksIntegrityWhenTheScenarioSetsBytes) {
   EXPECT_NE(totals.notes[0].find("of 30000000 bytes"), std::string::npos) << totals.notes[0];
 }
 
+// Two groups: bulk connections at 1 s and 2 s, a rate connection of 30 MB at 3 s.
+Scenario two_groups() {
+  return load_scenario_text("name: t\nduration: 10s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
+                            "traffic:\n"
+                            "  - {kind: bulk, connections: 2, start: 1s, spacing: 1s}\n"
+                            "  - {kind: rate, rate: 4Mbit, connections: 1, start: 3s, bytes: 30MB}\n",
+                            "t");
+}
+
+TEST(Driver, OpensEachTrafficGroupsConnectionsOnItsScheduleWithItsApplication) {
+  ScriptedRun run(two_groups());
+  run.play();
+  const auto& requests = run.network.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].first, at_seconds(1));
+  EXPECT_EQ(requests[1].first, at_seconds(2));
+  EXPECT_EQ(requests[2].first, at_seconds(3));
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(requests[i].second.group, 0u);
+    EXPECT_FALSE(requests[i].second.rate);
+    EXPECT_FALSE(requests[i].second.bytes);
+  }
+  EXPECT_EQ(requests[2].second.group, 1u);
+  ASSERT_TRUE(requests[2].second.rate);
+  EXPECT_EQ(requests[2].second.rate->bits_per_second, 4'000'000u);
+  EXPECT_EQ(requests[2].second.bytes, 30'000'000u);
+}
+
+// Each stream is held to its own group's bytes, and each group's connections are counted apart.
+TEST(Driver, ChecksEachStreamAgainstItsOwnGroup) {
+  ScriptedRun run(two_groups());
+  run.network.lose_connection(1);
+  const RunTotals totals = run.play().totals;
+  EXPECT_FALSE(totals.integrity_ok);
+  const auto noted = [&](const std::string& text) {
+    return std::find(totals.notes.begin(), totals.notes.end(), text) != totals.notes.end();
+  };
+  EXPECT_TRUE(noted("1 of 2 connections of traffic[0] reached the server"));
+  EXPECT_FALSE(noted("1 of 1 connections of traffic[1] reached the server"));
+  // The rate connection's 30 MB cannot arrive in 7 s at the scripted network's pace; the bulk
+  // connections, which send until the end, are not held to it.
+  const auto short_notes = std::count_if(totals.notes.begin(), totals.notes.end(), [](const std::string& note) {
+    return note.find("of 30000000 bytes") != std::string::npos;
+  });
+  EXPECT_EQ(short_notes, 1);
+  EXPECT_TRUE(std::any_of(totals.notes.begin(), totals.notes.end(), [](const std::string& note) {
+    return note.rfind("connection 102 delivered", 0) == 0;
+  }));
+}
+
 Scenario command_scenario() {
   return load_scenario_text("name: t\nduration: 12s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
                             "traffic: {kind: command, start: 2s, server_command: 'iperf3 -s -p {port}',\n"

@@ -66,8 +66,8 @@ void record_run(RunRecorder& r) {
       bytes[c][0] += 10'000;
       if (wan2_works) bytes[c][1] += 10'000;
       const ConnectionToken token = c == 0 ? 7u : 9u;
-      r.sample(token, 0, bytes[c][0], true, at);
-      r.sample(token, 1, bytes[c][1], wan2_works, at);
+      r.sample({token, 0, bytes[c][0], true}, at);
+      r.sample({token, 1, bytes[c][1], wan2_works}, at);
     }
   }
 }

@@ -1,6 +1,8 @@
 // Recovery metrics from hand-made event streams.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "engine/metrics.h"
 
 namespace mprecover {
@@ -195,10 +197,10 @@ TEST(Metrics, RejectsUnknownPaths) {
 
 // One app-limited connection of 8 Mbit/s (100 kB per 100 ms sample) stalls for the 2 s of an
 // outage of the other path, then catches up at twice its rate.
-TEST(Metrics, AppLimitedTrafficFallsBehindItsRateAndCatchesUp) {
-  MetricsConfig config;
-  config.app_rate_bps = 8'000'000;
-  MetricsCollector metrics({"wan1", "wan2"}, config);
+// The video-like connection of the two tests below: 8 Mbit/s, stalled from 10 s to 12 s, then
+// catching up at twice its rate. `others` runs every sample for the connections beside it.
+void play_stalled_video(MetricsCollector& metrics, const std::function<void(double)>& others = {}) {
+  metrics.app_rate(1, 8'000'000);
   metrics.connection_opened(1, 0, 40000, at(0));
   metrics.outage_started(1, "reset", at(10));
   metrics.outage_ended(1, at(12));
@@ -215,13 +217,37 @@ TEST(Metrics, AppLimitedTrafficFallsBehindItsRateAndCatchesUp) {
     }
     metrics.bytes_sample(1, 0, bytes, at(s));
     metrics.bytes_sample(1, 1, 0, at(s));
+    if (others) others(s);
   }
-  const OutageFigures o = metrics.report(at(30)).at(0);
+}
+
+void expect_video_figures(const OutageFigures& o) {
   // Windows of 500 ms with less than 90 % of the 500 kB made: those ending at 10.1 to 12.2 s.
   ASSERT_TRUE(o.below_rate_s);
   EXPECT_NEAR(*o.below_rate_s, 2.2, 1e-6);
   ASSERT_TRUE(o.worst_shortfall_s);
   EXPECT_NEAR(*o.worst_shortfall_s, 2.0, 1e-6);
+}
+
+// One app-limited connection of 8 Mbit/s (100 kB per 100 ms sample) stalls for the 2 s of an
+// outage of the other path, then catches up at twice its rate.
+TEST(Metrics, AppLimitedTrafficFallsBehindItsRateAndCatchesUp) {
+  MetricsCollector metrics({"wan1", "wan2"});
+  play_stalled_video(metrics);
+  expect_video_figures(metrics.report(at(30)).at(0));
+}
+
+// Traffic groups: a bulk connection that keeps delivering 1 MB per sample through the stall must
+// not hide the video's shortfall, which is judged on the app-limited connections' own bytes.
+TEST(Metrics, RateFiguresCountOnlyTheAppLimitedConnections) {
+  MetricsCollector metrics({"wan1", "wan2"});
+  metrics.connection_opened(2, 0, 40002, at(0));
+  std::uint64_t bulk = 0;
+  play_stalled_video(metrics, [&](double s) {
+    metrics.bytes_sample(2, 0, bulk += 1'000'000, at(s));
+    metrics.bytes_sample(2, 1, 0, at(s));
+  });
+  expect_video_figures(metrics.report(at(30)).at(0));
 }
 
 TEST(Metrics, BulkTrafficHasNoRateFigures) {

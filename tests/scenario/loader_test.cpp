@@ -19,8 +19,8 @@ TEST(Loader, FillsLeftOutKeysWithTheStructsDefaults) {
   EXPECT_EQ(s.paths[0].rate, PathSpec{}.rate);
   EXPECT_EQ(s.paths[0].queue, PathSpec{}.queue);
   EXPECT_EQ(s.paths[0].line, 5);
-  EXPECT_EQ(s.traffic.connections, TrafficSpec{}.connections);
-  EXPECT_FALSE(s.traffic.bytes);
+  EXPECT_EQ(s.traffic[0].connections, TrafficSpec{}.connections);
+  EXPECT_FALSE(s.traffic[0].bytes);
   EXPECT_TRUE(s.events.empty());
   EXPECT_TRUE(s.source_file.empty());
 }
@@ -57,8 +57,8 @@ events:
   EXPECT_EQ(s.server.delay, 2ms);
   EXPECT_EQ(s.paths[0].loss, 0.01);
   EXPECT_EQ(s.paths[0].queue, (QueueSize{QueueSize::Unit::bytes, 64'000}));
-  EXPECT_EQ(s.traffic.bytes, 1ULL << 30);
-  EXPECT_EQ(s.traffic.spacing, 100ms);
+  EXPECT_EQ(s.traffic[0].bytes, 1ULL << 30);
+  EXPECT_EQ(s.traffic[0].spacing, 100ms);
   EXPECT_EQ(s.engine.policy.name, "omr");
   EXPECT_EQ(s.engine.policy.settings.word("rebuild_via"), "endpoint");
   EXPECT_EQ(s.engine.policy.settings.duration("omr_wait"), 10s);
@@ -139,6 +139,43 @@ TEST(Loader, SetsSourceFileAndNamesItInErrors) {
 }
 
 // `engine` was the default policy's name before it had one of its own; files that say it still load.
+TEST(Loader, ReadsTrafficAsAListOfGroups) {
+  const Scenario s = load_scenario_text(
+      "name: t\nduration: 30s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
+      "traffic:\n"
+      "  - {kind: bulk, connections: 4}\n"
+      "  - {kind: rate, rate: 5Mbit, connections: 2, start: 3s, spacing: 500ms}\n",
+      "t.yaml");
+  ASSERT_EQ(s.traffic.size(), 2u);
+  EXPECT_FALSE(s.traffic_as_map);
+  EXPECT_EQ(s.traffic[0].kind, TrafficKind::bulk);
+  EXPECT_EQ(s.traffic[0].connections, 4u);
+  EXPECT_EQ(s.traffic[1].kind, TrafficKind::rate);
+  EXPECT_EQ(s.traffic[1].rate, 5'000'000u);
+  EXPECT_EQ(s.traffic[1].start, 3s);
+  EXPECT_EQ(s.traffic[1].spacing, 500ms);
+  EXPECT_EQ(s.traffic_key(1), "traffic[1]");
+  EXPECT_EQ(traffic_text(s.traffic), "6 connections in 2 groups");
+}
+
+// Files written before groups keep loading, and describe() keeps their form: a map stays a map,
+// a list of one stays a list.
+TEST(Loader, ASingleTrafficMapIsOneGroupAndKeepsItsForm) {
+  const std::string head = "name: t\nduration: 30s\ntopology: {paths: [{name: wan1}]}\n";
+  const Scenario map = load_scenario_text(head + "traffic: {connections: 3}\n", "t.yaml");
+  ASSERT_EQ(map.traffic.size(), 1u);
+  EXPECT_TRUE(map.traffic_as_map);
+  EXPECT_EQ(map.traffic_key(0), "traffic");
+  EXPECT_NE(describe(map).find("traffic:\n  kind: bulk"), std::string::npos) << describe(map);
+  const Scenario list = load_scenario_text(head + "traffic:\n  - {connections: 3}\n", "t.yaml");
+  EXPECT_FALSE(list.traffic_as_map);
+  EXPECT_EQ(list.traffic_key(0), "traffic[0]");
+  EXPECT_NE(describe(list).find("traffic:\n  - kind: bulk"), std::string::npos) << describe(list);
+  const Scenario none = load_scenario_text(head, "t.yaml");
+  ASSERT_EQ(none.traffic.size(), 1u);
+  EXPECT_EQ(none.traffic[0].connections, TrafficSpec{}.connections);
+}
+
 TEST(Loader, TheOldNameOfTheDefaultPolicyStillLoads) {
   const Scenario s = load_scenario_text("name: t\nduration: 60s\ntopology: {paths: [{name: a}]}\nengine: {policy: engine}\n");
   EXPECT_EQ(s.engine.policy.name, default_policy().name);

@@ -50,7 +50,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.description.empty()) << s.name;
     EXPECT_GE(s.duration, 40s) << s.name;
     EXPECT_LE(s.duration, 90s) << s.name;
-    EXPECT_FALSE(s.traffic.bytes) << s.name << ": connections are long-lived bulk";
+    EXPECT_FALSE(s.traffic[0].bytes) << s.name << ": connections are long-lived bulk";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
   EXPECT_EQ(count, 12u);
@@ -60,8 +60,8 @@ TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
   const Scenario s = shipped("wan-reset");
   expect_two_standard_paths(s);
   EXPECT_EQ(s.duration, 60s);
-  EXPECT_EQ(s.traffic.connections, 4u);
-  EXPECT_EQ(s.traffic.start, 1s);
+  EXPECT_EQ(s.traffic[0].connections, 4u);
+  EXPECT_EQ(s.traffic[0].start, 1s);
   expect_events(s, {{10s, "wan2", "reset"}, {25s, "wan2", "restore"}});
 }
 
@@ -109,8 +109,8 @@ TEST(ShippedScenarios, ThreeWanManyConns) {
   EXPECT_EQ(s.paths[1].rate, 30'000'000u);
   EXPECT_EQ(s.paths[2].rate, 20'000'000u);
   EXPECT_EQ(s.paths[2].delay, 30ms);
-  EXPECT_EQ(s.traffic.connections, 100u);
-  EXPECT_EQ(s.traffic.spacing, 10ms);
+  EXPECT_EQ(s.traffic[0].connections, 100u);
+  EXPECT_EQ(s.traffic[0].spacing, 10ms);
   EXPECT_EQ(s.duration, 60s);
   expect_events(s, {{15s, "wan2", "reset"}, {30s, "wan2", "restore"}});
 }
@@ -135,10 +135,10 @@ TEST(ShippedScenarios, WanResetVideoOutgrowsOnePath) {
   const Scenario s = shipped("wan-reset-video");
   expect_two_standard_paths(s);
   expect_events(s, {{10s, "wan2", "reset"}, {25s, "wan2", "restore"}});
-  EXPECT_EQ(s.traffic.kind, TrafficKind::rate);
-  ASSERT_TRUE(s.traffic.rate);
-  EXPECT_GT(*s.traffic.rate * s.traffic.connections, s.paths[0].rate);
-  EXPECT_LT(*s.traffic.rate * s.traffic.connections, s.paths[0].rate + s.paths[1].rate);
+  EXPECT_EQ(s.traffic[0].kind, TrafficKind::rate);
+  ASSERT_TRUE(s.traffic[0].rate);
+  EXPECT_GT(*s.traffic[0].rate * s.traffic[0].connections, s.paths[0].rate);
+  EXPECT_LT(*s.traffic[0].rate * s.traffic[0].connections, s.paths[0].rate + s.paths[1].rate);
 }
 
 // A fixed line with an LTE backup; the fixed line, where connections start, is reset.

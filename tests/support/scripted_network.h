@@ -33,6 +33,8 @@ class ScriptedNetwork final : public NetworkPort {
   void corrupt_connection(std::size_t n, std::uint64_t offset) { corrupt_[n] = offset; }
   // The n-th connection never reaches the server.
   void lose_connection(std::size_t n) { lost_.insert(n); }
+  // What the driver asked for, in order, and when.
+  const std::vector<std::pair<Instant, ConnectionRequest>>& requests() const { return requests_; }
   // Kind command: the failures its programs report at the end (none: they worked).
   std::vector<std::string> command_failures;
   // SUBFLOW_CREATE answers `error` from now on (0: it works).
@@ -142,6 +144,8 @@ class ScriptedNetwork final : public NetworkPort {
   void open_connection(const ConnectionRequest& request) override {
     const ConnectionToken token = static_cast<ConnectionToken>(100 + opened_++);
     connections_[token].bytes = request.bytes;
+    connections_[token].group = request.group;
+    requests_.push_back({now(), request});
     if (!works(0)) return;
     later(MptcpCreated{token, 0});
     at(now() + rtt_, [this, token] {
@@ -171,7 +175,7 @@ class ScriptedNetwork final : public NetworkPort {
       if (!c.established) continue;
       for (PathId p = 0; p < paths_.size(); ++p) {
         const auto carried = c.carried.find(p);
-        out.push_back({token, p, carried == c.carried.end() ? 0 : carried->second, on(c, p) > 0});
+        out.push_back({token, p, carried == c.carried.end() ? 0 : carried->second, on(c, p) > 0, c.group});
       }
     }
     return out;
@@ -199,7 +203,7 @@ class ScriptedNetwork final : public NetworkPort {
       for (const auto& [path, bytes] : c.carried) total += bytes;
       report.bytes_sent += total;
       if (c.established && lost_.count(n) == 0) {
-        ReceivedStream stream{"connection " + std::to_string(token), total, c.bytes && total >= *c.bytes, {}};
+        ReceivedStream stream{"connection " + std::to_string(token), total, c.bytes && total >= *c.bytes, {}, c.group};
         if (const auto bad = corrupt_.find(n); bad != corrupt_.end()) stream.first_mismatch = bad->second;
         report.received.push_back(stream);
       }
@@ -230,6 +234,7 @@ class ScriptedNetwork final : public NetworkPort {
   };
   struct Connection {
     std::optional<std::uint64_t> bytes;
+    std::size_t group = 0;
     bool established = false;
     std::set<std::pair<PathId, std::uint16_t>> subflows;  // (path, local port)
     std::map<std::uint16_t, unsigned> cuts_at_start;       // by port: its path's cuts then
@@ -322,6 +327,7 @@ class ScriptedNetwork final : public NetworkPort {
   std::set<PathId> endpoints_;
   std::map<ConnectionToken, Connection> connections_;
   std::size_t opened_ = 0;
+  std::vector<std::pair<Instant, ConnectionRequest>> requests_;
   std::map<std::size_t, std::uint64_t> corrupt_;
   std::set<std::size_t> lost_;
   int refuse_ = 0;

@@ -181,23 +181,33 @@ def _resolve(scenario, tokens):
     return obj, tokens[-1][0]
 
 
-def _list_size(scenario, generic_prefix):
-    """How many elements the list at "topology.paths" has in `scenario`."""
+def _list_at(scenario, generic_prefix):
+    """The list view at "topology.paths" in `scenario`."""
     obj = scenario
     for part in generic_prefix.split("."):
         obj = getattr(obj, part.replace("[]", ""))
-    return len(obj)
+    return obj
+
+
+def _list_size(scenario, generic_prefix):
+    """How many elements the list at "topology.paths" has in `scenario`."""
+    return len(_list_at(scenario, generic_prefix))
 
 
 def scenario_keys(scenario):
-    """Every value key of `scenario`, with its lists' actual indices: "topology.paths[1].delay"."""
+    """Every value key of `scenario`, with its lists' actual indices: "topology.paths[1].delay".
+    A list whose view also reads as its only element (traffic with one group) has that element's
+    keys without an index too: "traffic.connections", as a file that writes it as a map spells it."""
     keys = []
     for generic in _mprecover._scenario_keys():
         if "[]" not in generic:
             keys.append(generic)
             continue
         prefix, rest = generic.split("[]", 1)
-        keys += [f"{prefix}[{i}]{rest}" for i in range(_list_size(scenario, prefix))]
+        elements = _list_at(scenario, prefix)
+        keys += [f"{prefix}[{i}]{rest}" for i in range(len(elements))]
+        if len(elements) == 1 and hasattr(type(elements), rest[1:].split(".")[0]):
+            keys.append(prefix + rest)
     return keys
 
 
