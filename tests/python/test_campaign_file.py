@@ -99,6 +99,29 @@ def test_the_grid_plans_every_combination(tmp_path):
     assert campaign.folder == tmp_path / "sweep.campaign"
 
 
+def test_a_grid_sweeps_a_traffic_groups_keys_by_index_or_as_the_single_map(tmp_path):
+    """traffic.connections, as a file with one traffic map spells it, and traffic[0].connections
+    both reach the one group; a second group's keys are swept by its index."""
+    single = mprecover.Campaign(write_campaign(tmp_path / "single", (
+        "scenario: short.yaml\npolicies: [kernel]\ngrid:\n  traffic.connections: [1, 3]\n")))
+    assert [mprecover.loads(r.scenario_text).traffic.connections for r in single.runs] == [1, 3]
+    folder = tmp_path / "groups"
+    write_campaign(folder, "")
+    base = mprecover.load(folder / "short.yaml")
+    base.traffic.add("rate", rate="2Mbit", start=1.0)
+    base.save(folder / "short.yaml")
+    (folder / "sweep.yaml").write_text("scenario: short.yaml\npolicies: [kernel]\ngrid:\n"
+                                       "  traffic[1].rate: [2Mbit, 4Mbit]\n")
+    runs = mprecover.Campaign(folder / "sweep.yaml").runs
+    assert [mprecover.loads(r.scenario_text).traffic[1].rate for r in runs] == [2_000_000, 4_000_000]
+    (folder / "bad.yaml").write_text("scenario: short.yaml\ngrid:\n  traffic.connections: [1, 3]\n")
+    with pytest.raises(mprecover.CampaignError) as caught:
+        mprecover.Campaign(folder / "bad.yaml")
+    e = caught.value
+    assert e.key == "traffic.connections" and e.message == (
+        "the base scenario has 2 elements in traffic: name one, as in traffic[0].connections"), str(e)
+
+
 def test_seeds_count_from_the_scenarios_seed(tmp_path):
     runs = mprecover.Campaign(write_campaign(tmp_path, "scenario: short.yaml\nseeds: 3\npolicies: [kernel]\n")).runs
     assert [r.seed for r in runs] == [1, 2, 3]

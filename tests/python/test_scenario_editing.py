@@ -160,3 +160,29 @@ def test_edits_reach_the_run_and_its_folder(sweep_runs):
     assert ran.name == "probe-sweep"
     assert ran.engine.probe.interval == interval
     assert ran.events[1].at == pytest.approx(25.1)
+
+
+def test_traffic_groups_are_a_list_and_one_group_reads_as_the_list(s):
+    assert len(s.traffic) == 1 and s.traffic[0].connections == 4
+    video = s.traffic.add("rate", rate="5Mbit", start=2.0)
+    assert len(s.traffic) == 2 and video.kind == "rate" and video.rate == 5_000_000
+    assert [g.kind for g in s.traffic] == ["bulk", "rate"]
+    # With two groups the list no longer stands for one: say which.
+    with pytest.raises(AttributeError, match=r"2 traffic groups: name one, as in scenario.traffic\[1\].rate"):
+        s.traffic.connections
+    back = mprecover.loads(s.describe())
+    assert [(g.kind, g.connections, g.rate) for g in back.traffic] == [("bulk", 4, None), ("rate", 1, 5_000_000)]
+    del s.traffic[1]
+    assert s.traffic.connections == 4
+    with pytest.raises(ValueError, match="at least one traffic group"):
+        del s.traffic[0]
+
+
+def test_a_groups_error_names_the_group(s):
+    s.traffic.add("rate")
+    with pytest.raises(mprecover.ScenarioError) as caught:
+        s.validate()
+    assert caught.value.key == "traffic[1].kind" and "kind rate needs traffic[1].rate" in caught.value.message
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        s.traffic.add("bulk", colour="red")
+    assert len(s.traffic) == 2  # the failed add left nothing behind

@@ -222,6 +222,12 @@ def _check_key(reader, node, key, base, known):
         size = _list_size(base, prefix)
         have = f"{prefix}[0] to {prefix}[{size - 1}]" if size else "none"
         raise reader.error(node, key, f"the base scenario has {size} elements in {prefix} ({have})")
+    for listed in _mprecover._scenario_keys():
+        prefix, _, rest = listed.partition("[]")
+        if rest and key == prefix + rest:  # "traffic.rate" where traffic has several groups
+            size = _list_size(base, prefix)
+            raise reader.error(node, key, f"the base scenario has {size} elements in {prefix}: name one, "
+                                          f"as in {prefix}[0]{rest}")
     raise reader.error(node, key, "not a key of the scenario format" + _closest(key, known))
 
 
