@@ -58,10 +58,11 @@ CommandTraffic::CommandTraffic(const NetworkNamespace& server_ns, const NetworkN
 }
 
 void CommandTraffic::start(Program& program, const NetworkNamespace& ns) {
-  program.process = std::make_unique<DaemonProcess>(ns, program.argv, loop_, [this, &program](const std::string& how) {
-    program.ended = how;
-    if (&program == &client_ && on_client_end_) on_client_end_(how);
-  });
+  program.process =
+      std::make_unique<DaemonProcess>(ns, program.argv, loop_, [this, &program](const DaemonProcess::Ending& ending) {
+        program.ended = ending;
+        if (&program == &client_ && on_client_end_) on_client_end_(ending.how);
+      });
 }
 
 void CommandTraffic::await_listener(const NetworkNamespace& ns, std::uint16_t port) {
@@ -87,8 +88,8 @@ std::string CommandTraffic::command_text(const Program& program) const {
 std::vector<std::string> CommandTraffic::failures() const {
   std::vector<std::string> failures;
   for (const Program* program : {&server_, &client_})
-    if (program->ended && *program->ended != "exited with code 0")
-      failures.push_back("the " + program->role + " command `" + command_text(*program) + "` " + *program->ended +
+    if (program->ended && !program->ended->succeeded)
+      failures.push_back("the " + program->role + " command `" + command_text(*program) + "` " + program->ended->how +
                          ": " + last_lines(program->process->output()));
   return failures;
 }
@@ -97,7 +98,7 @@ std::vector<std::string> CommandTraffic::notes() const {
   std::vector<std::string> notes;
   for (const Program* program : {&server_, &client_})
     notes.push_back("command: the " + program->role + "'s `" + command_text(*program) + "` " +
-                    program->ended.value_or("was still running at the end of the run, and was stopped") +
+                    (program->ended ? program->ended->how : "was still running at the end of the run, and was stopped") +
                     " (its output: command-" + program->role + ".log)");
   return notes;
 }
@@ -107,7 +108,8 @@ std::vector<std::pair<std::string, std::string>> CommandTraffic::run_files() con
   for (const Program* program : {&server_, &client_})
     files.emplace_back("command-" + program->role + ".log",
                        "$ " + command_text(*program) + "\n" + program->process->output() + "[" +
-                           program->ended.value_or("still running at the end of the run: stopped") + "]\n");
+                           (program->ended ? program->ended->how : "still running at the end of the run: stopped") +
+                           "]\n");
   return files;
 }
 

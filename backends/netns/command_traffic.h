@@ -49,7 +49,7 @@ class CommandTraffic {
     std::string role;          // "server", "client"
     std::vector<std::string> argv;  // as started, mptcpize first
     std::unique_ptr<DaemonProcess> process;
-    std::optional<std::string> ended;  // "exited with code 0", ...
+    std::optional<DaemonProcess::Ending> ended;  // nothing while it runs
   };
 
   void start(Program& program, const NetworkNamespace& ns);

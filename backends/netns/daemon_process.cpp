@@ -24,10 +24,11 @@ namespace {
 constexpr std::size_t kMaxOutput = 1 << 20;
 constexpr auto kStopGrace = std::chrono::seconds(2);
 
-std::string how_it_ended(int status) {
-  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
-  return "stopped";
+DaemonProcess::Ending how_it_ended(int status) {
+  if (WIFEXITED(status))
+    return {"exited with code " + std::to_string(WEXITSTATUS(status)), WEXITSTATUS(status) == 0};
+  if (WIFSIGNALED(status)) return {"was killed by signal " + std::to_string(WTERMSIG(status)), false};
+  return {"stopped", false};
 }
 
 }  // namespace

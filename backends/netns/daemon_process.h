@@ -19,9 +19,14 @@ class NetworkNamespace;
 
 class DaemonProcess {
  public:
-  // Called, from the loop, when the program exits by itself: how it ended ("exited with code 1",
-  // "killed by signal 11").
-  using ExitCallback = std::function<void(const std::string& how)>;
+  // How a program ended, in words ("exited with code 1", "was killed by signal 11") and whether
+  // that was a success (code 0).
+  struct Ending {
+    std::string how;
+    bool succeeded = false;
+  };
+  // Called, from the loop, when the program exits by itself.
+  using ExitCallback = std::function<void(const Ending& ending)>;
 
   // Starts `argv` (argv[0] an absolute path) in `ns`. Throws NetnsError when it cannot start.
   DaemonProcess(const NetworkNamespace& ns, std::vector<std::string> argv, EventLoop& loop, ExitCallback on_exit);

@@ -176,8 +176,8 @@ void NetnsNetwork::start_daemon(const std::string& name) {
       topology_.client(),
       std::vector<std::string>{program, "--log=stderr", "--path-manager=addr_adv", "--load-plugins=addr_adv",
                                "--addr-flags=subflow", "--notify-flags=existing,skip_link_local,skip_loopback"},
-      loop_, [this](const std::string& how) {
-        if (observer_ != nullptr) observer_->on_network_failure("mptcpd " + how + ": " + daemon_->output());
+      loop_, [this](const DaemonProcess::Ending& ending) {
+        if (observer_ != nullptr) observer_->on_network_failure("mptcpd " + ending.how + ": " + daemon_->output());
       });
   // Ready when it has announced every path's address as an endpoint.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -28,14 +28,16 @@ struct Scratch {
 TEST(DaemonProcess, RunsInTheNamespaceAndReportsHowItEnded) {
   MPRECOVER_REQUIRE_NETNS();
   Scratch s;
-  std::string how;
+  std::optional<DaemonProcess::Ending> ending;
   DaemonProcess daemon(s.ns, {"/bin/sh", "-c", "readlink /proc/self/ns/net; echo to stderr >&2; exit 3"}, s.loop,
-                       [&](const std::string& ended) {
-                         how = ended;
+                       [&](const DaemonProcess::Ending& ended) {
+                         ending = ended;
                          s.loop.quit();
                        });
   s.loop.run_until(s.loop.now() + 10s, s.stop);
-  EXPECT_EQ(how, "exited with code 3");
+  ASSERT_TRUE(ending);
+  EXPECT_EQ(ending->how, "exited with code 3");
+  EXPECT_FALSE(ending->succeeded);
   EXPECT_FALSE(daemon.running());
   char own[64] = {};
   ASSERT_GT(readlink("/proc/self/ns/net", own, sizeof own - 1), 0);
@@ -49,7 +51,7 @@ TEST(DaemonProcess, StopsWithTheRun) {
   Scratch s;
   pid_t pid = 0;
   {
-    DaemonProcess daemon(s.ns, {"/bin/sh", "-c", "echo $$; exec sleep 600"}, s.loop, [](const std::string&) {
+    DaemonProcess daemon(s.ns, {"/bin/sh", "-c", "echo $$; exec sleep 600"}, s.loop, [](const DaemonProcess::Ending&) {
       ADD_FAILURE() << "a daemon stopped by the run is not reported as exiting by itself";
     });
     const auto deadline = s.loop.now() + 5s;
