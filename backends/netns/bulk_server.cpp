@@ -6,12 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
-#include <span>
 
-#include "backends/netns/byte_pattern.h"
 #include "backends/netns/namespace_scope.h"
 #include "backends/netns/congestion_control.h"
 #include "backends/netns/netns_error.h"
@@ -55,42 +52,69 @@ BulkServer::~BulkServer() {
   close(listener_);
 }
 
+std::uint64_t BulkServer::bytes_sent() const {
+  std::uint64_t sent = sent_by_closed_;
+  for (const auto& [fd, connection] : connections_)
+    if (connection.writer) sent += connection.writer->sent();
+  return sent;
+}
+
 void BulkServer::accept_all() {
   for (;;) {
     sockaddr_in peer{};
     socklen_t length = sizeof peer;
     const int fd = accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or a connection that died while queued
-    const std::uint16_t peer_port = ntohs(peer.sin_port);
     const char greeting = 'g';
     send(fd, &greeting, 1, MSG_NOSIGNAL);  // a new socket has room; a dead one fails the client
-    connections_[fd] = peer_port;
-    streams_[peer_port] = BulkStream{};
-    loop_.watch(fd, EPOLLIN, [this, fd, peer_port](std::uint32_t) { receive(fd, peer_port); });
+    connections_[fd].peer_port = ntohs(peer.sin_port);
+    loop_.watch(fd, EPOLLIN, [this, fd](std::uint32_t) { on_ready(fd); });
   }
 }
 
-void BulkServer::receive(int fd, std::uint16_t peer_port) {
-  // One read per turn of the loop, as the senders write (bulk_sender.cpp).
-  std::array<std::byte, 64 * 1024> buffer;
-  BulkStream& stream = streams_[peer_port];
-  const ssize_t n = read(fd, buffer.data(), buffer.size());
-  if (n > 0) {
-    const auto got = std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n));
-    if (!stream.first_mismatch) stream.first_mismatch = find_pattern_mismatch(stream.bytes, got);
-    stream.bytes += static_cast<std::uint64_t>(n);
-  } else if (n == 0) {
-    stream.complete = true;
-    close_connection(fd);
-  } else if (errno != EAGAIN) {
-    close_connection(fd);
+void BulkServer::on_ready(int fd) {
+  Connection& connection = connections_.at(fd);
+  if (!connection.direction && !read_request(fd, connection)) return;
+  if (connection.writer && !connection.writer->done()) {
+    if (connection.writer->write_some() != 0) close_connection(fd);
+    return;
   }
+  // An upload's stream, or the client's end of the stream after a download.
+  BulkStream discarded;
+  BulkStream& stream = connection.writer ? discarded : streams_[connection.peer_port];
+  if (read_pattern(fd, stream) != ReadResult::more) close_connection(fd);
+}
+
+bool BulkServer::read_request(int fd, Connection& connection) {
+  const ssize_t n = read(fd, connection.request.data() + connection.request_read,
+                         connection.request.size() - connection.request_read);
+  if (n <= 0) {
+    if (n == 0 || errno != EAGAIN) close_connection(fd);
+    return false;
+  }
+  connection.request_read += static_cast<std::size_t>(n);
+  if (connection.request_read < connection.request.size()) return false;
+  const std::optional<BulkRequest> request = decode_bulk_request(connection.request);
+  if (!request) {
+    failures_.push_back("the connection from port " + std::to_string(connection.peer_port) +
+                        " sent something else than a request");
+    close_connection(fd);
+    return false;
+  }
+  connection.direction = request->direction;
+  if (request->direction == TrafficDirection::download)
+    connection.writer.emplace(loop_, fd, request->bytes, request->rate);
+  else
+    streams_[connection.peer_port] = BulkStream{};
+  return false;  // the next turn reads or writes
 }
 
 void BulkServer::close_connection(int fd) {
+  const auto connection = connections_.find(fd);
+  if (connection->second.writer) sent_by_closed_ += connection->second.writer->sent();
+  connections_.erase(connection);  // the writer, and its application's timer, with it
   loop_.unwatch(fd);
   close(fd);
-  connections_.erase(fd);
 }
 
 }  // namespace mprecover::netns

@@ -1,25 +1,24 @@
 // The server side of the bulk connections: an MPTCP listener in the server namespace and one
-// receiver per accepted connection, which greets the client with one byte (the client sends
-// nothing before it: bulk_sender.cpp says why) and checks every byte against the pattern
-// (byte_pattern.h).
+// handler per accepted connection, which greets the client with one byte (the client sends
+// nothing before it: bulk_client.cpp says why), reads what the client asks (bulk_request.h), then
+// reads and checks the client's byte pattern (an upload) or writes its own (a download).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "backends/netns/bulk_request.h"
 #include "backends/netns/event_loop.h"
+#include "backends/netns/pattern_stream.h"
 
 namespace mprecover::netns {
 
 class NetworkNamespace;
-
-struct BulkStream {
-  std::uint64_t bytes = 0;
-  bool complete = false;                       // the client closed its side (end of stream)
-  std::optional<std::uint64_t> first_mismatch; // offset of the first byte that was not the pattern's
-};
 
 class BulkServer {
  public:
@@ -30,18 +29,34 @@ class BulkServer {
   BulkServer(const BulkServer&) = delete;
   BulkServer& operator=(const BulkServer&) = delete;
 
-  // What arrived, by the client's port of the connection's initial subflow.
+  // What arrived of the uploads, by the client's port of the connection's initial subflow.
   const std::map<std::uint16_t, BulkStream>& streams() const { return streams_; }
+  // What it wrote of the downloads, every connection together.
+  std::uint64_t bytes_sent() const;
+  // Connections that sent something else than a request, in words.
+  const std::vector<std::string>& failures() const { return failures_; }
 
  private:
+  struct Connection {
+    std::uint16_t peer_port = 0;
+    std::array<std::byte, kBulkRequestSize> request{};
+    std::size_t request_read = 0;
+    std::optional<TrafficDirection> direction;  // once the request is in
+    std::optional<PatternWriter> writer;        // a download
+  };
+
   void accept_all();
-  void receive(int fd, std::uint16_t peer_port);
+  void on_ready(int fd);
+  // Reads what is there of the request; false while it is incomplete (or the connection closed).
+  bool read_request(int fd, Connection& connection);
   void close_connection(int fd);
 
   EventLoop& loop_;
   int listener_ = -1;
-  std::map<int, std::uint16_t> connections_;  // accepted fd -> client port
+  std::map<int, Connection> connections_;  // by accepted fd
   std::map<std::uint16_t, BulkStream> streams_;
+  std::uint64_t sent_by_closed_ = 0;  // what the downloads of closed connections wrote
+  std::vector<std::string> failures_;
 };
 
 }  // namespace mprecover::netns

@@ -274,8 +274,8 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 }
 
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
-  senders_.push_back(std::make_unique<BulkSender>(topology_.client(), loop_, kServerAddress, kMptcpPort,
-                                                  request.bytes, request.rate));
+  senders_.push_back(std::make_unique<BulkClient>(topology_.client(), loop_, kServerAddress, kMptcpPort,
+                                                  BulkRequest{request.direction, request.bytes, request.rate}));
   group_of_[senders_.back().get()] = request.group;
 }
 
@@ -319,7 +319,7 @@ void NetnsNetwork::count(ConnectionToken token, std::size_t group, std::vector<S
 }
 
 std::vector<SubflowInfo> NetnsNetwork::subflows_of(ConnectionToken token) {
-  if (BulkSender* sender = sender_of(token)) {
+  if (BulkClient* sender = sender_of(token)) {
     if (sender->fd() < 0) return {};
     return mptcp_subflows(sender->fd());
   }
@@ -342,7 +342,7 @@ std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
   return details;
 }
 
-BulkSender* NetnsNetwork::sender_of(ConnectionToken token) {
+BulkClient* NetnsNetwork::sender_of(ConnectionToken token) {
   const auto it = sender_by_token_.find(token);
   return it == sender_by_token_.end() ? nullptr : it->second;
 }
@@ -356,9 +356,17 @@ TrafficReport NetnsNetwork::traffic_report() const {
                                 " failed: " + *sender->error());
     }
   }
+  for (const auto& [client, group] : group_of_) {
+    if (client->direction() != TrafficDirection::download || !client->connected()) continue;
+    const BulkStream& stream = client->received();
+    report.received.push_back({"the download to port " + std::to_string(client->local_port()), stream.bytes,
+                               stream.complete, stream.first_mismatch, group});
+  }
   if (server_) {
+    report.bytes_sent += server_->bytes_sent();
+    for (const std::string& failure : server_->failures()) report.failures.push_back(failure);
     std::map<std::uint16_t, std::size_t> group_by_port;
-    for (const auto& [sender, group] : group_of_) group_by_port[sender->local_port()] = group;
+    for (const auto& [client, group] : group_of_) group_by_port[client->local_port()] = group;
     for (const auto& [port, stream] : server_->streams()) {
       const auto group = group_by_port.find(port);
       report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/netns/bulk_sender.h"
+#include "backends/netns/bulk_client.h"
 #include "backends/netns/bulk_server.h"
 #include "backends/netns/command_traffic.h"
 #include "backends/netns/daemon_process.h"
@@ -95,7 +95,7 @@ class NetnsNetwork final : public NetworkPort {
   std::uint8_t subflow_local_id(PathId path) const;
   // The path's delay by the topology's delay method; without one, only noted for the summary.
   void set_delay(PathId path, Duration delay);
-  BulkSender* sender_of(ConnectionToken token);
+  BulkClient* sender_of(ConnectionToken token);
   // The connection's subflows now: through its socket if it is ours, else through sock_diag.
   std::vector<SubflowInfo> subflows_of(ConnectionToken token);
   // One reading of a connection's subflows into its per-path counters and the samples.
@@ -119,9 +119,9 @@ class NetnsNetwork final : public NetworkPort {
   std::optional<BulkServer> server_;  // not for kind command: the server's program has the port
   NetworkObserver* observer_ = nullptr;
   std::vector<std::pair<std::string, std::string>> early_notes_;  // (what, detail) before observe()
-  std::vector<std::unique_ptr<BulkSender>> senders_;
-  std::map<ConnectionToken, BulkSender*> sender_by_token_;
-  std::map<const BulkSender*, std::size_t> group_of_;  // each sender's traffic group
+  std::vector<std::unique_ptr<BulkClient>> senders_;
+  std::map<ConnectionToken, BulkClient*> sender_by_token_;
+  std::map<const BulkClient*, std::size_t> group_of_;  // each sender's traffic group
   std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
   std::map<ConnectionToken, std::vector<SubflowInfo>> sampled_subflows_;  // what the last sample() read
   std::vector<unsigned> readdresses_;  // per path: how often its address changed

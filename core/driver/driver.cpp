@@ -171,7 +171,7 @@ void Driver::open_connection(std::size_t group) {
   const TrafficSpec& traffic = scenario_.traffic[group];
   std::optional<AppRate> rate;
   if (traffic.rate) rate = AppRate{*traffic.rate};
-  net_.open_connection(ConnectionRequest{traffic.bytes, rate, group});
+  net_.open_connection(ConnectionRequest{traffic.bytes, rate, traffic.direction, group});
 }
 
 void Driver::sample() {

@@ -67,12 +67,14 @@ struct SubflowDetail {
   std::uint32_t retransmissions = 0;   // segments retransmitted over the subflow's life (tcpi_total_retrans)
 };
 
-// A connection from the client to the server.
+// A connection from the client to the server, carrying data either way.
 struct ConnectionRequest {
-  std::optional<std::uint64_t> bytes;  // to send; none: until the end of the run
+  std::optional<std::uint64_t> bytes;  // for the sending side to send; none: until the end of the run
   // The application's pace: none sends as fast as the network takes it; a rate makes data from the
   // moment the connection is opened (what is not sent yet waits).
   std::optional<AppRate> rate;
+  // Which side sends: `bytes` and `rate` are the sending application's.
+  TrafficDirection direction = TrafficDirection::upload;
   std::size_t group = 0;  // the scenario's traffic group, which the port gives back with its figures
 };
 

@@ -29,6 +29,18 @@ struct EnumNames<TrafficKind> {
       {{TrafficKind::bulk, "bulk"}, {TrafficKind::rate, "rate"}, {TrafficKind::command, "command"}}};
 };
 
+// Which way a connection's application data flows; the client opens the connection either way.
+enum class TrafficDirection {
+  upload,    // client to server
+  download,  // server to client: the server's MPTCP scheduler decides which subflow carries it
+};
+
+template <>
+struct EnumNames<TrafficDirection> {
+  static constexpr std::array<std::pair<TrafficDirection, std::string_view>, 2> table{
+      {{TrafficDirection::upload, "upload"}, {TrafficDirection::download, "download"}}};
+};
+
 // The application behind a `rate` flow: it makes `bits_per_second` from the connection's opening on
 // and hands them to the socket at whole ticks, as an application woken by a timer would. Both
 // backends' senders follow it, so a rate flow offers the same bytes at the same instants on each.

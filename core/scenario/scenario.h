@@ -47,6 +47,7 @@ struct ServerSpec {
 // A group of MPTCP connections from the client to the server, of one kind of application.
 struct TrafficSpec {
   TrafficKind kind = TrafficKind::bulk;
+  TrafficDirection direction = TrafficDirection::upload;  // kinds bulk and rate; a command's programs decide
   std::optional<BitRate> rate;  // kind rate: what each connection's application sends per second
   unsigned connections = 1;
   Duration start = std::chrono::seconds{1};

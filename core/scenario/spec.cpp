@@ -242,6 +242,16 @@ std::vector<SpecEntry> make_entries() {
                   "netns backend only",
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].kind = parse_choice<TrafficKind>(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return choice_text(s.traffic[i].kind); }},
+      {.key = "traffic[].direction",
+       .type = ValueType::choice,
+       .choices = names_list<TrafficDirection>(),
+       .meaning = "which way the data flows: upload, client to server; download, server to client (the OMR case: the "
+                  "server's MPTCP scheduler decides which subflow carries it), netns backend only for now; not for kind "
+                  "command, whose programs decide (iperf3 -R)",
+       .set = [](Scenario& s, std::size_t i, std::string_view t) {
+         s.traffic[i].direction = parse_choice<TrafficDirection>(t);
+       },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return choice_text(s.traffic[i].direction); }},
       {.key = "traffic[].rate",
        .type = ValueType::rate,
        .meaning = "kind rate: what each connection's application sends per second (\"5Mbit\" for HD video)",

@@ -115,6 +115,9 @@ class Checker {
                                  "option (iperf3 -P): leave connections out");
     if (traffic.bytes)
       fail(key + ".bytes", "kind command sends what its programs send: say so in their options (iperf3 -n)");
+    if (traffic.direction != TrafficDirection::upload)
+      fail(key + ".direction", "kind command's programs decide which way their data flows: say so in their "
+                               "options (iperf3 -R for a download)");
   }
 
   void check_engine() const {

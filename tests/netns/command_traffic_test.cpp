@@ -7,7 +7,7 @@
 
 #include <atomic>
 
-#include "backends/netns/bulk_sender.h"
+#include "backends/netns/bulk_client.h"
 #include "backends/netns/command_traffic.h"
 #include "backends/netns/mptcp_socket_info.h"
 #include "backends/netns/mptcp_subflow_diag.h"
@@ -45,7 +45,7 @@ TEST(MptcpSubflowDiag, FindsAConnectionsSubflowsByItsToken) {
   }
   EventLoop loop;
   std::atomic<bool> stop{false};
-  BulkSender sender(ns, loop, "127.0.0.1", kPort, std::nullopt);
+  BulkClient sender(ns, loop, "127.0.0.1", kPort, BulkRequest{});
   loop.run_until(loop.now() + 100ms, stop);
   const test::Fd accepted(accept(listener.get(), nullptr, nullptr));
   ASSERT_EQ(send(accepted.get(), "g", 1, MSG_NOSIGNAL), 1);

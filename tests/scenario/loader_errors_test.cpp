@@ -87,7 +87,7 @@ const ErrorCase error_cases[] = {
     {"no_value", "name: t\nduration:\ntopology: {paths: [{name: a}]}\n", 2, 1, "duration", "no value given"},
     // keys
     {"unknown_key_suggested", with("traffic: {conections: 4}\n"), 7, 11, "traffic.conections",
-     "unknown key \"conections\"; did you mean \"connections\"? Valid keys here: kind, rate, connections, start, spacing, bytes"},
+     "unknown key \"conections\"; did you mean \"connections\"? Valid keys here: kind, direction, rate, connections, start, spacing, bytes"},
     {"rate_without_its_rate", with("traffic: {kind: rate}\n"), 7, 17, "traffic.kind", "kind rate needs traffic.rate"},
     {"rate_for_bulk", with("traffic: {rate: 5Mbit}\n"), 7, 17, "traffic.rate", "only for kind rate"},
     {"command_without_server", with("traffic: {kind: command, client_command: 'iperf3 -c {server}'}\n"), 7, 17,
@@ -119,6 +119,12 @@ const ErrorCase error_cases[] = {
      with("traffic:\n  - {kind: bulk}\n  - {kind: command, server_command: iperf3 -s, client_command: 'iperf3 -c "
           "{server}'}\n"),
      9, 12, "traffic[1].kind", "kind command runs alone"},
+    {"direction_unknown", with("traffic: {direction: sideways}\n"), 7, 22, "traffic.direction",
+     "expected upload or download, got \"sideways\""},
+    {"direction_of_a_command",
+     with("traffic: {kind: command, direction: download, server_command: iperf3 -s, client_command: 'iperf3 -c "
+          "{server}'}\n"),
+     7, 37, "traffic.direction", "iperf3 -R for a download"},
     {"groups_empty", with("traffic: []\n"), 7, 10, "traffic", "has 0 entries; it takes 1 to 16"},
     {"groups_too_many_connections",
      with("traffic:\n  - {connections: 60000}\n  - {connections: 60000}\n"), 8, 3, "traffic",

@@ -1,4 +1,4 @@
-#include "backends/netns/bulk_sender.h"
+#include "backends/netns/bulk_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -6,11 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-#include "backends/netns/byte_pattern.h"
 #include "backends/netns/namespace_scope.h"
 #include "backends/netns/congestion_control.h"
 #include "backends/netns/netns_error.h"
@@ -18,15 +16,9 @@
 
 namespace mprecover::netns {
 
-namespace {
-
-constexpr std::size_t kChunk = 64 * 1024;
-
-}  // namespace
-
-BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const std::string& server,
-                       std::uint16_t port, std::optional<std::uint64_t> bytes, std::optional<AppRate> rate)
-    : loop_(loop), limit_(bytes), rate_(rate), started_(loop.now()) {
+BulkClient::BulkClient(const NetworkNamespace& client, EventLoop& loop, const std::string& server,
+                       std::uint16_t port, const BulkRequest& request)
+    : loop_(loop), request_(request) {
   {
     NamespaceScope scope(client);
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
@@ -62,9 +54,9 @@ BulkSender::BulkSender(const NetworkNamespace& client, EventLoop& loop, const st
   loop_.watch(fd_, EPOLLOUT, [this](std::uint32_t events) { on_ready(events); });
 }
 
-BulkSender::~BulkSender() { close_socket(); }
+BulkClient::~BulkClient() { close_socket(); }
 
-void BulkSender::on_ready(std::uint32_t events) {
+void BulkClient::on_ready(std::uint32_t events) {
   if (!connected_) {
     int error = 0;
     socklen_t length = sizeof error;
@@ -75,15 +67,19 @@ void BulkSender::on_ready(std::uint32_t events) {
     return;
   }
   if (!greeted_) {
-    if (read_greeting()) loop_.modify(fd_, EPOLLOUT);
+    if (read_greeting() && request_.direction == TrafficDirection::upload)
+      writer_.emplace(loop_, fd_, request_.bytes, request_.rate);
     return;
   }
-  if (finished_sending_) {
-    // Waiting for the server's end of the stream.
-    char discard[256];
-    const ssize_t n = read(fd_, discard, sizeof discard);
-    if (n == 0 || (n < 0 && errno != EAGAIN)) close_socket();
-    return;
+  if (request_.direction == TrafficDirection::download || writer_->done()) {
+    // The server's stream (a download), or its end of the stream after ours (an upload).
+    BulkStream discarded;
+    BulkStream& stream = request_.direction == TrafficDirection::download ? received_ : discarded;
+    switch (read_pattern(fd_, stream)) {
+      case ReadResult::more: return;
+      case ReadResult::ended: return close_socket();
+      case ReadResult::failed: return fail(errno);
+    }
   }
   if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
     int error = 0;
@@ -91,48 +87,7 @@ void BulkSender::on_ready(std::uint32_t events) {
     getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
     return fail(error != 0 ? error : ECONNRESET);
   }
-  write_some();
-}
-
-void BulkSender::write_some() {
-  // One send per turn of the loop: with a thousand connections ready at once, the probes' and
-  // the engine's timers get their turn in between (epoll is level-triggered).
-  if (pending_.empty()) {
-    std::size_t next = kChunk;
-    if (limit_) next = static_cast<std::size_t>(std::min<std::uint64_t>(next, *limit_ - sent_));
-    if (next == 0) {
-      shutdown(fd_, SHUT_WR);
-      finished_sending_ = true;
-      loop_.modify(fd_, EPOLLIN);
-      return;
-    }
-    next = static_cast<std::size_t>(std::min<std::uint64_t>(next, bytes_made() - sent_));
-    if (next == 0) return await_app_data();
-    // Made once and sent from until it is all gone: a full send buffer takes a few KiB per turn.
-    buffer_.resize(next);
-    fill_pattern(sent_, buffer_);
-    pending_ = buffer_;
-  }
-  const ssize_t n = send(fd_, pending_.data(), pending_.size(), MSG_NOSIGNAL);
-  if (n < 0) {
-    if (errno != EAGAIN) fail(errno);
-    return;
-  }
-  sent_ += static_cast<std::uint64_t>(n);
-  pending_ = pending_.subspan(static_cast<std::size_t>(n));
-}
-
-std::uint64_t BulkSender::bytes_made() const {
-  return rate_ ? rate_->bytes_made(loop_.now() - started_) : UINT64_MAX;
-}
-
-void BulkSender::await_app_data() {
-  if (app_timer_) return;
-  loop_.modify(fd_, 0);  // errors and hang-ups are still reported
-  app_timer_ = loop_.at(started_ + AppRate::next_tick(loop_.now() - started_), [this] {
-    app_timer_.reset();
-    loop_.modify(fd_, EPOLLOUT);
-  });
+  if (const int error = writer_->write_some(); error != 0) fail(error);
 }
 
 // Why wait: only the segment at the client's first sequence number carries its MP_CAPABLE (the
@@ -141,24 +96,34 @@ void BulkSender::await_app_data() {
 // creates the connection from it as plain TCP (subflow_syn_recv_sock). A client that has sent
 // nothing answers at its first sequence number, with MP_CAPABLE; the greeting says the server has
 // the MPTCP connection.
-bool BulkSender::read_greeting() {
+bool BulkClient::read_greeting() {
   char greeting = 0;
   const ssize_t n = read(fd_, &greeting, 1);
-  if (n == 1) return greeted_ = true;
+  if (n == 1) {
+    // A fresh connection's send buffer has room for the 17 bytes.
+    const auto request = encode_bulk_request(request_);
+    if (send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+      fail(errno != 0 ? errno : EIO);
+      return false;
+    }
+    return greeted_ = true;
+  }
   if (n == 0) fail(ECONNRESET);
   else if (errno != EAGAIN) fail(errno);
   return false;
 }
 
-void BulkSender::fail(int error) {
+void BulkClient::fail(int error) {
   error_ = std::strerror(error);
   close_socket();
 }
 
-void BulkSender::close_socket() {
-  if (app_timer_) loop_.cancel(*app_timer_);
-  app_timer_.reset();
+void BulkClient::close_socket() {
   if (fd_ < 0) return;
+  if (writer_) {
+    sent_ = writer_->sent();
+    writer_.reset();  // and its application's timer with it
+  }
   loop_.unwatch(fd_);
   close(fd_);
   fd_ = -1;

@@ -1,0 +1,92 @@
+// The netns bulk client: it waits for the server's greeting before it sends a byte, and moves
+// the byte pattern either way through the bulk server.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <atomic>
+
+#include "backends/netns/bulk_client.h"
+#include "backends/netns/bulk_server.h"
+#include "backends/netns/namespace_scope.h"
+#include "backends/netns/netns_registry.h"
+#include "backends/netns/network_namespace.h"
+#include "backends/netns/socket_address.h"
+#include "test_support.h"
+
+namespace mprecover::netns {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint16_t kPort = 5201;
+
+// An MPTCP listener on 127.0.0.1 in `ns` that greets no one by itself.
+test::Fd listen_mptcp(const NetworkNamespace& ns) {
+  NamespaceScope scope(ns);
+  test::Fd listener(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
+  const sockaddr_in address = inet_address("127.0.0.1", kPort);
+  if (listener.get() < 0 || bind(listener.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      listen(listener.get(), 8) != 0) {
+    return test::Fd();
+  }
+  return listener;
+}
+
+TEST(BulkClient, SendsNothingUntilTheServerGreetsIt) {
+  MPRECOVER_REQUIRE_MPTCP();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "sender"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const test::Fd listener = listen_mptcp(ns);
+  ASSERT_GE(listener.get(), 0);
+
+  EventLoop loop;
+  std::atomic<bool> stop{false};
+  BulkClient sender(ns, loop, "127.0.0.1", kPort, BulkRequest{});
+  loop.run_until(loop.now() + 300ms, stop);
+  EXPECT_TRUE(sender.connected());
+  EXPECT_EQ(sender.bytes_sent(), 0U);
+
+  const test::Fd accepted(accept(listener.get(), nullptr, nullptr));
+  ASSERT_GE(accepted.get(), 0);
+  ASSERT_EQ(send(accepted.get(), "g", 1, MSG_NOSIGNAL), 1);
+  loop.run_until(loop.now() + 300ms, stop);
+  EXPECT_FALSE(sender.error().has_value()) << *sender.error();
+  EXPECT_GT(sender.bytes_sent(), 100'000U);
+}
+
+// Both directions through the bulk server: what one end writes, the other counts and checks.
+TEST(BulkClient, UploadsToAndDownloadsFromTheBulkServer) {
+  MPRECOVER_REQUIRE_MPTCP();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "bulk"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  EventLoop loop;
+  std::atomic<bool> stop{false};
+  BulkServer server(ns, loop, kPort);
+  BulkClient upload(ns, loop, "127.0.0.1", kPort, BulkRequest{TrafficDirection::upload, 3'000'000, std::nullopt});
+  BulkClient download(ns, loop, "127.0.0.1", kPort,
+                      BulkRequest{TrafficDirection::download, 2'000'000, std::nullopt});
+  const auto deadline = loop.now() + 10s;
+  while ((upload.fd() >= 0 || download.fd() >= 0) && loop.now() < deadline)
+    loop.run_until(loop.now() + 50ms, stop);
+
+  EXPECT_FALSE(upload.error()) << *upload.error();
+  EXPECT_FALSE(download.error()) << *download.error();
+  EXPECT_EQ(upload.bytes_sent(), 3'000'000U);
+  const auto uploaded = server.streams().find(upload.local_port());
+  ASSERT_NE(uploaded, server.streams().end());
+  EXPECT_EQ(uploaded->second.bytes, 3'000'000U);
+  EXPECT_TRUE(uploaded->second.complete);
+  EXPECT_FALSE(uploaded->second.first_mismatch);
+  EXPECT_EQ(server.streams().count(download.local_port()), 0U) << "a download is no upload stream";
+
+  EXPECT_EQ(download.bytes_sent(), 0U);
+  EXPECT_EQ(download.received().bytes, 2'000'000U);
+  EXPECT_TRUE(download.received().complete);
+  EXPECT_FALSE(download.received().first_mismatch);
+  EXPECT_EQ(server.bytes_sent(), 2'000'000U);
+  EXPECT_TRUE(server.failures().empty());
+}
+
+}  // namespace
+}  // namespace mprecover::netns

@@ -1,0 +1,29 @@
+// What a bulk client asks of the server: both directions, and the sender's bytes and rate.
+#include "backends/netns/bulk_request.h"
+
+#include <gtest/gtest.h>
+
+namespace mprecover::netns {
+namespace {
+
+TEST(BulkRequest, ComesBackAsItWasSent) {
+  const BulkRequest requests[] = {
+      {},
+      {TrafficDirection::download, std::nullopt, std::nullopt},
+      {TrafficDirection::download, 5'000'000, AppRate{15'000'000}},
+      {TrafficDirection::upload, 1, AppRate{1}},
+  };
+  for (const BulkRequest& request : requests) {
+    const auto bytes = encode_bulk_request(request);
+    EXPECT_EQ(decode_bulk_request(bytes), request);
+  }
+}
+
+TEST(BulkRequest, BytesThatAreNoRequestAreRefused) {
+  auto bytes = encode_bulk_request({});
+  bytes[0] = std::byte{7};
+  EXPECT_FALSE(decode_bulk_request(bytes).has_value());
+}
+
+}  // namespace
+}  // namespace mprecover::netns
