@@ -334,7 +334,7 @@ std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
     for (const SubflowInfo& s : subflows) {
       const std::optional<PathId> path = path_of_client_address(s.local_address);
       if (!s.established || !path) continue;
-      details.push_back({token, *path, s.local_address, s.local_port, s.remote_address, s.remote_port, s.bytes_acked,
+      details.push_back({token, *path, s.local_address, s.local_port, s.remote_address, s.remote_port, s.bytes_acked + s.bytes_received,
                          s.rtt_us > 0 ? std::optional<double>(s.rtt_us / 1e6) : std::nullopt, s.cwnd,
                          s.retransmissions});
     }

@@ -61,7 +61,9 @@ struct SubflowDetail {
   std::uint16_t local_port = 0;
   std::string remote_address;  // the server's end
   std::uint16_t remote_port = 0;
-  std::uint64_t bytes_acked = 0;       // bytes the server acknowledged on this subflow (tcpi_bytes_acked)
+  // Bytes the subflow carried: what the server acknowledged (tcpi_bytes_acked) and what the client
+  // received from it (tcpi_bytes_received, a download).
+  std::uint64_t bytes = 0;
   std::optional<double> rtt_s;         // smoothed round trip (tcpi_rtt); none before the first sample
   std::optional<std::uint32_t> cwnd;   // congestion window in segments (tcpi_snd_cwnd)
   std::uint32_t retransmissions = 0;   // segments retransmitted over the subflow's life (tcpi_total_retrans)

@@ -136,14 +136,14 @@ void RunRecorder::write_timeseries(const std::filesystem::path& file) const {
       const SubflowDetail& name = subflow_names_[subflow_row->subflow];
       auto& [seen_at, seen_bytes] = previous_subflow[subflow_row->subflow];
       const double since = seen_at == Instant{} ? 0.0 : to_seconds(subflow_row->at - seen_at);
-      out << fixed(to_seconds(subflow_row->at), 6) << ",subflow," << name.token << ',' << subflow_row->bytes_acked << ','
-          << rate(subflow_row->bytes_acked, seen_bytes, since) << ",1," << csv_field(path_name(name.path)) << ','
+      out << fixed(to_seconds(subflow_row->at), 6) << ",subflow," << name.token << ',' << subflow_row->bytes << ','
+          << rate(subflow_row->bytes, seen_bytes, since) << ",1," << csv_field(path_name(name.path)) << ','
           << name.local_address << ',' << name.local_port << ',' << name.remote_address << ',' << name.remote_port << ','
           << (std::isnan(subflow_row->rtt_s) ? std::string() : fixed(subflow_row->rtt_s, 6)) << ','
           << (subflow_row->cwnd == kNoCwnd ? std::string() : std::to_string(subflow_row->cwnd)) << ','
           << subflow_row->retransmissions << '\n';
       seen_at = subflow_row->at;
-      seen_bytes = subflow_row->bytes_acked;
+      seen_bytes = subflow_row->bytes;
     }
     previous_at = at;
   }

@@ -172,7 +172,7 @@ void RunRecorder::subflow_sample(const SubflowDetail& detail, Instant at) {
   const auto key = std::make_tuple(detail.token, detail.path, detail.local_port, detail.remote_address, detail.remote_port);
   auto [it, added] = subflow_index_.try_emplace(key, static_cast<std::uint32_t>(subflow_names_.size()));
   if (added) subflow_names_.push_back(detail);
-  subflow_rows_.push_back({at, it->second, detail.retransmissions, detail.bytes_acked,
+  subflow_rows_.push_back({at, it->second, detail.retransmissions, detail.bytes,
                            detail.rtt_s ? static_cast<float>(*detail.rtt_s) : std::numeric_limits<float>::quiet_NaN(),
                            detail.cwnd.value_or(kNoCwnd)});
 }

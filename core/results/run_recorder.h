@@ -88,7 +88,7 @@ class RunRecorder {
     Instant at;
     std::uint32_t subflow = 0;
     std::uint32_t retransmissions = 0;
-    std::uint64_t bytes_acked = 0;
+    std::uint64_t bytes = 0;
     float rtt_s = 0;          // NaN: not known
     std::uint32_t cwnd = 0;   // kNoCwnd: not known
   };
