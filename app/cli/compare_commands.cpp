@@ -77,8 +77,11 @@ Comparison merged(Comparison earlier, const Comparison& fresh) {
     same->probe_interval_s = std::move(probe_interval_s);
     same->judge_parity();
   }
-  // The header keeps who wrote the kept runs; the update is said after it.
-  earlier.updates.push_back(fresh.written_by + ": " + fresh.command_line);
+  // The header keeps who wrote the kept runs; the update is said after it. The same command run
+  // again redid what it had done, so it takes its earlier line's place.
+  const std::string command = ": " + fresh.command_line;
+  std::erase_if(earlier.updates, [&command](const std::string& update) { return update.ends_with(command); });
+  earlier.updates.push_back(fresh.written_by + command);
   return earlier;
 }
 

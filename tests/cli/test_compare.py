@@ -77,6 +77,9 @@ def test_compare_update_redoes_one_scenario_and_keeps_the_others(tmp_path):
     assert "scenarios/wan-reset.yaml --backends sim --policies rebuild" in again["command_line"]
     assert len(again["updates"]) == 2 and "wan-flap.yaml" in again["updates"][0], again["updates"]
     assert report.count("Updated by mprecover ") == 2 and "(the scenarios it names were run again" in report
+    # The same update again redid the same: it takes its earlier line's place.
+    redone = compare("wan-flap", "--update")
+    assert len(redone["updates"]) == 2 and "wan-flap.yaml" in redone["updates"][1], redone["updates"]
     # Only the runs asked for are redone: another policy joins the scenario's runs.
     r = mprecover("compare", SOURCE / "scenarios" / "wan-reset.yaml", "--backends", "sim", "--policies", "omr",
                   "--out", tmp_path, "--no-plot", "--update")

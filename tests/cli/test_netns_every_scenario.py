@@ -173,6 +173,22 @@ def check_eight_wan(s, policy):
     assert o["subflows_per_connection"]["after"] == (7 if policy in ("kernel", "mptcpd") else 8), o
 
 
+def check_wan_reset_download(s, policy):
+    """The seed's bug in the download direction: the server can send over wan1 only while the
+    connections have no wan2 subflow; once the default policy has rebuilt them, the server's
+    scheduler gives them traffic again (the rebalance)."""
+    check_round_trips(s)
+    o = outage(s, "wan2")
+    assert o["connections"] == 4, o
+    if policy in ("kernel", "mptcpd"):
+        assert o["rebuilt"] == 0 and o["rebalance_s"] is None, o
+    else:
+        assert o["rebuilt"] == o["recreated"] == 4, o
+    if policy == default_policy():
+        assert o["rebuild_latency_s"]["max"] <= bound(s) + 0.3, o
+        assert o["rebalance_s"] is not None and o["rebalance_s"] <= bound(s) + 2.0, o
+
+
 def check_iperf3_reset(s, policy, run_dir):
     """wan-reset's outage under iperf3's own control and data connections, found by their token:
     the same bug with the kernel policy, the same fix with the default one. iperf3 ran its whole
@@ -203,12 +219,14 @@ FIGURES = {
     "wan-readdress": check_wan_readdress,
     "wan-backup-failover": check_wan_backup_failover,
     "eight-wan": check_eight_wan,
+    "wan-reset-download": check_wan_reset_download,
 }
 
 
 # Where CI's time runs short, a scenario checks fewer policies than the reference ran: iperf3-reset
-# is wan-reset's case (every policy there) under another application, so the bug and its fix do.
-POLICIES = {"iperf3-reset": ["kernel", "rebuild"]}
+# and wan-reset-download are wan-reset's case (every policy there) under another application or
+# the other way, so the bug and its fix do.
+POLICIES = {"iperf3-reset": ["kernel", "rebuild"], "wan-reset-download": ["kernel", "rebuild"]}
 
 
 @pytest.mark.parametrize("scenario", CHOSEN, ids=[s.stem for s in CHOSEN])

@@ -53,7 +53,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.traffic[0].bytes) << s.name << ": connections are long-lived bulk";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 12u);
+  EXPECT_EQ(count, 13u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
@@ -155,6 +155,16 @@ TEST(ShippedScenarios, EightWanHasTheMostPaths) {
   const Scenario s = shipped("eight-wan");
   EXPECT_EQ(s.paths.size(), max_paths);
   expect_events(s, {{8s, "wan5", "reset"}, {18s, "wan5", "restore"}});
+}
+
+// wan-reset's outage with the data flowing from the server to the client, as OMR's users download.
+TEST(ShippedScenarios, WanResetDownloadIsWanResetTheOtherWay) {
+  const Scenario s = shipped("wan-reset-download");
+  expect_two_standard_paths(s);
+  ASSERT_EQ(s.traffic.size(), 1u);
+  EXPECT_EQ(s.traffic[0].direction, TrafficDirection::download);
+  EXPECT_EQ(s.traffic[0].connections, 4u);
+  expect_events(s, {{8s, "wan2", "reset"}, {15s, "wan2", "restore"}});
 }
 
 }  // namespace
