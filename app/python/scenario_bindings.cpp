@@ -530,7 +530,7 @@ group at its position in the list and writes through to the scenario.)doc");
             return added;
           },
           py::arg("kind"),
-          R"doc(add(kind, *, rate=None, connections=1, start=1.0, spacing=0.0, bytes=None) -> Traffic
+          R"doc(add(kind, *, direction="upload", rate=None, connections=1, start=1.0, spacing=0.0, bytes=None) -> Traffic
 
 Appends a traffic group of `kind` (bulk or rate; command runs alone) with the format's defaults,
 then the given settings; returns it. The file then writes traffic as a list.)doc")

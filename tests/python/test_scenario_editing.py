@@ -186,3 +186,12 @@ def test_a_groups_error_names_the_group(s):
     with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
         s.traffic.add("bulk", colour="red")
     assert len(s.traffic) == 2  # the failed add left nothing behind
+
+
+def test_a_download_group_reads_and_writes_its_direction(s):
+    assert s.traffic.direction == "upload"
+    down = s.traffic.add("bulk", direction="download", connections=2)
+    assert down.direction == "download"
+    with pytest.raises(ValueError, match='expected upload or download, got "sideways"'):
+        down.direction = "sideways"
+    assert "direction: download" in s.describe()
