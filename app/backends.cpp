@@ -17,12 +17,12 @@ const std::vector<BackendEntry>& compiled_backends() {
 #ifdef MPRECOVER_HAVE_SIM
     e.push_back({"sim", "ns-3 3.37 simulation with an MPTCP model over ns-3 TCP subflows", true,
                  [] { return std::optional<std::string>{}; }, {TrafficKind::bulk, TrafficKind::rate},
-                 {TrafficDirection::upload}, make_sim_network});
+                 make_sim_network});
 #endif
 #ifdef MPRECOVER_HAVE_NETNS
     e.push_back({"netns", "network namespaces on this machine's kernel: kernel MPTCP over netlink, real sockets",
                  false, netns_backend_unavailable, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::command},
-                 {TrafficDirection::upload, TrafficDirection::download}, make_netns_network});
+                 make_netns_network});
 #endif
     return e;
   }();
@@ -31,39 +31,27 @@ const std::vector<BackendEntry>& compiled_backends() {
 
 namespace {
 
-template <typename E>
-bool carries(const std::vector<E>& carried, E value) {
-  return std::find(carried.begin(), carried.end(), value) != carried.end();
-}
-
-// The refusal of one group's `field` (kind or direction) that the backend's `table` lacks.
-template <typename E>
-ScenarioError refusal(const BackendEntry& backend, std::vector<E> BackendEntry::*table, const Scenario& scenario,
-                      std::size_t group, const char* field, E value, const std::string& what, const std::string& why) {
-  std::string carried;
-  for (const E v : backend.*table) carried += (carried.empty() ? "" : ", ") + std::string(name_of(v));
-  std::string others;
-  for (const BackendEntry& b : compiled_backends())
-    if (carries(b.*table, value)) others += (others.empty() ? "--backend " : " or --backend ") + b.name;
-  const std::string key = scenario.traffic_key(group) + "." + field;
-  return ScenarioError(scenario.source_file, scenario.positions.of(key), key,
-                       "the " + backend.name + " backend cannot carry " + what + " traffic (it carries " + carried +
-                           ")" + why + (others.empty() ? "" : "; run it with " + others));
+bool carries(const BackendEntry& backend, TrafficKind kind) {
+  return std::find(backend.traffic_kinds.begin(), backend.traffic_kinds.end(), kind) != backend.traffic_kinds.end();
 }
 
 }  // namespace
 
 std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const Scenario& scenario) {
   for (std::size_t g = 0; g < scenario.traffic.size(); ++g) {
-    const TrafficSpec& group = scenario.traffic[g];
-    if (!carries(backend.traffic_kinds, group.kind))
-      return refusal(backend, &BackendEntry::traffic_kinds, scenario, g, "kind", group.kind,
-                     "kind " + std::string(name_of(group.kind)),
-                     group.kind == TrafficKind::command ? ": commands run in the netns backend's namespaces" : "");
-    if (!carries(backend.traffic_directions, group.direction))
-      return refusal(backend, &BackendEntry::traffic_directions, scenario, g, "direction", group.direction,
-                     std::string(name_of(group.direction)),
-                     group.direction == TrafficDirection::download ? ": its model's server only receives so far" : "");
+    const TrafficKind kind = scenario.traffic[g].kind;
+    if (carries(backend, kind)) continue;
+    std::string carried;
+    for (const TrafficKind k : backend.traffic_kinds) carried += (carried.empty() ? "" : ", ") + std::string(name_of(k));
+    std::string others;
+    for (const BackendEntry& b : compiled_backends())
+      if (carries(b, kind)) others += (others.empty() ? "--backend " : " or --backend ") + b.name;
+    const std::string key = scenario.traffic_key(g) + ".kind";
+    return ScenarioError(scenario.source_file, scenario.positions.of(key), key,
+                         "the " + backend.name + " backend cannot carry kind " + std::string(name_of(kind)) +
+                             " traffic (it carries " + carried + ")" +
+                             (kind == TrafficKind::command ? ": commands run in the netns backend's namespaces" : "") +
+                             (others.empty() ? "" : "; run it with " + others));
   }
   return std::nullopt;
 }

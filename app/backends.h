@@ -22,10 +22,8 @@ struct BackendEntry {
   bool deterministic = false;
   // Why this machine cannot run it (not root, no MPTCP, ...), or nothing when it can.
   std::function<std::optional<std::string>()> unavailable;
-  // The kinds and directions of traffic it carries; a scenario with another is refused before
-  // anything is built.
+  // The kinds of traffic it carries; a scenario with another is refused before anything is built.
   std::vector<TrafficKind> traffic_kinds;
-  std::vector<TrafficDirection> traffic_directions;
   // Builds the scenario's network; it lives until the returned port is destroyed.
   std::function<std::unique_ptr<NetworkPort>(const Scenario& scenario)> make;
 };

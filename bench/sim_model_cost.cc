@@ -199,14 +199,14 @@ struct MptcpModelRun {
 
   uint64_t Delivered() const {
     uint64_t bytes = 0;
-    for (const auto& connection : server->GetConnections()) bytes += connection->GetBytesDelivered();
+    for (const auto& connection : server->GetConnections()) bytes += connection->GetReceiver().GetBytesDelivered();
     return bytes;
   }
 
   bool IntegrityOk() const {
     const auto connections = server->GetConnections();
     return std::all_of(connections.begin(), connections.end(),
-                       [](const auto& connection) { return connection->IsIntegrityOk(); });
+                       [](const auto& connection) { return connection->GetReceiver().IsIntegrityOk(); });
   }
 
   WanTopology topology;

@@ -273,9 +273,17 @@ SimNetwork::open_connection(const ConnectionRequest& request)
     MptcpConnection::Config config;
     config.bytesToSend = request.bytes;
     config.appRate = request.rate;
+    config.direction = request.direction;
     m_pathManager->SetConnectionConfig(config);
     // Like every client connection, it starts on the first path (the default route).
     m_groups[m_pathManager->Connect(0)] = request.group;
+}
+
+const MptcpReceiver&
+SimNetwork::ReceiverOf(const MptcpServerConnection& atServer) const
+{
+    const auto client = m_pathManager->GetConnection(atServer.GetToken());
+    return client && client->GetReceiver() ? *client->GetReceiver() : atServer.GetReceiver();
 }
 
 std::vector<SubflowSample>
@@ -285,16 +293,17 @@ SimNetwork::sample()
     const auto paths = m_topology.GetPathCount();
     for (const auto& connection : m_pathManager->GetConnections())
     {
-        const auto received = m_server->GetConnection(connection->GetToken());
-        if (!connection->IsEstablished() || !received)
+        const auto atServer = m_server->GetConnection(connection->GetToken());
+        if (!connection->IsEstablished() || !atServer)
         {
             continue;
         }
+        const MptcpReceiver& received = ReceiverOf(*atServer);
         for (PathId p = 0; p < paths; ++p)
         {
             samples.push_back({connection->GetToken(),
                                p,
-                               received->GetBytesReceivedOnPath(p),
+                               received.GetBytesReceivedOnPath(p),
                                connection->IsSubflowEstablished(p),
                                m_groups.at(connection->GetToken())});
         }
@@ -322,7 +331,7 @@ SimNetwork::subflow_details()
                                subflow->GetLocalPort(),
                                server,
                                kMptcpPort,
-                               subflow->GetBytesAcked(),
+                               subflow->GetBytesAcked() + subflow->GetBytesReceived(),
                                subflow->GetRtt().GetSeconds(),
                                subflow->GetCongestionWindow() / segment,
                                subflow->GetRetransmissions()});
@@ -335,17 +344,20 @@ TrafficReport
 SimNetwork::traffic_report() const
 {
     TrafficReport report;
-    for (const auto& connection : m_pathManager->GetConnections())
-    {
-        report.bytes_sent += connection->GetBytesSent();
-    }
     for (const auto& connection : m_server->GetConnections())
     {
+        const MptcpSender* sender = connection->GetSender();
+        if (const auto client = m_pathManager->GetConnection(connection->GetToken()); client && !sender)
+        {
+            sender = client->GetSender();
+        }
+        report.bytes_sent += sender != nullptr ? sender->GetBytesSent() : 0;
+        const MptcpReceiver& received = ReceiverOf(*connection);
         ReceivedStream stream;
         stream.connection = "the connection with token " + std::to_string(connection->GetToken());
-        stream.bytes = connection->GetBytesDelivered();
-        stream.complete = connection->IsFinished();
-        stream.first_mismatch = connection->GetFirstMismatch();
+        stream.bytes = received.GetBytesDelivered();
+        stream.complete = received.IsFinished();
+        stream.first_mismatch = received.GetFirstMismatch();
         stream.group = m_groups.at(connection->GetToken());
         report.received.push_back(stream);
     }

@@ -190,17 +190,3 @@ def test_the_sim_refuses_a_command_scenario_naming_the_key():
     assert r.returncode == 1 and where in r.stderr, r.stderr
     if "netns\t" in mprecover("backends").stdout:
         assert mprecover("validate", file, "--backend", "netns").returncode == 0
-
-
-def test_the_sim_refuses_a_download_group_naming_it(tmp_path):
-    """The sim's server only receives so far: a download group is refused where the file says so,
-    the group named as the file writes it; the netns backend takes it."""
-    file = tmp_path / "download.yaml"
-    file.write_text("name: download\nduration: 10s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
-                    "traffic:\n  - {kind: bulk}\n  - {kind: rate, rate: 5Mbit, direction: download}\n")
-    r = mprecover("validate", file, "--backend", "sim")
-    assert r.returncode == 1
-    assert (f"{file}:6:42: traffic[1].direction: the sim backend cannot carry download traffic (it carries "
-            "upload)") in r.stderr, r.stderr
-    if "netns\t" in mprecover("backends").stdout:
-        assert mprecover("validate", file, "--backend", "netns").returncode == 0

@@ -25,7 +25,8 @@ class MptcpModel : public ::testing::Test
     /// The network, the server, and a path manager whose events land in `events`.
     void Build(const std::vector<TestPathSpec>& paths,
                MptcpPathManager::Mode mode,
-               std::optional<uint64_t> bytesToSend)
+               std::optional<uint64_t> bytesToSend,
+               TrafficDirection direction = TrafficDirection::upload)
     {
         m_network = std::make_unique<MptcpTestNetwork>(paths);
         m_server = CreateObject<MptcpServer>(m_network->GetServer(), MptcpTestNetwork::SERVER_PORT);
@@ -38,6 +39,7 @@ class MptcpModel : public ::testing::Test
         });
         MptcpConnection::Config config;
         config.bytesToSend = bytesToSend;
+        config.direction = direction;
         m_pm->SetConnectionConfig(config);
         // Nodes initialize (traffic control finds its devices) in the first simulated instant.
         Simulator::Stop(Seconds(0));
@@ -103,13 +105,14 @@ TEST_F(MptcpModel, JoinedSubflowCarriesDataAndDataFinClosesTheConnection)
     // 4 MB over 2 x 10 Mbit/s takes about 1.7 s; one path alone would need 3.2 s.
     EXPECT_LT(EventsOf<MptcpClosed>()[0].first, Seconds(2.6));
 
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    ASSERT_TRUE(received);
-    EXPECT_TRUE(received->IsFinished());
-    EXPECT_TRUE(received->IsIntegrityOk());
-    EXPECT_EQ(received->GetBytesDelivered(), 4 * MB);
-    EXPECT_GT(received->GetBytesReceivedOnPath(0), 1 * MB);
-    EXPECT_GT(received->GetBytesReceivedOnPath(1), 1 * MB);
+    Ptr<MptcpServerConnection> atServer = m_server->GetConnection(token);
+    ASSERT_TRUE(atServer);
+    const MptcpReceiver& received = atServer->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 4 * MB);
+    EXPECT_GT(received.GetBytesReceivedOnPath(0), 1 * MB);
+    EXPECT_GT(received.GetBytesReceivedOnPath(1), 1 * MB);
     EXPECT_TRUE(m_pm->GetConnection(token)->IsClosed());
 }
 
@@ -176,7 +179,7 @@ TEST_F(MptcpModel, TheClientSendsNothingBeforeTheServersGreeting)
         {
             // Well within the round trip the greeting takes.
             Simulator::Schedule(MilliSeconds(5), [&] {
-                sentJustAfterHandshake = m_pm->GetConnection(token)->GetBytesSent();
+                sentJustAfterHandshake = m_pm->GetConnection(token)->GetSender()->GetBytesSent();
             });
         }
     });
@@ -185,7 +188,7 @@ TEST_F(MptcpModel, TheClientSendsNothingBeforeTheServersGreeting)
 
     ASSERT_TRUE(sentJustAfterHandshake.has_value());
     EXPECT_EQ(*sentJustAfterHandshake, 0U);
-    EXPECT_GT(m_pm->GetConnection(token)->GetBytesSent(), 100'000U);
+    EXPECT_GT(m_pm->GetConnection(token)->GetSender()->GetBytesSent(), 100'000U);
 }
 
 // An app-limited connection sends what its application makes, 2 Mbit/s, not what the two
@@ -203,12 +206,13 @@ TEST_F(MptcpModel, ARateLimitedConnectionSendsAtItsApplicationsRate)
     Simulator::Stop(Seconds(5));
     Simulator::Run();
 
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    ASSERT_TRUE(received);
-    EXPECT_TRUE(received->IsIntegrityOk());
+    Ptr<MptcpServerConnection> atServer = m_server->GetConnection(token);
+    ASSERT_TRUE(atServer);
+    const MptcpReceiver& received = atServer->GetReceiver();
+    EXPECT_TRUE(received.IsIntegrityOk());
     constexpr double made = 2e6 / 8 * 5; // 1.25 MB in 5 s
-    EXPECT_LE(static_cast<double>(received->GetBytesDelivered()), made);
-    EXPECT_GE(static_cast<double>(received->GetBytesDelivered()), made - 2e6 / 8 * 0.1);
+    EXPECT_LE(static_cast<double>(received.GetBytesDelivered()), made);
+    EXPECT_GE(static_cast<double>(received.GetBytesDelivered()), made - 2e6 / 8 * 0.1);
 }
 
 TEST_F(MptcpModel, ReordersAcrossPathsOfVeryDifferentDelays)
@@ -221,13 +225,14 @@ TEST_F(MptcpModel, ReordersAcrossPathsOfVeryDifferentDelays)
     Simulator::Stop(Seconds(10));
     Simulator::Run();
 
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    ASSERT_TRUE(received);
-    EXPECT_TRUE(received->IsFinished());
-    EXPECT_TRUE(received->IsIntegrityOk());
-    EXPECT_EQ(received->GetBytesDelivered(), 10 * MB);
-    EXPECT_GT(received->GetBytesReceivedOnPath(1), 1 * MB);
-    EXPECT_EQ(received->GetBufferedBytes(), 0U);
+    Ptr<MptcpServerConnection> atServer = m_server->GetConnection(token);
+    ASSERT_TRUE(atServer);
+    const MptcpReceiver& received = atServer->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 10 * MB);
+    EXPECT_GT(received.GetBytesReceivedOnPath(1), 1 * MB);
+    EXPECT_EQ(received.GetBufferedBytes(), 0U);
 }
 
 TEST_F(MptcpModel, ResetSubflowIsReinjectedAndNotRecreatedUntilEndpointFlap)
@@ -246,7 +251,7 @@ TEST_F(MptcpModel, ResetSubflowIsReinjectedAndNotRecreatedUntilEndpointFlap)
     EXPECT_EQ(closed[0].second.path, 1U);
     EXPECT_EQ(closed[0].second.error, ECONNRESET);
     EXPECT_EQ(CountSubEstablished(1, Seconds(1)), 0U) << "the in-kernel PM re-created it";
-    EXPECT_GT(m_pm->GetConnection(token)->GetBytesReinjected(), 0U);
+    EXPECT_GT(m_pm->GetConnection(token)->GetSender()->GetBytesReinjected(), 0U);
 
     // Adding another endpoint does not bring path 1 back either; a flap of its own does.
     m_pm->DeleteEndpoint(1);
@@ -255,10 +260,10 @@ TEST_F(MptcpModel, ResetSubflowIsReinjectedAndNotRecreatedUntilEndpointFlap)
     Simulator::Run();
     EXPECT_EQ(CountSubEstablished(1, Seconds(2.5)), 1U);
 
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    EXPECT_TRUE(received->IsFinished());
-    EXPECT_TRUE(received->IsIntegrityOk());
-    EXPECT_EQ(received->GetBytesDelivered(), 8 * MB);
+    const MptcpReceiver& received = m_server->GetConnection(token)->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 8 * MB);
     EXPECT_EQ(EventsOf<MptcpClosed>().size(), 1U);
 }
 
@@ -276,10 +281,10 @@ TEST_F(MptcpModel, ConnectionSurvivesOnTheJoinedSubflowWhenTheInitialOneIsReset)
     const auto closed = EventsOf<MptcpSubClosed>();
     ASSERT_EQ(closed.size(), 1U);
     EXPECT_EQ(closed[0].second.path, 0U);
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    EXPECT_TRUE(received->IsFinished());
-    EXPECT_TRUE(received->IsIntegrityOk());
-    EXPECT_EQ(received->GetBytesDelivered(), 5 * MB);
+    const MptcpReceiver& received = m_server->GetConnection(token)->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 5 * MB);
     EXPECT_EQ(EventsOf<MptcpClosed>().size(), 1U);
 }
 
@@ -318,11 +323,11 @@ TEST_F(MptcpModel, UserspacePmCreatesAndDestroysSubflowsOnCommand)
     m_pm->GetConnection(token)->Stop();
     Simulator::Stop(Seconds(2));
     Simulator::Run();
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    EXPECT_TRUE(received->IsFinished());
-    EXPECT_TRUE(received->IsIntegrityOk());
-    EXPECT_EQ(received->GetBytesDelivered(), m_pm->GetConnection(token)->GetBytesSent());
-    EXPECT_GT(received->GetBytesDelivered(), 2 * MB);
+    const MptcpReceiver& received = m_server->GetConnection(token)->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), m_pm->GetConnection(token)->GetSender()->GetBytesSent());
+    EXPECT_GT(received.GetBytesDelivered(), 2 * MB);
 }
 
 // As the kernel's userspace PM: a second subflow on a path with an established one is a new
@@ -354,10 +359,10 @@ TEST_F(MptcpModel, ASecondSubflowOnAPathAndTheFirstRetiredByItsPort)
     EXPECT_EQ(EventsOf<MptcpSubClosed>()[0].second.port, first);
     EXPECT_EQ(m_pm->SubflowDestroy(token, 1, first), ENOENT);
     EXPECT_TRUE(m_pm->GetConnection(token)->IsSubflowEstablished(1)) << "the second one stays";
-    const uint64_t before = m_server->GetConnection(token)->GetBytesReceivedOnPath(1);
+    const uint64_t before = m_server->GetConnection(token)->GetReceiver().GetBytesReceivedOnPath(1);
     Simulator::Stop(Seconds(1));
     Simulator::Run();
-    EXPECT_GT(m_server->GetConnection(token)->GetBytesReceivedOnPath(1), before) << "and carries data";
+    EXPECT_GT(m_server->GetConnection(token)->GetReceiver().GetBytesReceivedOnPath(1), before) << "and carries data";
 }
 
 TEST_F(MptcpModel, BlackholedSubflowStallsItsDataMovesOnAndItResumesAfterward)
@@ -372,24 +377,98 @@ TEST_F(MptcpModel, BlackholedSubflowStallsItsDataMovesOnAndItResumesAfterward)
     Simulator::Schedule(Seconds(4), &MptcpTestNetwork::SetBlackhole, m_network.get(), 1, false);
     Simulator::Stop(Seconds(3.5));
     Simulator::Run();
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    const uint64_t deliveredInOutage = received->GetBytesDelivered();
-    const uint64_t onPath1InOutage = received->GetBytesReceivedOnPath(1);
-    EXPECT_GT(connection->GetBytesReinjected(), 0U);
+    const MptcpReceiver& received = m_server->GetConnection(token)->GetReceiver();
+    const uint64_t deliveredInOutage = received.GetBytesDelivered();
+    const uint64_t onPath1InOutage = received.GetBytesReceivedOnPath(1);
+    EXPECT_GT(connection->GetSender()->GetBytesReinjected(), 0U);
     // The stranded data went over path 0: delivery did not wait for the path to come back.
     EXPECT_GT(deliveredInOutage, 10 * MB / 8 * 3.5 / 2);
 
     Simulator::Stop(Seconds(6.5));
     Simulator::Run();
     EXPECT_TRUE(EventsOf<MptcpSubClosed>().empty()) << "a blackhole alone kills no subflow";
-    EXPECT_GT(received->GetBytesReceivedOnPath(1), onPath1InOutage + 1 * MB)
+    EXPECT_GT(received.GetBytesReceivedOnPath(1), onPath1InOutage + 1 * MB)
         << "path 1 carries data again";
     connection->Stop();
     Simulator::Stop(Seconds(3));
     Simulator::Run();
-    EXPECT_TRUE(received->IsFinished());
-    EXPECT_TRUE(received->IsIntegrityOk());
-    EXPECT_EQ(received->GetBytesDelivered(), connection->GetBytesSent());
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), connection->GetSender()->GetBytesSent());
+}
+
+TEST_F(MptcpModel, DownloadGoesOverTheSubflowsTheClientOpenedAndIsCheckedThere)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(20)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          4 * MB,
+          TrafficDirection::download);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+
+    Ptr<MptcpConnection> client = m_pm->GetConnection(token);
+    ASSERT_TRUE(client->GetReceiver());
+    EXPECT_FALSE(client->GetSender()) << "the client sends nothing";
+    const MptcpReceiver& received = *client->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 4 * MB);
+    EXPECT_GT(received.GetBytesReceivedOnPath(0), 1 * MB);
+    EXPECT_GT(received.GetBytesReceivedOnPath(1), 1 * MB) << "the server sends on the joined subflow too";
+    Ptr<MptcpServerConnection> server = m_server->GetConnection(token);
+    ASSERT_TRUE(server);
+    ASSERT_TRUE(server->GetSender());
+    EXPECT_EQ(server->GetSender()->GetBytesSent(), 4 * MB);
+    EXPECT_EQ(server->GetReceiver().GetBytesDelivered(), 0U);
+    ASSERT_EQ(EventsOf<MptcpClosed>().size(), 1U) << "the client's connection ends with the stream";
+    EXPECT_TRUE(client->IsClosed());
+}
+
+// The client's RST reaches the server, whose subflow dies: what it carried goes over the other.
+TEST_F(MptcpModel, DownloadSurvivesAResetOfOneOfItsPaths)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          6 * MB,
+          TrafficDirection::download);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Schedule(Seconds(1), &MptcpPathManager::AbortSubflows, m_pm, 1);
+    Simulator::Stop(Seconds(12));
+    Simulator::Run();
+
+    const MptcpReceiver& received = *m_pm->GetConnection(token)->GetReceiver();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 6 * MB);
+    EXPECT_GT(m_server->GetConnection(token)->GetSender()->GetBytesReinjected(), 0U);
+    EXPECT_LT(received.GetBytesReceivedOnPath(1), 2 * MB) << "path 1 carried nothing after the reset";
+}
+
+// The client aborts, the blackhole swallows its RST: the server's subflow stalls at its RTO, and
+// the server sends its stranded data again over the other path.
+TEST_F(MptcpModel, DownloadOverABlackholedPathIsSentAgainByTheServer)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(10)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          8 * MB,
+          TrafficDirection::download);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Schedule(Seconds(1), &MptcpTestNetwork::SetBlackhole, m_network.get(), 1, true);
+    Simulator::Stop(Seconds(3.5));
+    Simulator::Run();
+    const MptcpReceiver& received = *m_pm->GetConnection(token)->GetReceiver();
+    EXPECT_GT(m_server->GetConnection(token)->GetSender()->GetBytesReinjected(), 0U);
+    EXPECT_GT(received.GetBytesDelivered(), 10 * MB / 8 * 3.5 / 2)
+        << "delivery did not wait for the path to come back";
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    EXPECT_TRUE(received.IsFinished());
+    EXPECT_TRUE(received.IsIntegrityOk());
+    EXPECT_EQ(received.GetBytesDelivered(), 8 * MB);
 }
 
 // The join's SYNs follow Linux's schedule (1 s five times, then doubling: LinuxTcpSocket) and
@@ -425,7 +504,7 @@ TEST_F(MptcpModel, SubflowLimitCapsTheInKernelPm)
     Simulator::Stop(Seconds(3));
     Simulator::Run();
     EXPECT_EQ(CountSubEstablished(1), 0U);
-    EXPECT_TRUE(m_server->GetConnection(token)->IsFinished());
+    EXPECT_TRUE(m_server->GetConnection(token)->GetReceiver().IsFinished());
 }
 
 TEST_F(MptcpModel, TwoFiftyMegabitPathsAddUp)
@@ -437,13 +516,13 @@ TEST_F(MptcpModel, TwoFiftyMegabitPathsAddUp)
     const ConnectionToken token = m_pm->Connect(0);
     Simulator::Stop(Seconds(2));
     Simulator::Run();
-    Ptr<MptcpServerConnection> received = m_server->GetConnection(token);
-    const uint64_t before = received->GetBytesDelivered();
+    const MptcpReceiver& received = m_server->GetConnection(token)->GetReceiver();
+    const uint64_t before = received.GetBytesDelivered();
     Simulator::Stop(Seconds(4));
     Simulator::Run();
-    const double mbps = static_cast<double>(received->GetBytesDelivered() - before) * 8 / 4 / 1e6;
+    const double mbps = static_cast<double>(received.GetBytesDelivered() - before) * 8 / 4 / 1e6;
     EXPECT_GT(mbps, 70.0);
-    EXPECT_TRUE(received->IsIntegrityOk());
+    EXPECT_TRUE(received.IsIntegrityOk());
 }
 
 } // namespace

@@ -48,6 +48,14 @@ class RecordLog : public MptcpRecordSink
         lines.push_back("fin " + std::to_string(dsn));
         return true;
     }
+    bool OnRequest(const MptcpRequest& request) override
+    {
+        lines.push_back(std::string("request ") +
+                        (request.direction == TrafficDirection::download ? "download" : "upload") + " " +
+                        (request.bytes ? std::to_string(*request.bytes) : "unlimited") + " " +
+                        (request.rate ? std::to_string(request.rate->bits_per_second) : "bulk"));
+        return true;
+    }
 
   private:
     uint64_t m_nextDsn = 0;
@@ -58,6 +66,8 @@ SampleStream(std::vector<uint8_t>& payload)
 {
     std::vector<uint8_t> bytes;
     AppendMpCapable(bytes, 0x0123456789abcdefULL, 0);
+    AppendRequest(bytes, {TrafficDirection::download, 5000000, AppRate{4000000}});
+    AppendRequest(bytes, {TrafficDirection::download, std::nullopt, std::nullopt});
     AppendMpJoin(bytes, 0xdeadbeef, 3);
     MptcpDataStream stream(42);
     for (uint64_t dsn = 1000; dsn < 1000 + 3 * 5000; dsn += 5000)
@@ -80,6 +90,8 @@ TEST(MptcpRecords, ParsesWhateverTheChunking)
     std::vector<uint8_t> payload;
     const std::vector<uint8_t> bytes = SampleStream(payload);
     const std::vector<std::string> expected{"capable 81985529216486895 0",
+                                            "request download 5000000 4000000",
+                                            "request download unlimited bulk",
                                             "join 3735928559 3",
                                             "ack 1099511627776",
                                             "fin 16000"};
@@ -108,6 +120,17 @@ TEST(MptcpRecords, RejectsAnUnknownType)
     MptcpRecordParser parser;
     const uint8_t garbage[] = {0x42, 0, 0};
     EXPECT_FALSE(parser.Feed(garbage, sizeof(garbage), log));
+}
+
+TEST(MptcpRecords, RejectsARequestOfAnUnknownDirection)
+{
+    std::vector<uint8_t> bytes;
+    AppendRequest(bytes, {TrafficDirection::download, 1, std::nullopt});
+    bytes[1] = 7;
+    RecordLog log;
+    MptcpRecordParser parser;
+    EXPECT_FALSE(parser.Feed(bytes.data(), bytes.size(), log));
+    EXPECT_TRUE(log.lines.empty());
 }
 
 TEST(MptcpRecords, TokenDependsOnTheKey)

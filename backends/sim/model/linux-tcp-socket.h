@@ -60,6 +60,11 @@ class LinuxTcpSocket : public ns3::TcpSocketBase
     {
         return m_retransmissions;
     }
+    /// The last RTT sample (what the "RTT" trace gives); zero before the first.
+    ns3::Time GetLastRtt() const
+    {
+        return m_tcb->m_lastRtt.Get();
+    }
 
   protected:
     void NotifyConstructionCompleted() override;

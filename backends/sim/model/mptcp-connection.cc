@@ -1,7 +1,6 @@
 #include "mptcp-connection.h"
 
 #include "mptcp-records.h"
-#include "mptcp-scheduler.h"
 
 #include "ns3/simulator.h"
 
@@ -23,24 +22,30 @@ MptcpConnection::MptcpConnection(uint64_t key,
       m_server(server),
       m_socketFactory(socketFactory),
       m_config(config),
-      m_listener(listener),
-      m_stream(key)
+      m_listener(listener)
 {
-    m_config.maxRecordPayload = std::min(m_config.maxRecordPayload, MPTCP_MAX_DSS_PAYLOAD);
+    if (config.direction == TrafficDirection::download)
+    {
+        m_receiver = std::make_unique<MptcpReceiver>(key, m_subflows);
+    }
+    else
+    {
+        m_sender = std::make_unique<MptcpSender>(key, config, m_subflows);
+    }
 }
 
-MptcpConnection::~MptcpConnection()
-{
-    m_appEvent.Cancel();
-}
+MptcpConnection::~MptcpConnection() = default;
 
 void
 MptcpConnection::Start(PathId initialPath)
 {
     m_initialPath = initialPath;
-    m_startTime = ns3::Simulator::Now();
     std::vector<uint8_t> record;
     AppendMpCapable(record, m_key, initialPath);
+    if (m_receiver)
+    {
+        AppendRequest(record, {m_config.direction, m_config.bytesToSend, m_config.appRate});
+    }
     if (ns3::Ptr<ns3::Socket> socket = m_socketFactory(initialPath))
     {
         m_initialSubflow = &Open(initialPath, false, socket, record, ns3::Time());
@@ -146,11 +151,10 @@ MptcpConnection::AbortSubflows(PathId path)
 void
 MptcpConnection::Stop()
 {
-    if (!m_config.bytesToSend || *m_config.bytesToSend > m_nextDsn)
+    if (m_sender)
     {
-        m_config.bytesToSend = m_nextDsn;
+        m_sender->Stop();
     }
-    Push();
 }
 
 bool
@@ -205,6 +209,10 @@ MptcpConnection::OnSubflowEstablished(MptcpSubflow& subflow)
     if (&subflow == m_initialSubflow)
     {
         m_established = true;
+        if (m_sender)
+        {
+            m_sender->Begin();
+        }
         m_listener.OnEstablished(*this, subflow.GetLocalPort());
     }
     else
@@ -230,21 +238,10 @@ MptcpConnection::OnSubflowStalled(MptcpSubflow& subflow)
 void
 MptcpConnection::OnSubflowDataAck(uint64_t dataAck)
 {
-    if (dataAck <= m_dataAcked || m_closed)
-    {
-        return;
-    }
-    m_dataAcked = dataAck;
-    for (const auto& subflow : m_subflows)
-    {
-        subflow->DropAcked(dataAck);
-    }
-    if (m_config.bytesToSend && m_dataAcked > *m_config.bytesToSend) // the DATA_FIN's DSN too
+    if (m_sender && m_sender->OnDataAck(dataAck))
     {
         Finish();
-        return;
     }
-    Push();
 }
 
 void
@@ -267,131 +264,62 @@ MptcpConnection::OnSubflowClosed(MptcpSubflow& subflow, int error)
     }
 }
 
+bool
+MptcpConnection::OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_t* data, uint32_t length)
+{
+    if (!m_receiver)
+    {
+        return false; // the server sends no data on an upload
+    }
+    m_receiver->Receive(subflow.GetPath(), dsn, data, length);
+    return true;
+}
+
+bool
+MptcpConnection::OnSubflowDataFin(MptcpSubflow&, uint64_t dsn)
+{
+    if (!m_receiver)
+    {
+        return false;
+    }
+    m_receiver->ReceiveDataFin(dsn);
+    return true;
+}
+
+void
+MptcpConnection::OnSubflowRead(MptcpSubflow& subflow)
+{
+    // The download is complete: the receiver has acknowledged the DATA_FIN and closed the subflows.
+    if (m_receiver && !m_closed && m_receiver->AfterRead(subflow))
+    {
+        m_closed = true;
+        m_listener.OnClosed(*this);
+    }
+}
+
 void
 MptcpConnection::Reinject(MptcpSubflow& subflow)
 {
-    for (const DsnRange& range : subflow.TakeUnacked())
+    if (m_sender)
     {
-        const uint64_t end = range.dsn + range.length;
-        if (end > m_dataAcked)
-        {
-            const uint64_t start = std::max(range.dsn, m_dataAcked);
-            m_reinject.push_back({start, end - start});
-        }
+        m_sender->Reinject(subflow);
     }
-}
-
-uint64_t
-MptcpConnection::NewDataAllowed() const
-{
-    const uint64_t windowEnd = m_dataAcked + m_config.windowBytes;
-    uint64_t allowed = windowEnd > m_nextDsn ? windowEnd - m_nextDsn : 0;
-    if (m_config.bytesToSend)
-    {
-        allowed = std::min(allowed, *m_config.bytesToSend - m_nextDsn);
-    }
-    const uint64_t made = AppBytesMade();
-    return std::min(allowed, made > m_nextDsn ? made - m_nextDsn : 0);
-}
-
-Duration
-MptcpConnection::SinceStart() const
-{
-    return Duration{(ns3::Simulator::Now() - m_startTime).GetNanoSeconds()};
-}
-
-uint64_t
-MptcpConnection::AppBytesMade() const
-{
-    return m_config.appRate ? m_config.appRate->bytes_made(SinceStart()) : UINT64_MAX;
-}
-
-void
-MptcpConnection::AwaitAppData()
-{
-    const bool allSent = m_config.bytesToSend && m_nextDsn >= *m_config.bytesToSend;
-    if (!m_config.appRate || allSent || m_closed || m_appEvent.IsRunning() ||
-        AppBytesMade() > m_nextDsn)
-    {
-        return;
-    }
-    const Duration sinceStart = SinceStart();
-    const Duration untilNextTick = AppRate::next_tick(sinceStart) - sinceStart;
-    m_appEvent = ns3::Simulator::Schedule(ns3::NanoSeconds(static_cast<uint64_t>(untilNextTick.count())),
-                                          &MptcpConnection::Push,
-                                          this);
 }
 
 void
 MptcpConnection::Push()
 {
-    if (m_closed || !m_established || m_pushing)
+    if (m_sender)
     {
-        return;
+        m_sender->Push();
     }
-    m_pushing = true;
-    while (true)
-    {
-        while (!m_reinject.empty() && m_reinject.front().dsn + m_reinject.front().length <= m_dataAcked)
-        {
-            m_reinject.pop_front();
-        }
-        if (!m_reinject.empty() && m_reinject.front().dsn < m_dataAcked)
-        {
-            DsnRange& front = m_reinject.front();
-            front.length -= m_dataAcked - front.dsn;
-            front.dsn = m_dataAcked;
-        }
-        const bool reinjecting = !m_reinject.empty();
-        const uint64_t pending = reinjecting ? m_reinject.front().length : NewDataAllowed();
-        if (pending == 0)
-        {
-            break;
-        }
-        MptcpSubflow* subflow = MptcpPickSubflow(m_subflows, pending, m_config.maxRecordPayload);
-        if (subflow == nullptr)
-        {
-            break;
-        }
-        const auto length = static_cast<uint32_t>(
-            std::min<uint64_t>({pending, subflow->GetRoom(), m_config.maxRecordPayload}));
-        if (reinjecting)
-        {
-            DsnRange& front = m_reinject.front();
-            subflow->SendData(front.dsn, length, m_stream);
-            front.dsn += length;
-            front.length -= length;
-            m_bytesReinjected += length;
-            if (front.length == 0)
-            {
-                m_reinject.pop_front();
-            }
-        }
-        else
-        {
-            subflow->SendData(m_nextDsn, length, m_stream);
-            m_nextDsn += length;
-        }
-    }
-    if (m_config.bytesToSend && m_nextDsn == *m_config.bytesToSend && m_reinject.empty())
-    {
-        for (const auto& subflow : m_subflows)
-        {
-            if (subflow->GetState() == MptcpSubflow::State::ESTABLISHED &&
-                !subflow->HasSentDataFin())
-            {
-                subflow->SendDataFin(m_nextDsn);
-            }
-        }
-    }
-    AwaitAppData();
-    m_pushing = false;
 }
 
 void
 MptcpConnection::Finish()
 {
     m_closed = true;
+    m_sender->End();
     for (const auto& subflow : m_subflows)
     {
         subflow->Close();

@@ -1,7 +1,9 @@
-// The client side of one MPTCP connection: a bulk sender over any number of subflows.
+// The client side of one MPTCP connection: its subflows, and the sending half (an upload) or the
+// receiving half (a download) over them.
 #pragma once
 
-#include "mptcp-data-stream.h"
+#include "mptcp-receiver.h"
+#include "mptcp-sender.h"
 #include "mptcp-subflow.h"
 
 #include "core/network/traffic.h"
@@ -15,9 +17,7 @@
 #include "ns3/socket.h"
 
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <optional>
 #include <vector>
 
 namespace mprecover
@@ -46,24 +46,19 @@ class MptcpConnectionListener
 };
 
 /**
- * Sends the connection's byte stream (MptcpDataStream seeded with the key), limited or not,
- * over its subflows: min-RTT scheduling, a connection-level window, mappings remembered per
- * subflow until DATA_ACKed and reinjected when their subflow stalls or dies, DATA_FIN at the
- * end. A connection left with no subflow stays open, as the kernel's does (it propagates subflow
- * errors to the MPTCP socket only for fallback connections), until a new subflow joins.
+ * Opens the initial subflow and any the path manager asks for, and carries the application's
+ * stream: for an upload its MptcpSender sends it, for a download it asks the server for it (a
+ * REQUEST record behind MP_CAPABLE) and its MptcpReceiver takes it in. A connection left with no
+ * subflow stays open, as the kernel's does (it propagates subflow errors to the MPTCP socket only
+ * for fallback connections), until a new subflow joins.
  */
 class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private MptcpSubflowOwner
 {
   public:
-    struct Config
+    /// The stream: what the sending end sends (bytes, rate) and which end that is.
+    struct Config : MptcpSender::Config
     {
-        std::optional<uint64_t> bytesToSend; ///< unset: send until Stop()
-        /// Unset: the application has all its data at once (bulk). Set: it makes data at that
-        /// rate from Start() on, handed over at whole ticks.
-        std::optional<AppRate> appRate;
-        uint32_t maxRecordPayload = 16384;   ///< the largest DSS mapping
-        /// Bytes sent beyond the peer's DATA_ACK at most: the MPTCP-level receive window.
-        uint64_t windowBytes = 8 << 20;
+        TrafficDirection direction = TrafficDirection::upload;
     };
 
     MptcpConnection(uint64_t key,
@@ -89,7 +84,7 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     bool CloseSubflow(PathId path, uint16_t port);
     /// Aborts the path's subflows with a RST; the listener hears of each, with ECONNRESET.
     void AbortSubflows(PathId path);
-    /// Ends an unlimited transfer: the stream ends after what has been sent (DATA_FIN).
+    /// Ends an unlimited upload: the stream ends after what has been sent (DATA_FIN).
     void Stop();
 
     ConnectionToken GetToken() const
@@ -118,19 +113,15 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     /// Subflows established or connecting, besides the MP_CAPABLE one.
     uint32_t CountJoinedSubflows() const;
 
-    /// Stream bytes sent at least once (the highest DSN sent).
-    uint64_t GetBytesSent() const
+    /// The sending half: set for an upload.
+    const MptcpSender* GetSender() const
     {
-        return m_nextDsn;
+        return m_sender.get();
     }
-    uint64_t GetBytesReinjected() const
+    /// The receiving half: set for a download.
+    const MptcpReceiver* GetReceiver() const
     {
-        return m_bytesReinjected;
-    }
-    /// The peer's cumulative DATA_ACK.
-    uint64_t GetDataAcked() const
-    {
-        return m_dataAcked;
+        return m_receiver.get();
     }
     /// Payload bytes handed to the path's subflows over the connection's life, copies included.
     uint64_t GetBytesSentOnPath(PathId path) const;
@@ -146,22 +137,18 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     void OnSubflowStalled(MptcpSubflow& subflow) override;
     void OnSubflowDataAck(uint64_t dataAck) override;
     void OnSubflowClosed(MptcpSubflow& subflow, int error) override;
+    bool OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_t* data, uint32_t length) override;
+    bool OnSubflowDataFin(MptcpSubflow& subflow, uint64_t dsn) override;
+    void OnSubflowRead(MptcpSubflow& subflow) override;
 
     MptcpSubflow& Open(PathId path,
                        bool backup,
                        ns3::Ptr<ns3::Socket> socket,
                        const std::vector<uint8_t>& firstRecord,
                        ns3::Time after);
-    /// Queues what `subflow` carried and the peer has not DATA_ACKed, for other subflows.
+    /// What `subflow` carried and the peer has not DATA_ACKed goes to other subflows.
     void Reinject(MptcpSubflow& subflow);
-    /// Hands out data to subflows with room, reinjections first; DATA_FIN when all is out.
     void Push();
-    uint64_t NewDataAllowed() const;
-    Duration SinceStart() const;
-    /// What the application has made so far: everything for bulk, rate x time for a rate.
-    uint64_t AppBytesMade() const;
-    /// An app-limited connection with nothing left to send: Push again at the next tick.
-    void AwaitAppData();
     void Finish();
 
     uint64_t m_key;
@@ -170,20 +157,14 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     SubflowSocketFactory m_socketFactory;
     Config m_config;
     MptcpConnectionListener& m_listener;
-    MptcpDataStream m_stream;
     PathId m_initialPath = 0;
     MptcpSubflow* m_initialSubflow = nullptr;
     /// Never shrinks while the connection lives: a subflow may close inside its socket's callback.
     std::vector<std::unique_ptr<MptcpSubflow>> m_subflows;
-    std::deque<DsnRange> m_reinject;
-    uint64_t m_nextDsn = 0;
-    uint64_t m_dataAcked = 0;
-    uint64_t m_bytesReinjected = 0;
+    std::unique_ptr<MptcpSender> m_sender;
+    std::unique_ptr<MptcpReceiver> m_receiver;
     bool m_established = false;
     bool m_closed = false;
-    bool m_pushing = false;
-    ns3::Time m_startTime;
-    ns3::EventId m_appEvent;
 };
 
 } // namespace sim

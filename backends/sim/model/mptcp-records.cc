@@ -53,6 +53,8 @@ HeaderSize(uint8_t type)
     case MptcpRecordType::DATA_ACK:
     case MptcpRecordType::DATA_FIN:
         return 9;
+    case MptcpRecordType::REQUEST:
+        return MPTCP_REQUEST_SIZE;
     }
     return 0;
 }
@@ -93,6 +95,17 @@ void
 AppendDataFin(std::vector<uint8_t>& out, uint64_t dsn)
 {
     Append(out, MptcpRecordType::DATA_FIN, dsn, 8);
+}
+
+void
+AppendRequest(std::vector<uint8_t>& out, const MptcpRequest& request)
+{
+    const std::size_t at = out.size();
+    out.resize(at + MPTCP_REQUEST_SIZE);
+    out[at] = static_cast<uint8_t>(MptcpRecordType::REQUEST);
+    out[at + 1] = static_cast<uint8_t>(request.direction);
+    PutBigEndian(out.data() + at + 2, request.bytes.value_or(0), 8);
+    PutBigEndian(out.data() + at + 10, request.rate ? request.rate->bits_per_second : 0, 8);
 }
 
 void
@@ -159,6 +172,23 @@ MptcpRecordParser::Dispatch(MptcpRecordSink& sink)
         return sink.OnDataAck(GetBigEndian(m_header + 1, 8));
     case MptcpRecordType::DATA_FIN:
         return sink.OnDataFin(GetBigEndian(m_header + 1, 8));
+    case MptcpRecordType::REQUEST: {
+        if (m_header[1] > static_cast<uint8_t>(TrafficDirection::download))
+        {
+            return false;
+        }
+        MptcpRequest request;
+        request.direction = static_cast<TrafficDirection>(m_header[1]);
+        if (const uint64_t bytes = GetBigEndian(m_header + 2, 8))
+        {
+            request.bytes = bytes;
+        }
+        if (const uint64_t rate = GetBigEndian(m_header + 10, 8))
+        {
+            request.rate = AppRate{rate};
+        }
+        return sink.OnRequest(request);
+    }
     }
     return false;
 }

@@ -2,10 +2,12 @@
 // stream instead of TCP options: timing and sequencing are modelled, option encoding is not.
 #pragma once
 
+#include "core/network/traffic.h"
 #include "engine/ids.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace mprecover
@@ -20,6 +22,9 @@ namespace sim
  *   DSS         [3][dsn u64][length u16][payload] a mapping and the bytes it maps
  *   DATA_ACK    [4][data ack u64]                 the receiver's cumulative connection-level ack
  *   DATA_FIN    [5][dsn u64]                      the stream ends at `dsn`; the FIN takes dsn
+ *   REQUEST     [6][direction u8][bytes u64][rate u64]  right behind MP_CAPABLE, for a download:
+ *               what the client asks the server to send (bytes: 0 for unlimited; rate: bit/s,
+ *               0 for bulk). Without it the server receives, as before downloads existed.
  * The address id is the PathId of the subflow's local address (the kernel's endpoint id).
  */
 enum class MptcpRecordType : uint8_t
@@ -29,9 +34,19 @@ enum class MptcpRecordType : uint8_t
     DSS = 3,
     DATA_ACK = 4,
     DATA_FIN = 5,
+    REQUEST = 6,
+};
+
+/// What a client's application asks of the server's (the netns backend's bulk request, in spirit).
+struct MptcpRequest
+{
+    TrafficDirection direction = TrafficDirection::upload;
+    std::optional<uint64_t> bytes; ///< unset: until the run ends
+    std::optional<AppRate> rate;   ///< unset: bulk
 };
 
 constexpr std::size_t MPTCP_DSS_HEADER_SIZE = 11;
+constexpr std::size_t MPTCP_REQUEST_SIZE = 18; ///< the longest header
 constexpr uint32_t MPTCP_MAX_DSS_PAYLOAD = 0xffff;
 
 /// The connection token of a key (the kernel takes 32 bits of the key's SHA-256; a mix will do).
@@ -41,6 +56,7 @@ void AppendMpCapable(std::vector<uint8_t>& out, uint64_t key, PathId addressId);
 void AppendMpJoin(std::vector<uint8_t>& out, ConnectionToken token, PathId addressId);
 void AppendDataAck(std::vector<uint8_t>& out, uint64_t dataAck);
 void AppendDataFin(std::vector<uint8_t>& out, uint64_t dsn);
+void AppendRequest(std::vector<uint8_t>& out, const MptcpRequest& request);
 /// Writes a DSS header for `length` payload bytes (at most MPTCP_MAX_DSS_PAYLOAD) at `out`,
 /// which must hold MPTCP_DSS_HEADER_SIZE bytes; the caller puts the payload right after it.
 void WriteDssHeader(uint8_t* out, uint64_t dsn, uint32_t length);
@@ -59,6 +75,7 @@ class MptcpRecordSink
     virtual bool OnDssData(uint64_t dsn, const uint8_t* data, uint32_t length) = 0;
     virtual bool OnDataAck(uint64_t dataAck) = 0;
     virtual bool OnDataFin(uint64_t dsn) = 0;
+    virtual bool OnRequest(const MptcpRequest& request) = 0;
 };
 
 /**
@@ -77,7 +94,7 @@ class MptcpRecordParser
   private:
     bool Dispatch(MptcpRecordSink& sink);
 
-    uint8_t m_header[MPTCP_DSS_HEADER_SIZE] = {};
+    uint8_t m_header[MPTCP_REQUEST_SIZE] = {};
     std::size_t m_headerHave = 0;
     std::size_t m_headerNeed = 0; ///< 0 while waiting for a type byte
     uint64_t m_payloadDsn = 0;    ///< of the next payload byte

@@ -2,143 +2,117 @@
 
 #include "mptcp-records.h"
 
-#include "ns3/packet.h"
-#include "ns3/simulator.h"
-
-#include <algorithm>
-
 namespace mprecover
 {
 namespace sim
 {
 
 MptcpServerConnection::MptcpServerConnection(uint64_t key, uint32_t ackBytes, ns3::Time ackDelay)
-    : m_token(MptcpTokenFromKey(key)),
-      m_stream(key),
-      m_ackBytes(ackBytes),
-      m_ackDelay(ackDelay)
+    : m_key(key),
+      m_token(MptcpTokenFromKey(key)),
+      m_receiver(key, m_subflows, ackBytes, ackDelay)
 {
 }
 
-MptcpServerConnection::~MptcpServerConnection()
-{
-    m_ackEvent.Cancel();
-}
+MptcpServerConnection::~MptcpServerConnection() = default;
 
 void
-MptcpServerConnection::AttachSubflow(ns3::Ptr<ns3::Socket> socket, PathId path)
+MptcpServerConnection::Attach(std::unique_ptr<MptcpSubflow> subflow)
 {
-    m_subflows.emplace_back(socket, path);
-    if (m_receivedOnPath.size() <= path)
+    MptcpSubflowOwner& owner = *this; // a private base: convert here
+    subflow->SetOwner(owner);
+    m_subflows.push_back(std::move(subflow));
+    MptcpSubflow& attached = *m_subflows.back();
+    m_receiver.Greet(attached);
+    if (m_sender)
     {
-        m_receivedOnPath.resize(path + 1, 0);
-    }
-    // Answers the subflow's first record at once: for an MP_JOIN it is the fourth ACK the
-    // client waits for before sending on it, for the initial subflow the application's greeting
-    // (MptcpSubflow::AwaitServerAnswer); a late join also learns that the stream is over.
-    SendDataAck(socket, m_finished ? *m_dataFin + 1 : m_reorder.GetNextDsn());
-}
-
-void
-MptcpServerConnection::DetachSubflow(ns3::Ptr<ns3::Socket> socket)
-{
-    m_subflows.erase(std::remove_if(m_subflows.begin(),
-                                    m_subflows.end(),
-                                    [&socket](const auto& entry) { return entry.first == socket; }),
-                     m_subflows.end());
-    if (m_lastDataSocket == socket)
-    {
-        m_lastDataSocket = nullptr;
-    }
-}
-
-uint64_t
-MptcpServerConnection::GetBytesReceivedOnPath(PathId path) const
-{
-    return path < m_receivedOnPath.size() ? m_receivedOnPath[path] : 0;
-}
-
-void
-MptcpServerConnection::Receive(PathId path, uint64_t dsn, const uint8_t* data, uint32_t length)
-{
-    m_receivedOnPath[path] += length;
-    m_reorder.Insert(dsn, data, length, [this](uint64_t at, const uint8_t* bytes, uint32_t n) {
-        Deliver(at, bytes, n);
-    });
-}
-
-void
-MptcpServerConnection::Deliver(uint64_t dsn, const uint8_t* data, uint32_t length)
-{
-    if (!m_firstMismatch && !m_stream.Matches(dsn, data, length))
-    {
-        m_firstMismatch = dsn;
+        m_sender->Push();
     }
 }
 
 void
-MptcpServerConnection::ReceiveDataFin(uint64_t dsn)
+MptcpServerConnection::OnSubflowEstablished(MptcpSubflow&)
 {
-    m_dataFin = dsn;
+    // Accepted subflows are established from the start.
 }
 
 void
-MptcpServerConnection::AfterRead(ns3::Ptr<ns3::Socket> socket)
+MptcpServerConnection::OnSubflowProgress(MptcpSubflow&)
 {
-    m_lastDataSocket = socket;
-    const uint64_t delivered = m_reorder.GetNextDsn();
-    if (m_dataFin && delivered >= *m_dataFin)
+    if (m_sender)
     {
-        if (!m_finished)
+        m_sender->Push();
+    }
+}
+
+void
+MptcpServerConnection::OnSubflowStalled(MptcpSubflow& subflow)
+{
+    if (m_sender)
+    {
+        m_sender->Reinject(subflow);
+        m_sender->Push();
+    }
+}
+
+void
+MptcpServerConnection::OnSubflowDataAck(uint64_t dataAck)
+{
+    if (m_sender && m_sender->OnDataAck(dataAck))
+    {
+        // The client has the whole download: the subflows close behind the last DATA_ACK.
+        m_sender->End();
+        for (const auto& subflow : m_subflows)
         {
-            Finish();
+            subflow->Close();
         }
-        return;
-    }
-    if (delivered - m_lastAckSent >= m_ackBytes)
-    {
-        SendDataAck(socket, delivered);
-    }
-    else if (delivered > m_lastAckSent && !m_ackEvent.IsRunning())
-    {
-        m_ackEvent = ns3::Simulator::Schedule(m_ackDelay, &MptcpServerConnection::DelayedAck, this);
     }
 }
 
 void
-MptcpServerConnection::DelayedAck()
+MptcpServerConnection::OnSubflowClosed(MptcpSubflow& subflow, int)
 {
-    ns3::Ptr<ns3::Socket> socket = m_lastDataSocket;
-    if (!socket && !m_subflows.empty())
+    if (m_sender)
     {
-        socket = m_subflows.front().first;
-    }
-    if (socket && m_reorder.GetNextDsn() > m_lastAckSent)
-    {
-        SendDataAck(socket, m_reorder.GetNextDsn());
+        m_sender->Reinject(subflow);
+        m_sender->Push();
     }
 }
 
-void
-MptcpServerConnection::SendDataAck(ns3::Ptr<ns3::Socket> socket, uint64_t dataAck)
+bool
+MptcpServerConnection::OnSubflowRequest(MptcpSubflow&, const MptcpRequest& request)
 {
-    m_scratch.clear();
-    AppendDataAck(m_scratch, dataAck);
-    socket->Send(ns3::Create<ns3::Packet>(m_scratch.data(), static_cast<uint32_t>(m_scratch.size())));
-    m_lastAckSent = std::max(m_lastAckSent, dataAck);
-    m_ackEvent.Cancel();
+    if (m_sender || request.direction != TrafficDirection::download)
+    {
+        return false;
+    }
+    MptcpSender::Config config;
+    config.bytesToSend = request.bytes;
+    config.appRate = request.rate;
+    m_sender = std::make_unique<MptcpSender>(m_key, config, m_subflows);
+    m_sender->Begin();
+    m_sender->Push();
+    return true;
+}
+
+bool
+MptcpServerConnection::OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_t* data, uint32_t length)
+{
+    m_receiver.Receive(subflow.GetPath(), dsn, data, length);
+    return true;
+}
+
+bool
+MptcpServerConnection::OnSubflowDataFin(MptcpSubflow&, uint64_t dsn)
+{
+    m_receiver.ReceiveDataFin(dsn);
+    return true;
 }
 
 void
-MptcpServerConnection::Finish()
+MptcpServerConnection::OnSubflowRead(MptcpSubflow& subflow)
 {
-    m_finished = true;
-    // The DATA_FIN takes one DSN; the subflows close behind their DATA_ACK.
-    for (const auto& subflow : m_subflows)
-    {
-        SendDataAck(subflow.first, *m_dataFin + 1);
-        subflow.first->Close();
-    }
+    m_receiver.AfterRead(subflow);
 }
 
 } // namespace sim

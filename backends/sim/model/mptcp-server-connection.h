@@ -1,18 +1,17 @@
-// The server side of one MPTCP connection: reordering, end-to-end checking, DATA_ACKs.
+// The server side of one MPTCP connection: its accepted subflows, the receiving half that takes
+// in the client's stream (an upload) and, for a download, the sending half.
 #pragma once
 
-#include "mptcp-data-stream.h"
-#include "mptcp-reorder-buffer.h"
+#include "mptcp-receiver.h"
+#include "mptcp-sender.h"
+#include "mptcp-subflow.h"
 
 #include "engine/ids.h"
-#include "ns3/event-id.h"
 #include "ns3/nstime.h"
-#include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
-#include "ns3/socket.h"
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <vector>
 
 namespace mprecover
@@ -21,85 +20,58 @@ namespace sim
 {
 
 /**
- * Puts the pieces that arrive on any subflow back in order, checks every delivered byte against
- * the stream the client generates from the same key, and acknowledges (DATA_ACK, cumulative) on
- * the subflow data last came in: at once after `ackBytes` new in-order bytes, else after
- * `ackDelay`. When everything up to the DATA_FIN is delivered, it acknowledges the DATA_FIN on
- * every subflow and closes them.
+ * Every connection receives the client's stream (empty for a download) and answers each
+ * subflow's first record with a DATA_ACK. A REQUEST record asking for a download gives it a
+ * sender too, which sends the stream the client asked for over the subflows the client opened.
  */
-class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>
+class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>, private MptcpSubflowOwner
 {
   public:
     MptcpServerConnection(uint64_t key, uint32_t ackBytes, ns3::Time ackDelay);
     MptcpServerConnection(const MptcpServerConnection&) = delete;
     MptcpServerConnection& operator=(const MptcpServerConnection&) = delete;
-    ~MptcpServerConnection();
+    ~MptcpServerConnection() override;
 
-    /// Call when a subflow of this connection is accepted (MP_CAPABLE or MP_JOIN read).
-    void AttachSubflow(ns3::Ptr<ns3::Socket> socket, PathId path);
-    /// Call when the subflow is gone.
-    void DetachSubflow(ns3::Ptr<ns3::Socket> socket);
-    /// Call with each piece of DSS payload read from a subflow.
-    void Receive(PathId path, uint64_t dsn, const uint8_t* data, uint32_t length);
-    void ReceiveDataFin(uint64_t dsn);
-    /// Call after each batch read from `socket`: sends a DATA_ACK if one is due.
-    void AfterRead(ns3::Ptr<ns3::Socket> socket);
+    /// Takes an accepted subflow whose first record (MP_CAPABLE or MP_JOIN) named this connection.
+    void Attach(std::unique_ptr<MptcpSubflow> subflow);
 
     ConnectionToken GetToken() const
     {
         return m_token;
     }
-    /// In-order bytes delivered to the application.
-    uint64_t GetBytesDelivered() const
+    /// The client's stream as it arrived.
+    const MptcpReceiver& GetReceiver() const
     {
-        return m_reorder.GetNextDsn();
+        return m_receiver;
     }
-    /// False once a delivered byte differed from the generated stream.
-    bool IsIntegrityOk() const
+    /// The sending half: set once the client asked for a download.
+    const MptcpSender* GetSender() const
     {
-        return !m_firstMismatch;
+        return m_sender.get();
     }
-    /// Where the first delivered piece that differed from the generated stream starts.
-    std::optional<uint64_t> GetFirstMismatch() const
+    /// Every subflow the connection ever had, closed ones too.
+    const std::vector<std::unique_ptr<MptcpSubflow>>& GetSubflows() const
     {
-        return m_firstMismatch;
-    }
-    /// Every byte up to the DATA_FIN has been delivered.
-    bool IsFinished() const
-    {
-        return m_finished;
-    }
-    /// Payload bytes that arrived on the path's subflows, duplicates included.
-    uint64_t GetBytesReceivedOnPath(PathId path) const;
-    std::size_t GetBufferedBytes() const
-    {
-        return m_reorder.GetBufferedBytes();
-    }
-    uint32_t CountSubflows() const
-    {
-        return static_cast<uint32_t>(m_subflows.size());
+        return m_subflows;
     }
 
   private:
-    void Deliver(uint64_t dsn, const uint8_t* data, uint32_t length);
-    void SendDataAck(ns3::Ptr<ns3::Socket> socket, uint64_t dataAck);
-    void DelayedAck();
-    void Finish();
+    void OnSubflowEstablished(MptcpSubflow& subflow) override;
+    void OnSubflowProgress(MptcpSubflow& subflow) override;
+    void OnSubflowStalled(MptcpSubflow& subflow) override;
+    void OnSubflowDataAck(uint64_t dataAck) override;
+    void OnSubflowClosed(MptcpSubflow& subflow, int error) override;
+    bool OnSubflowRequest(MptcpSubflow& subflow, const MptcpRequest& request) override;
+    bool OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_t* data, uint32_t length) override;
+    bool OnSubflowDataFin(MptcpSubflow& subflow, uint64_t dsn) override;
+    void OnSubflowRead(MptcpSubflow& subflow) override;
 
+    uint64_t m_key;
     ConnectionToken m_token;
-    MptcpDataStream m_stream;
-    MptcpReorderBuffer m_reorder;
-    uint32_t m_ackBytes;
-    ns3::Time m_ackDelay;
-    ns3::EventId m_ackEvent;
-    uint64_t m_lastAckSent = 0;
-    std::vector<std::pair<ns3::Ptr<ns3::Socket>, PathId>> m_subflows;
-    ns3::Ptr<ns3::Socket> m_lastDataSocket;
-    std::vector<uint64_t> m_receivedOnPath; ///< indexed by PathId
-    std::optional<uint64_t> m_dataFin;
-    std::optional<uint64_t> m_firstMismatch;
-    bool m_finished = false;
-    std::vector<uint8_t> m_scratch;
+    /// Never shrinks while the connection lives: a subflow may close inside its socket's callback.
+    std::vector<std::unique_ptr<MptcpSubflow>> m_subflows;
+    MptcpReceiver m_receiver;
+    std::unique_ptr<MptcpSender> m_sender;
 };
 
 } // namespace sim

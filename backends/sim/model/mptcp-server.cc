@@ -2,12 +2,10 @@
 
 #include "linux-tcp-socket.h"
 #include "mptcp-records.h"
-#include "tcp-abort.h"
 
 #include "ns3/inet-socket-address.h"
-#include "ns3/packet.h"
-#include "ns3/simulator.h"
-#include "ns3/tcp-socket-base.h"
+
+#include <algorithm>
 
 namespace mprecover
 {
@@ -17,146 +15,6 @@ namespace sim
 using namespace ns3;
 
 NS_OBJECT_ENSURE_REGISTERED(MptcpServer);
-
-/// One accepted subflow: reads its records and hands them to its connection.
-class MptcpServer::Subflow : private MptcpRecordSink
-{
-  public:
-    Subflow(MptcpServer& server, Ptr<Socket> socket)
-        : m_server(server),
-          m_socket(socket)
-    {
-        m_socket->SetRecvCallback(MakeCallback(&Subflow::HandleRecv, this));
-        m_socket->SetCloseCallbacks(MakeCallback(&Subflow::HandleClose, this),
-                                    MakeCallback(&Subflow::HandleClose, this));
-    }
-
-    ~Subflow() override
-    {
-        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-        m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                                    MakeNullCallback<void, Ptr<Socket>>());
-    }
-
-    Subflow(const Subflow&) = delete;
-    Subflow& operator=(const Subflow&) = delete;
-
-  private:
-    void HandleRecv(Ptr<Socket> socket)
-    {
-        while (!m_closed)
-        {
-            Ptr<Packet> packet = socket->Recv();
-            if (!packet)
-            {
-                break;
-            }
-            m_scratch.resize(packet->GetSize());
-            packet->CopyData(m_scratch.data(), packet->GetSize());
-            if (!m_parser.Feed(m_scratch.data(), m_scratch.size(), *this))
-            {
-                Abort();
-            }
-        }
-        if (m_connection && !m_closed)
-        {
-            m_connection->AfterRead(m_socket);
-        }
-    }
-
-    void HandleClose(Ptr<Socket>)
-    {
-        if (m_closed)
-        {
-            return;
-        }
-        m_closed = true;
-        if (m_connection)
-        {
-            m_connection->DetachSubflow(m_socket);
-        }
-        // A peer's FIN leaves the socket half-open: finish the close from our side.
-        Simulator::ScheduleNow(&Socket::Close, m_socket);
-    }
-
-    void Abort()
-    {
-        if (m_closed)
-        {
-            return;
-        }
-        m_closed = true;
-        if (m_connection)
-        {
-            m_connection->DetachSubflow(m_socket);
-        }
-        AbortTcpSocket(DynamicCast<TcpSocketBase>(m_socket));
-    }
-
-    bool OnMpCapable(uint64_t key, PathId addressId) override
-    {
-        const ConnectionToken token = MptcpTokenFromKey(key);
-        if (m_connection || m_server.m_connections.count(token) != 0)
-        {
-            return false;
-        }
-        m_connection = Create<MptcpServerConnection>(key, m_server.m_ackBytes, m_server.m_ackDelay);
-        m_server.m_connections[token] = m_connection;
-        Attach(addressId);
-        return true;
-    }
-
-    bool OnMpJoin(ConnectionToken token, PathId addressId) override
-    {
-        auto found = m_server.m_connections.find(token);
-        if (m_connection || found == m_server.m_connections.end())
-        {
-            return false;
-        }
-        m_connection = found->second;
-        Attach(addressId);
-        return true;
-    }
-
-    void Attach(PathId addressId)
-    {
-        m_path = addressId;
-        m_connection->AttachSubflow(m_socket, m_path);
-    }
-
-    bool OnDssData(uint64_t dsn, const uint8_t* data, uint32_t length) override
-    {
-        if (!m_connection)
-        {
-            return false;
-        }
-        m_connection->Receive(m_path, dsn, data, length);
-        return true;
-    }
-
-    bool OnDataAck(uint64_t) override
-    {
-        return false; // the client sends no data, so it acknowledges none
-    }
-
-    bool OnDataFin(uint64_t dsn) override
-    {
-        if (!m_connection)
-        {
-            return false;
-        }
-        m_connection->ReceiveDataFin(dsn);
-        return true;
-    }
-
-    MptcpServer& m_server;
-    Ptr<Socket> m_socket;
-    Ptr<MptcpServerConnection> m_connection;
-    PathId m_path = 0;
-    bool m_closed = false;
-    MptcpRecordParser m_parser;
-    std::vector<uint8_t> m_scratch;
-};
 
 TypeId
 MptcpServer::GetTypeId()
@@ -197,7 +55,71 @@ MptcpServer::DoDispose()
 void
 MptcpServer::HandleAccept(Ptr<Socket> socket, const Address&)
 {
-    m_subflows.push_back(std::make_unique<Subflow>(*this, socket));
+    MptcpSubflowOwner& owner = *this; // a private base: convert here, not in make_unique
+    m_subflows.push_back(std::make_unique<MptcpSubflow>(owner, socket));
+}
+
+void
+MptcpServer::Hand(MptcpSubflow& subflow, MptcpServerConnection& connection)
+{
+    // The subflow is inside its own callback: moving its owning pointer does not destroy it.
+    const auto it = std::find_if(m_subflows.begin(), m_subflows.end(), [&subflow](const auto& held) {
+        return held.get() == &subflow;
+    });
+    std::unique_ptr<MptcpSubflow> handed = std::move(*it);
+    m_subflows.erase(it);
+    connection.Attach(std::move(handed));
+}
+
+bool
+MptcpServer::OnSubflowMpCapable(MptcpSubflow& subflow, uint64_t key)
+{
+    const ConnectionToken token = MptcpTokenFromKey(key);
+    if (m_connections.count(token) != 0)
+    {
+        return false;
+    }
+    Ptr<MptcpServerConnection> connection = Create<MptcpServerConnection>(key, m_ackBytes, m_ackDelay);
+    m_connections[token] = connection;
+    Hand(subflow, *connection);
+    return true;
+}
+
+bool
+MptcpServer::OnSubflowMpJoin(MptcpSubflow& subflow, ConnectionToken token)
+{
+    auto found = m_connections.find(token);
+    if (found == m_connections.end())
+    {
+        return false;
+    }
+    Hand(subflow, *found->second);
+    return true;
+}
+
+void
+MptcpServer::OnSubflowEstablished(MptcpSubflow&)
+{
+}
+
+void
+MptcpServer::OnSubflowProgress(MptcpSubflow&)
+{
+}
+
+void
+MptcpServer::OnSubflowStalled(MptcpSubflow&)
+{
+}
+
+void
+MptcpServer::OnSubflowDataAck(uint64_t)
+{
+}
+
+void
+MptcpServer::OnSubflowClosed(MptcpSubflow&, int)
+{
 }
 
 Ptr<MptcpServerConnection>

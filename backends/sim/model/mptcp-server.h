@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mptcp-server-connection.h"
+#include "mptcp-subflow.h"
 
 #include "engine/ids.h"
 #include "ns3/address.h"
@@ -26,7 +27,7 @@ namespace sim
  * creates a connection (token from the key), MP_JOIN attaches the subflow to its token's
  * connection; anything else, an unknown token included, is answered with a RST.
  */
-class MptcpServer : public ns3::Object
+class MptcpServer : public ns3::Object, private MptcpSubflowOwner
 {
   public:
     static ns3::TypeId GetTypeId();
@@ -46,16 +47,26 @@ class MptcpServer : public ns3::Object
     void DoDispose() override;
 
   private:
-    class Subflow;
-
     void HandleAccept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from);
+    /// Hands the accepted subflow to `connection`, which it belongs to from now on.
+    void Hand(MptcpSubflow& subflow, MptcpServerConnection& connection);
+
+    // Until their first record, accepted subflows are the server's.
+    void OnSubflowEstablished(MptcpSubflow& subflow) override;
+    void OnSubflowProgress(MptcpSubflow& subflow) override;
+    void OnSubflowStalled(MptcpSubflow& subflow) override;
+    void OnSubflowDataAck(uint64_t dataAck) override;
+    void OnSubflowClosed(MptcpSubflow& subflow, int error) override;
+    bool OnSubflowMpCapable(MptcpSubflow& subflow, uint64_t key) override;
+    bool OnSubflowMpJoin(MptcpSubflow& subflow, ConnectionToken token) override;
 
     ns3::Ptr<ns3::Socket> m_listener;
     uint32_t m_ackBytes;
     ns3::Time m_ackDelay;
     std::map<ConnectionToken, ns3::Ptr<MptcpServerConnection>> m_connections;
-    /// Kept until disposal: a subflow may end inside its socket's callback.
-    std::vector<std::unique_ptr<Subflow>> m_subflows;
+    /// Accepted subflows whose first record has not come yet; kept until disposal, as a
+    /// subflow may end inside its socket's callback.
+    std::vector<std::unique_ptr<MptcpSubflow>> m_subflows;
 };
 
 } // namespace sim

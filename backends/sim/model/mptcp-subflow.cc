@@ -19,10 +19,27 @@ namespace sim
 using namespace ns3;
 
 MptcpSubflow::MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, Ptr<Socket> socket)
-    : m_owner(owner),
+    : m_owner(&owner),
       m_path(path),
       m_backup(backup),
       m_socket(socket)
+{
+    Watch();
+}
+
+MptcpSubflow::MptcpSubflow(MptcpSubflowOwner& owner, Ptr<Socket> socket)
+    : m_owner(&owner),
+      m_socket(socket),
+      m_state(State::ESTABLISHED),
+      m_tcpState(TcpSocket::ESTABLISHED)
+{
+    Watch();
+    const auto tcp = DynamicCast<LinuxTcpSocket>(m_socket);
+    m_rtt = tcp ? tcp->GetLastRtt() : Time();
+}
+
+void
+MptcpSubflow::Watch()
 {
     UintegerValue value;
     m_socket->GetAttribute("SegmentSize", value);
@@ -180,6 +197,14 @@ MptcpSubflow::SendData(uint64_t dsn, uint32_t length, const MptcpDataStream& str
 }
 
 void
+MptcpSubflow::SendDataAck(uint64_t dataAck)
+{
+    m_scratch.clear();
+    AppendDataAck(m_scratch, dataAck);
+    SendBytes(m_scratch.data(), m_scratch.size());
+}
+
+void
 MptcpSubflow::SendDataFin(uint64_t length)
 {
     m_scratch.clear();
@@ -215,7 +240,7 @@ MptcpSubflow::HandleConnected(Ptr<Socket>)
     }
     m_state = State::ESTABLISHED;
     m_rtt = Simulator::Now() - m_connectStart;
-    m_owner.OnSubflowEstablished(*this);
+    m_owner->OnSubflowEstablished(*this);
 }
 
 void
@@ -256,7 +281,7 @@ MptcpSubflow::Die(int error)
         return;
     }
     Detach();
-    m_owner.OnSubflowClosed(*this, error);
+    m_owner->OnSubflowClosed(*this, error);
 }
 
 void
@@ -274,7 +299,7 @@ MptcpSubflow::HandleSend(Ptr<Socket>, uint32_t)
         return;
     }
     m_stalled = false;
-    m_owner.OnSubflowProgress(*this);
+    m_owner->OnSubflowProgress(*this);
 }
 
 void
@@ -286,12 +311,17 @@ MptcpSubflow::HandleRecv(Ptr<Socket> socket)
         {
             continue; // drain and ignore
         }
+        m_bytesReceived += packet->GetSize();
         m_received.resize(packet->GetSize());
         packet->CopyData(m_received.data(), packet->GetSize());
         if (!m_parser.Feed(m_received.data(), m_received.size(), *this) && m_state != State::CLOSED)
         {
-            Abort(); // the server sent something a client never receives
+            Abort(); // the peer sent a record this end cannot take
         }
+    }
+    if (m_state != State::CLOSED)
+    {
+        m_owner->OnSubflowRead(*this);
     }
 }
 
@@ -309,7 +339,7 @@ MptcpSubflow::HandleCongState(TcpSocketState::TcpCongState_t, TcpSocketState::Tc
         Queued() > 0)
     {
         m_stalled = true;
-        m_owner.OnSubflowStalled(*this);
+        m_owner->OnSubflowStalled(*this);
     }
 }
 
@@ -326,21 +356,29 @@ MptcpSubflow::HandleRtt(Time, Time to)
 }
 
 bool
-MptcpSubflow::OnMpCapable(uint64_t, PathId)
+MptcpSubflow::OnMpCapable(uint64_t key, PathId addressId)
 {
-    return false;
+    m_path = addressId;
+    return m_owner->OnSubflowMpCapable(*this, key);
 }
 
 bool
-MptcpSubflow::OnMpJoin(ConnectionToken, PathId)
+MptcpSubflow::OnMpJoin(ConnectionToken token, PathId addressId)
 {
-    return false;
+    m_path = addressId;
+    return m_owner->OnSubflowMpJoin(*this, token);
 }
 
 bool
-MptcpSubflow::OnDssData(uint64_t, const uint8_t*, uint32_t)
+MptcpSubflow::OnRequest(const MptcpRequest& request)
 {
-    return false;
+    return m_owner->OnSubflowRequest(*this, request);
+}
+
+bool
+MptcpSubflow::OnDssData(uint64_t dsn, const uint8_t* data, uint32_t length)
+{
+    return m_state == State::CLOSED || m_owner->OnSubflowData(*this, dsn, data, length);
 }
 
 bool
@@ -352,18 +390,53 @@ MptcpSubflow::OnDataAck(uint64_t dataAck)
     }
     const bool answered = m_awaitingAnswer;
     m_awaitingAnswer = false;
-    m_owner.OnSubflowDataAck(dataAck);
+    m_owner->OnSubflowDataAck(dataAck);
     if (answered && m_state != State::CLOSED)
     {
-        m_owner.OnSubflowProgress(*this); // it may carry data now
+        m_owner->OnSubflowProgress(*this); // it may carry data now
     }
     return true;
 }
 
 bool
-MptcpSubflow::OnDataFin(uint64_t)
+MptcpSubflow::OnDataFin(uint64_t dsn)
+{
+    return m_state == State::CLOSED || m_owner->OnSubflowDataFin(*this, dsn);
+}
+
+bool
+MptcpSubflowOwner::OnSubflowMpCapable(MptcpSubflow&, uint64_t)
 {
     return false;
+}
+
+bool
+MptcpSubflowOwner::OnSubflowMpJoin(MptcpSubflow&, ConnectionToken)
+{
+    return false;
+}
+
+bool
+MptcpSubflowOwner::OnSubflowRequest(MptcpSubflow&, const MptcpRequest&)
+{
+    return false;
+}
+
+bool
+MptcpSubflowOwner::OnSubflowData(MptcpSubflow&, uint64_t, const uint8_t*, uint32_t)
+{
+    return false;
+}
+
+bool
+MptcpSubflowOwner::OnSubflowDataFin(MptcpSubflow&, uint64_t)
+{
+    return false;
+}
+
+void
+MptcpSubflowOwner::OnSubflowRead(MptcpSubflow&)
+{
 }
 
 } // namespace sim

@@ -1,10 +1,12 @@
-// One client-side MPTCP subflow: an ns-3 TCP socket, what the connection has mapped onto it, and
-// the signals the scheduler needs from ns-3's TCP (RTT estimate, cwnd, RTO, death).
+// One MPTCP subflow, at either end: an ns-3 TCP socket, the records read from it, what the
+// connection has mapped onto it, and the signals the scheduler needs from ns-3's TCP (RTT
+// estimate, cwnd, RTO, death).
 #pragma once
 
 #include "mptcp-data-stream.h"
 #include "mptcp-records.h"
 
+#include "core/network/traffic.h"
 #include "engine/ids.h"
 #include "ns3/address.h"
 #include "ns3/event-id.h"
@@ -26,11 +28,22 @@ namespace sim
 
 class MptcpSubflow;
 
-/// What a subflow tells its connection. Handlers may open or close subflows.
+/// What a subflow tells its connection (or, until its first record, the server that accepted
+/// it). Handlers may open or close subflows.
 class MptcpSubflowOwner
 {
   public:
     virtual ~MptcpSubflowOwner() = default;
+    /// The records a subflow reads, in order. Each returns false if the record is not
+    /// acceptable here (a protocol violation: the subflow is reset); by default none is.
+    virtual bool OnSubflowMpCapable(MptcpSubflow& subflow, uint64_t key);
+    virtual bool OnSubflowMpJoin(MptcpSubflow& subflow, ConnectionToken token);
+    virtual bool OnSubflowRequest(MptcpSubflow& subflow, const MptcpRequest& request);
+    /// A piece of a DSS payload: `dsn` is the piece's own.
+    virtual bool OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_t* data, uint32_t length);
+    virtual bool OnSubflowDataFin(MptcpSubflow& subflow, uint64_t dsn);
+    /// A batch of records has been read from the subflow.
+    virtual void OnSubflowRead(MptcpSubflow& subflow);
     /// The TCP handshake completed.
     virtual void OnSubflowEstablished(MptcpSubflow& subflow) = 0;
     /// New TCP acks arrived: room opened, and a stall, if any, is over.
@@ -59,9 +72,12 @@ class MptcpSubflow : private MptcpRecordSink
         CLOSED,
     };
 
-    /// `socket` is a fresh TCP socket bound to the path's address and device; a `backup`
-    /// subflow carries data only when no other subflow can.
+    /// The client's: `socket` is a fresh TCP socket bound to the path's address and device; a
+    /// `backup` subflow carries data only when no other subflow can. Connect() starts it.
     MptcpSubflow(MptcpSubflowOwner& owner, PathId path, bool backup, ns3::Ptr<ns3::Socket> socket);
+    /// The server's: `socket` is an accepted, established one. Its path is the address id its
+    /// first record (MP_CAPABLE or MP_JOIN) names.
+    MptcpSubflow(MptcpSubflowOwner& owner, ns3::Ptr<ns3::Socket> socket);
     ~MptcpSubflow() override;
     MptcpSubflow(const MptcpSubflow&) = delete;
     MptcpSubflow& operator=(const MptcpSubflow&) = delete;
@@ -73,6 +89,12 @@ class MptcpSubflow : private MptcpRecordSink
     void Connect(const ns3::Address& server,
                  const std::vector<uint8_t>& firstRecord,
                  ns3::Time after = ns3::Time());
+    /// The records it reads go to `owner` from now on (the server hands an accepted subflow to
+    /// its connection).
+    void SetOwner(MptcpSubflowOwner& owner)
+    {
+        m_owner = &owner;
+    }
     /// Clean close (FIN after what is queued); the owner hears nothing more from this subflow.
     void Close();
     /// RST (nothing if the handshake has not started yet); the owner's OnSubflowClosed runs
@@ -97,6 +119,11 @@ class MptcpSubflow : private MptcpRecordSink
     /// (tcpi_bytes_acked, tcpi_total_retrans). The stream carries the model's DSS records, so
     /// it counts their framing too.
     uint64_t GetBytesAcked() const;
+    /// Bytes read from the subflow's stream (tcpi_bytes_received), framing included.
+    uint64_t GetBytesReceived() const
+    {
+        return m_bytesReceived;
+    }
     uint32_t GetRetransmissions() const;
     State GetState() const
     {
@@ -145,6 +172,8 @@ class MptcpSubflow : private MptcpRecordSink
 
     /// Sends bytes [dsn, dsn + length) of `stream` as one DSS record and remembers the mapping.
     void SendData(uint64_t dsn, uint32_t length, const MptcpDataStream& stream);
+    /// Sends the receiver's cumulative DATA_ACK.
+    void SendDataAck(uint64_t dataAck);
     /// Sends a DATA_FIN for a stream of `length` bytes.
     void SendDataFin(uint64_t length);
     bool HasSentDataFin() const
@@ -179,15 +208,17 @@ class MptcpSubflow : private MptcpRecordSink
     uint32_t Queued() const;
     void SendBytes(const uint8_t* data, std::size_t size);
 
+    void Watch();
     bool OnMpCapable(uint64_t key, PathId addressId) override;
     bool OnMpJoin(ConnectionToken token, PathId addressId) override;
+    bool OnRequest(const MptcpRequest& request) override;
     bool OnDssData(uint64_t dsn, const uint8_t* data, uint32_t length) override;
     bool OnDataAck(uint64_t dataAck) override;
     bool OnDataFin(uint64_t dsn) override;
 
-    MptcpSubflowOwner& m_owner;
-    PathId m_path;
-    bool m_backup;
+    MptcpSubflowOwner* m_owner;
+    PathId m_path = 0;
+    bool m_backup = false;
     ns3::Ptr<ns3::Socket> m_socket;
     uint16_t m_localPort = 0;
     ns3::Ipv4Address m_localAddress;
@@ -207,6 +238,7 @@ class MptcpSubflow : private MptcpRecordSink
     uint32_t m_sndBufSize = 0;
     std::deque<DsnRange> m_unacked; ///< in sending order; adjacent ranges merged
     uint64_t m_bytesSent = 0;
+    uint64_t m_bytesReceived = 0;
     MptcpRecordParser m_parser;
     std::vector<uint8_t> m_scratch; ///< what SendData and SendDataFin write
     /// What HandleRecv parses: apart from m_scratch, as a DATA_ACK parsed from it may make the
