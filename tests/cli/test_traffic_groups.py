@@ -1,6 +1,6 @@
-"""Traffic groups as a user runs them, on each backend: bulk connections, bulk connections of a
-fixed size and a video-like rate flow side by side through a reset. Each group is held to its own
-bytes (the fixed-size group's, not the others'), and the rate figures come with the rate group."""
+"""Traffic groups as a user runs them, on each backend: bulk uploads, an upload of a fixed size, a
+video-like rate flow up and one down, side by side through a reset. Each group is held to its own
+bytes (the fixed-size group's, not the others'), and the rate figures come with the rate groups."""
 import csv
 import json
 
@@ -24,6 +24,10 @@ traffic:
   - kind: rate
     rate: 4Mbit
     start: 3s
+  - kind: rate
+    rate: 4Mbit
+    start: 3s
+    direction: download
 events:
   - {at: 6s, path: wan2, action: reset}
   - {at: 9s, path: wan2, action: restore}
@@ -50,13 +54,13 @@ def test_every_group_runs_and_is_held_to_its_own_bytes(backend, tmp_path):
     assert summary["integrity_ok"], summary["notes"]
     with open(out / "timeseries.csv") as f:
         connections = {row["id"] for row in csv.DictReader(f) if row["scope"] == "connection"}
-    assert len(connections) == 4, connections
+    assert len(connections) == 5, connections
     outage = summary["outages"][0]
-    # Open at the restore: the two bulk connections and the video; the 5 MB one is done by then.
-    assert outage["connections"] == 3, outage
-    assert outage["rebuilt"] == 3, outage
-    # The video's figures, from its own bytes. 4 Mbit/s fits on wan1 alone, so it falls behind only
-    # around the reset, while its data in flight on wan2 waits to be sent again (0.9 s of 500 ms
-    # windows below its rate on the kernel beside other tests), not for the outage's 3 s.
+    # Open at the restore: the two bulk connections and the videos; the 5 MB one is done by then.
+    assert outage["connections"] == 4, outage
+    assert outage["rebuilt"] == 4, outage
+    # The videos' figures, from their own bytes. 4 Mbit/s fits on wan1 alone, so they fall behind
+    # only around the reset, while their data in flight on wan2 waits to be sent again (0.9 s of
+    # 500 ms windows below its rate on the kernel beside other tests), not for the outage's 3 s.
     assert "rate" in outage, outage
     assert outage["rate"]["below_rate_s"] < outage["end_s"] - outage["start_s"], outage
