@@ -142,7 +142,7 @@ class MptcpSubflow : private MptcpRecordSink
      * DATA_ACK that comes back on it). For an MP_JOIN that is the "fourth ACK" (RFC 8684 section
      * 3.2; the kernel's __mptcp_subflow_active); for the initial subflow, the server
      * application's greeting, which the netns backend's client waits for too
-     * (backends/netns/bulk_sender.cpp says why). Call before the handshake ends.
+     * (backends/netns/bulk_client.cpp says why). Call before the handshake ends.
      */
     void AwaitServerAnswer()
     {
