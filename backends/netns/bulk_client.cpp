@@ -66,20 +66,26 @@ void BulkClient::on_ready(std::uint32_t events) {
     loop_.modify(fd_, EPOLLIN);
     return;
   }
+  const bool downloads = server_sends(request_.direction);
   if (!greeted_) {
-    if (read_greeting() && request_.direction == TrafficDirection::upload)
-      writer_.emplace(loop_, fd_, request_.bytes, request_.rate);
+    if (read_greeting() && client_sends(request_.direction))
+      writer_.emplace(loop_, fd_, request_.bytes, request_.rate, downloads ? std::uint32_t{EPOLLIN} : 0U);
     return;
   }
-  if (request_.direction == TrafficDirection::download || writer_->done()) {
+  const bool writing = writer_ && !writer_->done();
+  if (!writing || (downloads && !received_.complete && (events & EPOLLIN) != 0)) {
     // The server's stream (a download), or its end of the stream after ours (an upload).
     BulkStream discarded;
-    BulkStream& stream = request_.direction == TrafficDirection::download ? received_ : discarded;
+    BulkStream& stream = downloads ? received_ : discarded;
     switch (read_pattern(fd_, stream)) {
-      case ReadResult::more: return;
-      case ReadResult::ended: return close_socket();
+      case ReadResult::more: break;
+      case ReadResult::ended:
+        if (!writing) return close_socket();
+        writer_->set_reading(0);  // both ways: the download is over, the upload goes on
+        break;
       case ReadResult::failed: return fail(errno);
     }
+    if (!writing) return;
   }
   if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
     int error = 0;
@@ -87,6 +93,7 @@ void BulkClient::on_ready(std::uint32_t events) {
     getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
     return fail(error != 0 ? error : ECONNRESET);
   }
+  if ((events & EPOLLOUT) == 0) return;
   if (const int error = writer_->write_some(); error != 0) fail(error);
 }
 

@@ -1,6 +1,7 @@
 // One MPTCP connection from the client namespace: connects, waits for the server's greeting (a
 // byte, bulk_server.h), says what it wants (bulk_request.h), then writes the byte pattern (an
-// upload) or reads and checks it (a download), driven by the run's event loop.
+// upload), reads and checks the server's (a download), or both at once, driven by the run's event
+// loop.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +33,9 @@ class BulkClient {
   // The client port of the initial subflow (the server sees it as the peer's port).
   std::uint16_t local_port() const { return local_port_; }
   TrafficDirection direction() const { return request_.direction; }
-  // What it wrote (an upload); 0 for a download.
+  // What it wrote (an upload, or both ways); 0 for a download.
   std::uint64_t bytes_sent() const { return writer_ ? writer_->sent() : sent_; }
-  // What arrived of the server's stream (a download).
+  // What arrived of the server's stream (a download, or both ways).
   const BulkStream& received() const { return received_; }
   // Why the connection failed (connect refused, reset, timed out), or nothing.
   const std::optional<std::string>& error() const { return error_; }
@@ -52,9 +53,9 @@ class BulkClient {
   bool connected_ = false;
   bool greeted_ = false;
   std::uint16_t local_port_ = 0;
-  std::optional<PatternWriter> writer_;  // an upload, from the greeting until the socket closes
+  std::optional<PatternWriter> writer_;  // an upload (or both ways), from the greeting until the socket closes
   std::uint64_t sent_ = 0;               // what the writer had sent when the socket closed
-  BulkStream received_;                  // a download
+  BulkStream received_;                  // a download (or both ways)
   std::optional<std::string> error_;
 };
 

@@ -18,7 +18,7 @@ std::uint64_t get_u64(const std::byte* in) {
 
 std::array<std::byte, kBulkRequestSize> encode_bulk_request(const BulkRequest& request) {
   std::array<std::byte, kBulkRequestSize> out{};
-  out[0] = static_cast<std::byte>(request.direction == TrafficDirection::download ? 1 : 0);
+  out[0] = static_cast<std::byte>(request.direction);
   put_u64(&out[1], request.bytes.value_or(0));
   put_u64(&out[9], request.rate ? request.rate->bits_per_second : 0);
   return out;
@@ -26,9 +26,9 @@ std::array<std::byte, kBulkRequestSize> encode_bulk_request(const BulkRequest& r
 
 std::optional<BulkRequest> decode_bulk_request(std::span<const std::byte, kBulkRequestSize> bytes) {
   const auto direction = std::to_integer<unsigned>(bytes[0]);
-  if (direction > 1) return std::nullopt;
+  if (direction > static_cast<unsigned>(TrafficDirection::both)) return std::nullopt;
   BulkRequest request;
-  request.direction = direction == 1 ? TrafficDirection::download : TrafficDirection::upload;
+  request.direction = static_cast<TrafficDirection>(direction);
   if (const std::uint64_t n = get_u64(&bytes[1]); n != 0) request.bytes = n;
   if (const std::uint64_t bps = get_u64(&bytes[9]); bps != 0) request.rate = AppRate{bps};
   return request;

@@ -23,7 +23,7 @@ struct BulkRequest {
   }
 };
 
-// On the wire: the direction (0 upload, 1 download), then the bytes and the rate in bit/s as
+// On the wire: the direction (0 upload, 1 download, 2 both), then the bytes and the rate in bit/s as
 // big-endian 64-bit numbers, 0 for none.
 constexpr std::size_t kBulkRequestSize = 17;
 

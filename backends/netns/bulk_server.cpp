@@ -68,21 +68,31 @@ void BulkServer::accept_all() {
     const char greeting = 'g';
     send(fd, &greeting, 1, MSG_NOSIGNAL);  // a new socket has room; a dead one fails the client
     connections_[fd].peer_port = ntohs(peer.sin_port);
-    loop_.watch(fd, EPOLLIN, [this, fd](std::uint32_t) { on_ready(fd); });
+    loop_.watch(fd, EPOLLIN, [this, fd](std::uint32_t events) { on_ready(fd, events); });
   }
 }
 
-void BulkServer::on_ready(int fd) {
+void BulkServer::on_ready(int fd, std::uint32_t events) {
   Connection& connection = connections_.at(fd);
   if (!connection.direction && !read_request(fd, connection)) return;
-  if (connection.writer && !connection.writer->done()) {
-    if (connection.writer->write_some() != 0) close_connection(fd);
-    return;
+  const bool uploads = client_sends(*connection.direction);
+  const bool writing = connection.writer && !connection.writer->done();
+  if (!writing || (uploads && !connection.upload_ended && (events & EPOLLIN) != 0)) {
+    // An upload's stream, or the client's end of the stream after a download.
+    BulkStream discarded;
+    BulkStream& stream = uploads ? streams_[connection.peer_port] : discarded;
+    switch (read_pattern(fd, stream)) {
+      case ReadResult::more: break;
+      case ReadResult::ended:
+        if (!writing) return close_connection(fd);
+        connection.upload_ended = true;
+        connection.writer->set_reading(0);  // both ways: the upload is over, the download goes on
+        break;
+      case ReadResult::failed: return close_connection(fd);
+    }
+    if (!writing) return;
   }
-  // An upload's stream, or the client's end of the stream after a download.
-  BulkStream discarded;
-  BulkStream& stream = connection.writer ? discarded : streams_[connection.peer_port];
-  if (read_pattern(fd, stream) != ReadResult::more) close_connection(fd);
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 && connection.writer->write_some() != 0) close_connection(fd);
 }
 
 bool BulkServer::read_request(int fd, Connection& connection) {
@@ -102,10 +112,10 @@ bool BulkServer::read_request(int fd, Connection& connection) {
     return false;
   }
   connection.direction = request->direction;
-  if (request->direction == TrafficDirection::download)
-    connection.writer.emplace(loop_, fd, request->bytes, request->rate);
-  else
-    streams_[connection.peer_port] = BulkStream{};
+  if (client_sends(request->direction)) streams_[connection.peer_port] = BulkStream{};
+  if (server_sends(request->direction))
+    connection.writer.emplace(loop_, fd, request->bytes, request->rate,
+                              client_sends(request->direction) ? std::uint32_t{EPOLLIN} : 0U);
   return false;  // the next turn reads or writes
 }
 

@@ -1,7 +1,7 @@
 // The server side of the bulk connections: an MPTCP listener in the server namespace and one
 // handler per accepted connection, which greets the client with one byte (the client sends
 // nothing before it: bulk_client.cpp says why), reads what the client asks (bulk_request.h), then
-// reads and checks the client's byte pattern (an upload) or writes its own (a download).
+// reads and checks the client's byte pattern (an upload), writes its own (a download), or both.
 #pragma once
 
 #include <array>
@@ -42,11 +42,12 @@ class BulkServer {
     std::array<std::byte, kBulkRequestSize> request{};
     std::size_t request_read = 0;
     std::optional<TrafficDirection> direction;  // once the request is in
-    std::optional<PatternWriter> writer;        // a download
+    std::optional<PatternWriter> writer;        // a download (or both ways)
+    bool upload_ended = false;                  // both ways: the client's stream ended first
   };
 
   void accept_all();
-  void on_ready(int fd);
+  void on_ready(int fd, std::uint32_t events);
   // Reads what is there of the request; false while it is incomplete (or the connection closed).
   bool read_request(int fd, Connection& connection);
   void close_connection(int fd);

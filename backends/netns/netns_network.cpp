@@ -357,10 +357,10 @@ TrafficReport NetnsNetwork::traffic_report() const {
     }
   }
   for (const auto& [client, group] : group_of_) {
-    if (client->direction() != TrafficDirection::download || !client->connected()) continue;
+    if (!server_sends(client->direction()) || !client->connected()) continue;
     const BulkStream& stream = client->received();
     report.received.push_back({"the download to port " + std::to_string(client->local_port()), stream.bytes,
-                               stream.complete, stream.first_mismatch, group});
+                               stream.complete, stream.first_mismatch, group, TrafficDirection::download});
   }
   if (server_) {
     report.bytes_sent += server_->bytes_sent();
@@ -370,7 +370,8 @@ TrafficReport NetnsNetwork::traffic_report() const {
     for (const auto& [port, stream] : server_->streams()) {
       const auto group = group_by_port.find(port);
       report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,
-                                 stream.first_mismatch, group == group_by_port.end() ? 0 : group->second});
+                                 stream.first_mismatch, group == group_by_port.end() ? 0 : group->second,
+                                 TrafficDirection::upload});
     }
   }
   if (commands_) {

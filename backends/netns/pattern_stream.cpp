@@ -18,9 +18,15 @@ constexpr std::size_t kChunk = 64 * 1024;
 
 }  // namespace
 
-PatternWriter::PatternWriter(EventLoop& loop, int fd, std::optional<std::uint64_t> limit, std::optional<AppRate> rate)
-    : loop_(loop), fd_(fd), limit_(limit), rate_(rate), started_(loop.now()) {
-  loop_.modify(fd_, EPOLLOUT);
+PatternWriter::PatternWriter(EventLoop& loop, int fd, std::optional<std::uint64_t> limit, std::optional<AppRate> rate,
+                             std::uint32_t reading)
+    : loop_(loop), fd_(fd), limit_(limit), rate_(rate), reading_(reading), started_(loop.now()) {
+  loop_.modify(fd_, EPOLLOUT | reading_);
+}
+
+void PatternWriter::set_reading(std::uint32_t reading) {
+  reading_ = reading;
+  if (!done_) loop_.modify(fd_, app_timer_ ? reading_ : EPOLLOUT | reading_);
 }
 
 PatternWriter::~PatternWriter() {
@@ -61,10 +67,10 @@ std::uint64_t PatternWriter::bytes_made() const {
 
 void PatternWriter::await_app_data() {
   if (app_timer_) return;
-  loop_.modify(fd_, 0);  // errors and hang-ups are still reported
+  loop_.modify(fd_, reading_);  // errors and hang-ups are still reported
   app_timer_ = loop_.at(started_ + AppRate::next_tick(loop_.now() - started_), [this] {
     app_timer_.reset();
-    loop_.modify(fd_, EPOLLOUT);
+    loop_.modify(fd_, EPOLLOUT | reading_);
   });
 }
 

@@ -18,10 +18,12 @@ namespace mprecover::netns {
 // destroyed); with a `rate`, no faster than an application making data at that rate from the
 // writer's creation (AppRate, as in the sim's model). Its owner watches `fd` and calls
 // write_some() when the loop reports it; the writer sets what the loop waits for: room to
-// write, nothing while the application has nothing made, input once it is done.
+// write and `reading` (EPOLLIN when its owner reads the other way meanwhile, else 0), only
+// `reading` while the application has nothing made, input once it is done.
 class PatternWriter {
  public:
-  PatternWriter(EventLoop& loop, int fd, std::optional<std::uint64_t> limit, std::optional<AppRate> rate);
+  PatternWriter(EventLoop& loop, int fd, std::optional<std::uint64_t> limit, std::optional<AppRate> rate,
+                std::uint32_t reading = 0);
   ~PatternWriter();
   PatternWriter(const PatternWriter&) = delete;
   PatternWriter& operator=(const PatternWriter&) = delete;
@@ -30,6 +32,8 @@ class PatternWriter {
   // their turn in between: epoll is level-triggered). Returns 0, or the errno that failed it.
   int write_some();
   bool done() const { return done_; }
+  // The owner no longer reads (the other way's stream ended) or reads again.
+  void set_reading(std::uint32_t reading);
   std::uint64_t sent() const { return sent_; }
 
  private:
@@ -42,6 +46,7 @@ class PatternWriter {
   int fd_;
   std::optional<std::uint64_t> limit_;
   std::optional<AppRate> rate_;
+  std::uint32_t reading_;
   Instant started_;
   std::optional<EventLoop::TimerId> app_timer_;
   bool done_ = false;

@@ -279,13 +279,6 @@ SimNetwork::open_connection(const ConnectionRequest& request)
     m_groups[m_pathManager->Connect(0)] = request.group;
 }
 
-const MptcpReceiver&
-SimNetwork::ReceiverOf(const MptcpServerConnection& atServer) const
-{
-    const auto client = m_pathManager->GetConnection(atServer.GetToken());
-    return client && client->GetReceiver() ? *client->GetReceiver() : atServer.GetReceiver();
-}
-
 std::vector<SubflowSample>
 SimNetwork::sample()
 {
@@ -298,12 +291,15 @@ SimNetwork::sample()
         {
             continue;
         }
-        const MptcpReceiver& received = ReceiverOf(*atServer);
+        // What the path carried either way: the upload as the server received it, the download
+        // as the client did.
+        const MptcpReceiver* atClient = connection->GetReceiver();
         for (PathId p = 0; p < paths; ++p)
         {
             samples.push_back({connection->GetToken(),
                                p,
-                               received.GetBytesReceivedOnPath(p),
+                               atServer->GetReceiver().GetBytesReceivedOnPath(p) +
+                                   (atClient != nullptr ? atClient->GetBytesReceivedOnPath(p) : 0),
                                connection->IsSubflowEstablished(p),
                                m_groups.at(connection->GetToken())});
         }
@@ -344,22 +340,31 @@ TrafficReport
 SimNetwork::traffic_report() const
 {
     TrafficReport report;
-    for (const auto& connection : m_server->GetConnections())
+    for (const auto& atServer : m_server->GetConnections())
     {
-        const MptcpSender* sender = connection->GetSender();
-        if (const auto client = m_pathManager->GetConnection(connection->GetToken()); client && !sender)
+        const ConnectionToken token = atServer->GetToken();
+        const auto client = m_pathManager->GetConnection(token);
+        const auto add = [&](const MptcpReceiver& received, TrafficDirection direction) {
+            ReceivedStream stream;
+            stream.connection = std::string(direction == TrafficDirection::upload ? "the connection" : "the download") +
+                                " with token " + std::to_string(token);
+            stream.bytes = received.GetBytesDelivered();
+            stream.complete = received.IsFinished();
+            stream.first_mismatch = received.GetFirstMismatch();
+            stream.group = m_groups.at(token);
+            stream.direction = direction;
+            report.received.push_back(stream);
+        };
+        if (client->GetSender() != nullptr)
         {
-            sender = client->GetSender();
+            report.bytes_sent += client->GetSender()->GetBytesSent();
+            add(atServer->GetReceiver(), TrafficDirection::upload);
         }
-        report.bytes_sent += sender != nullptr ? sender->GetBytesSent() : 0;
-        const MptcpReceiver& received = ReceiverOf(*connection);
-        ReceivedStream stream;
-        stream.connection = "the connection with token " + std::to_string(connection->GetToken());
-        stream.bytes = received.GetBytesDelivered();
-        stream.complete = received.IsFinished();
-        stream.first_mismatch = received.GetFirstMismatch();
-        stream.group = m_groups.at(connection->GetToken());
-        report.received.push_back(stream);
+        if (client->GetReceiver() != nullptr)
+        {
+            report.bytes_sent += atServer->GetSender() != nullptr ? atServer->GetSender()->GetBytesSent() : 0;
+            add(*client->GetReceiver(), TrafficDirection::download);
+        }
     }
     return report;
 }

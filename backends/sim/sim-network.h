@@ -89,8 +89,6 @@ class SimNetwork final : public NetworkPort
     /// never from inside the call that caused it.
     void DeliverLater(const Event& event);
     void Deliver(Event event);
-    /// Where the connection's application data arrives: the client's end for a download.
-    const MptcpReceiver& ReceiverOf(const MptcpServerConnection& atServer) const;
 
     SimulatorSession m_session; ///< first: taken before anything is built, given back last
     WanTopology m_topology;

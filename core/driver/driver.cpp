@@ -231,12 +231,15 @@ RunTotals Driver::totals() const {
   return totals;
 }
 
-// Every connection reached the server and delivered its bytes unchanged, as many as its group sends.
+// Every connection reached the server and delivered its bytes unchanged, as many as its group sends,
+// each way it carries them.
 void Driver::check_streams(const TrafficReport& report, RunTotals& totals) const {
   std::vector<unsigned> reached(scenario_.traffic.size(), 0);
   for (const ReceivedStream& stream : report.received) {
     totals.bytes_delivered += stream.bytes;
-    ++reached.at(stream.group);
+    // A connection both ways has two streams: it is counted by its upload's.
+    const bool uploads = client_sends(scenario_.traffic.at(stream.group).direction);
+    if (uploads == (stream.direction == TrafficDirection::upload)) ++reached.at(stream.group);
     if (stream.first_mismatch) {
       totals.integrity_ok = false;
       totals.notes.push_back(stream.connection + " delivered a wrong byte at offset " +

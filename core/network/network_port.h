@@ -87,11 +87,14 @@ struct ReceivedStream {
   bool complete = false;                        // the sender's end of stream arrived
   std::optional<std::uint64_t> first_mismatch;  // where the bytes first differ from those sent
   std::size_t group = 0;                        // the traffic group of the connection that sent them
+  // Which way it flowed: received by the server (upload) or by the client (download).
+  TrafficDirection direction = TrafficDirection::upload;
 };
 
 struct TrafficReport {
   std::uint64_t bytes_sent = 0;
-  std::vector<ReceivedStream> received;  // one per connection that reached the server
+  // One per connection that reached the server and direction it carries.
+  std::vector<ReceivedStream> received;
   // Connections that failed on the client's side, or commands that failed or ended early, in words.
   std::vector<std::string> failures;
 };

@@ -33,13 +33,18 @@ struct EnumNames<TrafficKind> {
 enum class TrafficDirection {
   upload,    // client to server
   download,  // server to client: the server's MPTCP scheduler decides which subflow carries it
+  both,      // a stream each way at once, each end's application sending as the group says
 };
 
 template <>
 struct EnumNames<TrafficDirection> {
-  static constexpr std::array<std::pair<TrafficDirection, std::string_view>, 2> table{
-      {{TrafficDirection::upload, "upload"}, {TrafficDirection::download, "download"}}};
+  static constexpr std::array<std::pair<TrafficDirection, std::string_view>, 3> table{
+      {{TrafficDirection::upload, "upload"}, {TrafficDirection::download, "download"}, {TrafficDirection::both, "both"}}};
 };
+
+// Whether the client's application sends (upload, both) and whether the server's does (download, both).
+constexpr bool client_sends(TrafficDirection direction) { return direction != TrafficDirection::download; }
+constexpr bool server_sends(TrafficDirection direction) { return direction != TrafficDirection::upload; }
 
 // The application behind a `rate` flow: it makes `bits_per_second` from the connection's opening on
 // and hands them to the socket at whole ticks, as an application woken by a timer would. Both

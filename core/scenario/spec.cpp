@@ -246,8 +246,8 @@ std::vector<SpecEntry> make_entries() {
        .type = ValueType::choice,
        .choices = names_list<TrafficDirection>(),
        .meaning = "which way the data flows: upload, client to server; download, server to client (the OMR case: the "
-                  "server's MPTCP scheduler decides which subflow carries it), netns backend only for now; not for kind "
-                  "command, whose programs decide (iperf3 -R)",
+                  "server's MPTCP scheduler decides which subflow carries it); both, a stream each way at once, each "
+                  "with the group's `bytes` and `rate`; not for kind command, whose programs decide (iperf3 -R)",
        .set = [](Scenario& s, std::size_t i, std::string_view t) {
          s.traffic[i].direction = parse_choice<TrafficDirection>(t);
        },

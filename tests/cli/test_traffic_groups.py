@@ -1,6 +1,7 @@
-"""Traffic groups as a user runs them, on each backend: bulk uploads, an upload of a fixed size, a
+"""Traffic groups as a user runs them, on each backend: bulk uploads, a fixed size both ways, a
 video-like rate flow up and one down, side by side through a reset. Each group is held to its own
-bytes (the fixed-size group's, not the others'), and the rate figures come with the rate groups."""
+bytes (the fixed-size group's, each way, not the others'), and the rate figures come with the rate
+groups."""
 import csv
 import json
 
@@ -21,6 +22,7 @@ traffic:
   - kind: bulk
     bytes: 5MB
     start: 2s
+    direction: both
   - kind: rate
     rate: 4Mbit
     start: 3s
@@ -56,6 +58,8 @@ def test_every_group_runs_and_is_held_to_its_own_bytes(backend, tmp_path):
         connections = {row["id"] for row in csv.DictReader(f) if row["scope"] == "connection"}
     assert len(connections) == 5, connections
     outage = summary["outages"][0]
+    # 5 MB each way, every byte checked on arrival (a stream of another size breaks integrity).
+    assert summary["bytes_delivered"] >= 2 * 5_000_000, summary
     # Open at the restore: the two bulk connections and the videos; the 5 MB one is done by then.
     assert outage["connections"] == 4, outage
     assert outage["rebuilt"] == 4, outage

@@ -299,6 +299,21 @@ TEST(Driver, ChecksEachStreamAgainstItsOwnGroup) {
   }));
 }
 
+// Both ways a connection has two streams: it is counted once, and each stream is checked.
+TEST(Driver, CountsAConnectionBothWaysOnceAndChecksEachOfItsStreams) {
+  ScriptedRun run(load_scenario_text("name: t\nduration: 6s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
+                                     "traffic: {direction: both, connections: 3, start: 1s}\n",
+                                     "t"));
+  run.network.lose_connection(2);
+  run.network.corrupt_connection(0, 77);
+  const RunTotals totals = run.play().totals;
+  EXPECT_FALSE(totals.integrity_ok);
+  EXPECT_EQ(std::count(totals.notes.begin(), totals.notes.end(), "2 of 3 connections reached the server"), 1);
+  EXPECT_EQ(std::count(totals.notes.begin(), totals.notes.end(), "connection 100 delivered a wrong byte at offset 77"),
+            2);
+  EXPECT_EQ(run.network.requests().at(0).second.direction, TrafficDirection::both);
+}
+
 Scenario command_scenario() {
   return load_scenario_text("name: t\nduration: 12s\ntopology: {paths: [{name: wan1}, {name: wan2}]}\n"
                             "traffic: {kind: command, start: 2s, server_command: 'iperf3 -s -p {port}',\n"

@@ -66,8 +66,13 @@ TEST(BulkClient, UploadsToAndDownloadsFromTheBulkServer) {
   BulkClient upload(ns, loop, "127.0.0.1", kPort, BulkRequest{TrafficDirection::upload, 3'000'000, std::nullopt});
   BulkClient download(ns, loop, "127.0.0.1", kPort,
                       BulkRequest{TrafficDirection::download, 2'000'000, std::nullopt});
+  // Both ways, the download shorter than the upload: the client goes on writing after it ended.
+  BulkClient both(ns, loop, "127.0.0.1", kPort, BulkRequest{TrafficDirection::both, 4'000'000, std::nullopt});
+  BulkClient both_slow_upload(ns, loop, "127.0.0.1", kPort,
+                              BulkRequest{TrafficDirection::both, 500'000, AppRate{8'000'000}});
   const auto deadline = loop.now() + 10s;
-  while ((upload.fd() >= 0 || download.fd() >= 0) && loop.now() < deadline)
+  while ((upload.fd() >= 0 || download.fd() >= 0 || both.fd() >= 0 || both_slow_upload.fd() >= 0) &&
+         loop.now() < deadline)
     loop.run_until(loop.now() + 50ms, stop);
 
   EXPECT_FALSE(upload.error()) << *upload.error();
@@ -84,8 +89,22 @@ TEST(BulkClient, UploadsToAndDownloadsFromTheBulkServer) {
   EXPECT_EQ(download.received().bytes, 2'000'000U);
   EXPECT_TRUE(download.received().complete);
   EXPECT_FALSE(download.received().first_mismatch);
-  EXPECT_EQ(server.bytes_sent(), 2'000'000U);
   EXPECT_TRUE(server.failures().empty());
+
+  for (const BulkClient* client : {&both, &both_slow_upload}) {
+    const std::uint64_t bytes = client == &both ? 4'000'000U : 500'000U;
+    EXPECT_FALSE(client->error()) << *client->error();
+    EXPECT_EQ(client->bytes_sent(), bytes);
+    const auto up = server.streams().find(client->local_port());
+    ASSERT_NE(up, server.streams().end());
+    EXPECT_EQ(up->second.bytes, bytes);
+    EXPECT_TRUE(up->second.complete);
+    EXPECT_FALSE(up->second.first_mismatch);
+    EXPECT_EQ(client->received().bytes, bytes);
+    EXPECT_TRUE(client->received().complete);
+    EXPECT_FALSE(client->received().first_mismatch);
+  }
+  EXPECT_EQ(server.bytes_sent(), 2'000'000U + 4'000'000U + 500'000U);
 }
 
 }  // namespace

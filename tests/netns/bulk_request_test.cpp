@@ -12,6 +12,7 @@ TEST(BulkRequest, ComesBackAsItWasSent) {
       {TrafficDirection::download, std::nullopt, std::nullopt},
       {TrafficDirection::download, 5'000'000, AppRate{15'000'000}},
       {TrafficDirection::upload, 1, AppRate{1}},
+      {TrafficDirection::both, 2'000'000, AppRate{4'000'000}},
   };
   for (const BulkRequest& request : requests) {
     const auto bytes = encode_bulk_request(request);

@@ -120,7 +120,7 @@ const ErrorCase error_cases[] = {
           "{server}'}\n"),
      9, 12, "traffic[1].kind", "kind command runs alone"},
     {"direction_unknown", with("traffic: {direction: sideways}\n"), 7, 22, "traffic.direction",
-     "expected upload or download, got \"sideways\""},
+     "expected upload, download or both, got \"sideways\""},
     {"direction_of_a_command",
      with("traffic: {kind: command, direction: download, server_command: iperf3 -s, client_command: 'iperf3 -c "
           "{server}'}\n"),

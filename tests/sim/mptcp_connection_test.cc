@@ -426,6 +426,32 @@ TEST_F(MptcpModel, DownloadGoesOverTheSubflowsTheClientOpenedAndIsCheckedThere)
     EXPECT_TRUE(client->IsClosed());
 }
 
+TEST_F(MptcpModel, BothWaysEachEndSendsItsStreamAndChecksTheOther)
+{
+    Build({{"10Mbps", MilliSeconds(10)}, {"10Mbps", MilliSeconds(20)}},
+          MptcpPathManager::Mode::IN_KERNEL,
+          3 * MB,
+          TrafficDirection::both);
+    m_pm->AddEndpoint(1, MPTCP_ENDPOINT_SUBFLOW);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+
+    Ptr<MptcpConnection> client = m_pm->GetConnection(token);
+    Ptr<MptcpServerConnection> server = m_server->GetConnection(token);
+    ASSERT_TRUE(client->GetSender() && client->GetReceiver() && server && server->GetSender());
+    for (const MptcpReceiver* received : {client->GetReceiver(), &server->GetReceiver()})
+    {
+        EXPECT_TRUE(received->IsFinished());
+        EXPECT_TRUE(received->IsIntegrityOk());
+        EXPECT_EQ(received->GetBytesDelivered(), 3 * MB);
+        EXPECT_GT(received->GetBytesReceivedOnPath(1), 500'000U);
+    }
+    EXPECT_EQ(client->GetSender()->GetBytesSent(), 3 * MB);
+    EXPECT_EQ(server->GetSender()->GetBytesSent(), 3 * MB);
+    EXPECT_TRUE(client->IsClosed()) << "once both streams are done";
+}
+
 // The client's RST reaches the server, whose subflow dies: what it carried goes over the other.
 TEST_F(MptcpModel, DownloadSurvivesAResetOfOneOfItsPaths)
 {

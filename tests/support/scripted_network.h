@@ -145,6 +145,7 @@ class ScriptedNetwork final : public NetworkPort {
     const ConnectionToken token = static_cast<ConnectionToken>(100 + opened_++);
     connections_[token].bytes = request.bytes;
     connections_[token].group = request.group;
+    connections_[token].direction = request.direction;
     requests_.push_back({now(), request});
     if (!works(0)) return;
     later(MptcpCreated{token, 0});
@@ -203,9 +204,14 @@ class ScriptedNetwork final : public NetworkPort {
       for (const auto& [path, bytes] : c.carried) total += bytes;
       report.bytes_sent += total;
       if (c.established && lost_.count(n) == 0) {
-        ReceivedStream stream{"connection " + std::to_string(token), total, c.bytes && total >= *c.bytes, {}, c.group};
-        if (const auto bad = corrupt_.find(n); bad != corrupt_.end()) stream.first_mismatch = bad->second;
-        report.received.push_back(stream);
+        // Each way the connection carries: what the path carried stands for each stream.
+        for (const TrafficDirection way : {TrafficDirection::upload, TrafficDirection::download}) {
+          if (!(way == TrafficDirection::upload ? client_sends(c.direction) : server_sends(c.direction))) continue;
+          ReceivedStream stream{"connection " + std::to_string(token), total, c.bytes && total >= *c.bytes, {}, c.group,
+                                way};
+          if (const auto bad = corrupt_.find(n); bad != corrupt_.end()) stream.first_mismatch = bad->second;
+          report.received.push_back(stream);
+        }
       }
       ++n;
     }
@@ -235,6 +241,7 @@ class ScriptedNetwork final : public NetworkPort {
   struct Connection {
     std::optional<std::uint64_t> bytes;
     std::size_t group = 0;
+    TrafficDirection direction = TrafficDirection::upload;
     bool established = false;
     std::set<std::pair<PathId, std::uint16_t>> subflows;  // (path, local port)
     std::map<std::uint16_t, unsigned> cuts_at_start;       // by port: its path's cuts then

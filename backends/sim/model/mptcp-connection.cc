@@ -24,11 +24,11 @@ MptcpConnection::MptcpConnection(uint64_t key,
       m_config(config),
       m_listener(listener)
 {
-    if (config.direction == TrafficDirection::download)
+    if (server_sends(config.direction))
     {
         m_receiver = std::make_unique<MptcpReceiver>(key, m_subflows);
     }
-    else
+    if (client_sends(config.direction))
     {
         m_sender = std::make_unique<MptcpSender>(key, config, m_subflows);
     }
@@ -42,7 +42,7 @@ MptcpConnection::Start(PathId initialPath)
     m_initialPath = initialPath;
     std::vector<uint8_t> record;
     AppendMpCapable(record, m_key, initialPath);
-    if (m_receiver)
+    if (server_sends(m_config.direction))
     {
         AppendRequest(record, {m_config.direction, m_config.bytesToSend, m_config.appRate});
     }
@@ -240,7 +240,12 @@ MptcpConnection::OnSubflowDataAck(uint64_t dataAck)
 {
     if (m_sender && m_sender->OnDataAck(dataAck))
     {
-        Finish();
+        m_sender->End();
+        m_sent = true;
+        if (!m_receiver || m_receiver->IsFinished())
+        {
+            Finish();
+        }
     }
 }
 
@@ -289,8 +294,10 @@ MptcpConnection::OnSubflowDataFin(MptcpSubflow&, uint64_t dsn)
 void
 MptcpConnection::OnSubflowRead(MptcpSubflow& subflow)
 {
-    // The download is complete: the receiver has acknowledged the DATA_FIN and closed the subflows.
-    if (m_receiver && !m_closed && m_receiver->AfterRead(subflow))
+    // The download is complete: the receiver has acknowledged the DATA_FIN, and closed the
+    // subflows unless the upload still goes on.
+    const bool uploaded = !m_sender || m_sent;
+    if (m_receiver && !m_closed && m_receiver->AfterRead(subflow, uploaded) && uploaded)
     {
         m_closed = true;
         m_listener.OnClosed(*this);
@@ -319,7 +326,6 @@ void
 MptcpConnection::Finish()
 {
     m_closed = true;
-    m_sender->End();
     for (const auto& subflow : m_subflows)
     {
         subflow->Close();

@@ -48,7 +48,7 @@ class MptcpConnectionListener
 /**
  * Opens the initial subflow and any the path manager asks for, and carries the application's
  * stream: for an upload its MptcpSender sends it, for a download it asks the server for it (a
- * REQUEST record behind MP_CAPABLE) and its MptcpReceiver takes it in. A connection left with no
+ * REQUEST record behind MP_CAPABLE) and its MptcpReceiver takes it in; both ways, it does both. A connection left with no
  * subflow stays open, as the kernel's does (it propagates subflow errors to the MPTCP socket only
  * for fallback connections), until a new subflow joins.
  */
@@ -113,12 +113,12 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     /// Subflows established or connecting, besides the MP_CAPABLE one.
     uint32_t CountJoinedSubflows() const;
 
-    /// The sending half: set for an upload.
+    /// The sending half: set for an upload (and both ways).
     const MptcpSender* GetSender() const
     {
         return m_sender.get();
     }
-    /// The receiving half: set for a download.
+    /// The receiving half: set for a download (and both ways).
     const MptcpReceiver* GetReceiver() const
     {
         return m_receiver.get();
@@ -164,6 +164,7 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     std::unique_ptr<MptcpSender> m_sender;
     std::unique_ptr<MptcpReceiver> m_receiver;
     bool m_established = false;
+    bool m_sent = false; ///< the upload's DATA_FIN is acknowledged
     bool m_closed = false;
 };
 

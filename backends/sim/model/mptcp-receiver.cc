@@ -77,7 +77,7 @@ MptcpReceiver::ReceiveDataFin(uint64_t dsn)
 }
 
 bool
-MptcpReceiver::AfterRead(MptcpSubflow& subflow)
+MptcpReceiver::AfterRead(MptcpSubflow& subflow, bool thenClose)
 {
     m_lastDataSubflow = &subflow;
     const uint64_t delivered = m_reorder.GetNextDsn();
@@ -87,7 +87,7 @@ MptcpReceiver::AfterRead(MptcpSubflow& subflow)
         {
             return false;
         }
-        Finish();
+        Finish(thenClose);
         return true;
     }
     if (delivered - m_lastAckSent >= m_ackBytes)
@@ -127,7 +127,7 @@ MptcpReceiver::SendDataAck(MptcpSubflow& subflow, uint64_t dataAck)
 }
 
 void
-MptcpReceiver::Finish()
+MptcpReceiver::Finish(bool thenClose)
 {
     m_finished = true;
     // The DATA_FIN takes one DSN; the subflows close behind their DATA_ACK.
@@ -136,7 +136,10 @@ MptcpReceiver::Finish()
         if (IsOpen(*subflow))
         {
             SendDataAck(*subflow, *m_dataFin + 1);
-            subflow->Close();
+            if (thenClose)
+            {
+                subflow->Close();
+            }
         }
     }
 }

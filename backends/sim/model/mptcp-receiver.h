@@ -50,9 +50,10 @@ class MptcpReceiver
     void ReceiveDataFin(uint64_t dsn);
     /**
      * Call after each batch read from `subflow`: sends a DATA_ACK if one is due. True when this
-     * call found the stream complete (and closed the subflows).
+     * call found the stream complete: it then acknowledged the DATA_FIN on every subflow, and
+     * closed them if `thenClose` (nothing else goes over them).
      */
-    bool AfterRead(MptcpSubflow& subflow);
+    bool AfterRead(MptcpSubflow& subflow, bool thenClose);
 
     /// In-order bytes delivered to the application.
     uint64_t GetBytesDelivered() const
@@ -85,7 +86,7 @@ class MptcpReceiver
     void Deliver(uint64_t dsn, const uint8_t* data, uint32_t length);
     void SendDataAck(MptcpSubflow& subflow, uint64_t dataAck);
     void DelayedAck();
-    void Finish();
+    void Finish(bool thenClose);
 
     MptcpDataStream m_stream;
     MptcpReorderBuffer m_reorder;

@@ -173,7 +173,7 @@ MptcpRecordParser::Dispatch(MptcpRecordSink& sink)
     case MptcpRecordType::DATA_FIN:
         return sink.OnDataFin(GetBigEndian(m_header + 1, 8));
     case MptcpRecordType::REQUEST: {
-        if (m_header[1] > static_cast<uint8_t>(TrafficDirection::download))
+        if (m_header[1] > static_cast<uint8_t>(TrafficDirection::both))
         {
             return false;
         }

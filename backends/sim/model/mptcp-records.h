@@ -22,8 +22,8 @@ namespace sim
  *   DSS         [3][dsn u64][length u16][payload] a mapping and the bytes it maps
  *   DATA_ACK    [4][data ack u64]                 the receiver's cumulative connection-level ack
  *   DATA_FIN    [5][dsn u64]                      the stream ends at `dsn`; the FIN takes dsn
- *   REQUEST     [6][direction u8][bytes u64][rate u64]  right behind MP_CAPABLE, for a download:
- *               what the client asks the server to send (bytes: 0 for unlimited; rate: bit/s,
+ *   REQUEST     [6][direction u8][bytes u64][rate u64]  right behind MP_CAPABLE, when the server
+ *               sends (a download, or both ways): what the client asks it to send (bytes: 0 for unlimited; rate: bit/s,
  *               0 for bulk). Without it the server receives, as before downloads existed.
  * The address id is the PathId of the subflow's local address (the kernel's endpoint id).
  */

@@ -60,11 +60,16 @@ MptcpServerConnection::OnSubflowDataAck(uint64_t dataAck)
 {
     if (m_sender && m_sender->OnDataAck(dataAck))
     {
-        // The client has the whole download: the subflows close behind the last DATA_ACK.
+        // The client has the whole download: once the upload (both ways) is in too, the subflows
+        // close behind the last DATA_ACK.
         m_sender->End();
-        for (const auto& subflow : m_subflows)
+        m_sent = true;
+        if (m_receiver.IsFinished() || !client_sends(m_direction))
         {
-            subflow->Close();
+            for (const auto& subflow : m_subflows)
+            {
+                subflow->Close();
+            }
         }
     }
 }
@@ -82,10 +87,11 @@ MptcpServerConnection::OnSubflowClosed(MptcpSubflow& subflow, int)
 bool
 MptcpServerConnection::OnSubflowRequest(MptcpSubflow&, const MptcpRequest& request)
 {
-    if (m_sender || request.direction != TrafficDirection::download)
+    if (m_sender || !server_sends(request.direction))
     {
         return false;
     }
+    m_direction = request.direction;
     MptcpSender::Config config;
     config.bytesToSend = request.bytes;
     config.appRate = request.rate;
@@ -112,7 +118,7 @@ MptcpServerConnection::OnSubflowDataFin(MptcpSubflow&, uint64_t dsn)
 void
 MptcpServerConnection::OnSubflowRead(MptcpSubflow& subflow)
 {
-    m_receiver.AfterRead(subflow);
+    m_receiver.AfterRead(subflow, !m_sender || m_sent);
 }
 
 } // namespace sim

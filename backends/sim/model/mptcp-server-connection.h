@@ -21,8 +21,9 @@ namespace sim
 
 /**
  * Every connection receives the client's stream (empty for a download) and answers each
- * subflow's first record with a DATA_ACK. A REQUEST record asking for a download gives it a
- * sender too, which sends the stream the client asked for over the subflows the client opened.
+ * subflow's first record with a DATA_ACK. A REQUEST record asking for a download (or both ways)
+ * gives it a sender too, which sends the stream the client asked for over the subflows the client
+ * opened.
  */
 class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>, private MptcpSubflowOwner
 {
@@ -70,8 +71,10 @@ class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>,
     ConnectionToken m_token;
     /// Never shrinks while the connection lives: a subflow may close inside its socket's callback.
     std::vector<std::unique_ptr<MptcpSubflow>> m_subflows;
+    TrafficDirection m_direction = TrafficDirection::upload; ///< until a REQUEST says otherwise
     MptcpReceiver m_receiver;
     std::unique_ptr<MptcpSender> m_sender;
+    bool m_sent = false; ///< the download's DATA_FIN is acknowledged
 };
 
 } // namespace sim
