@@ -226,13 +226,17 @@ FIGURES = {
 # Where CI's time runs short, a scenario checks fewer policies than the reference ran. iperf3-reset,
 # wan-reset-download and wan-reset-video are wan-reset's case (every policy there) under another
 # application, the other way or at a rate, so the bug and its fix do. mptcpd, which follows
-# addresses only, is the kernel policy again through a reset (wan-reset checks so): the reference
-# has it for wan-unstable-recovery, CI leaves it out.
+# addresses only, is the kernel policy again where no address changes: through a reset (wan-reset
+# checks so), a blackhole or a link down (its client address stays), and on three-wan-many-conns
+# (0 of 100 rebuilt, as kernel): the reference has it for those, CI leaves it out.
 POLICIES = {
     "iperf3-reset": ["kernel", "rebuild"],
     "wan-reset-download": ["kernel", "rebuild"],
     "wan-reset-video": ["kernel", "rebuild"],
     "wan-unstable-recovery": ["kernel", "omr", "rebuild"],
+    "wan-blackhole": ["kernel", "omr", "rebuild"],
+    "wan-linkdown": ["kernel", "omr", "rebuild"],
+    "three-wan-many-conns": ["kernel", "omr", "rebuild"],
 }
 
 
