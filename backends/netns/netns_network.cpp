@@ -102,14 +102,14 @@ void NetnsNetwork::deliver(const Event& event) {
 void NetnsNetwork::on_kernel_events() {
   for (const KernelMptcpEvent& e : kernel_events_.drain()) {
     if (e.type == mptcp_pm::EventType::created) {
-      for (const auto& sender : senders_) {
-        if (sender->local_port() == e.sport) sender_by_token_[e.token] = sender.get();
+      for (const OwnConnection& own : own_connections_) {
+        if (own.client->local_port() == e.sport) own_by_token_[e.token] = &own;
       }
       // Not ours: with kind command, every MPTCP connection of the client is its program's.
-      if (commands_ && sender_by_token_.count(e.token) == 0 && command_tokens_.insert(e.token).second)
+      if (commands_ && own_by_token_.count(e.token) == 0 && command_tokens_.insert(e.token).second)
         ++command_connections_;
     } else if (e.type == mptcp_pm::EventType::closed) {
-      sender_by_token_.erase(e.token);
+      own_by_token_.erase(e.token);
       command_tokens_.erase(e.token);
     }
     if (const auto event = to_engine_event(e, path_of_client_address)) deliver(*event);
@@ -274,9 +274,9 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 }
 
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
-  senders_.push_back(std::make_unique<BulkClient>(topology_.client(), loop_, kServerAddress, kMptcpPort,
-                                                  BulkRequest{request.direction, request.bytes, request.rate}));
-  group_of_[senders_.back().get()] = request.group;
+  own_connections_.push_back({std::make_unique<BulkClient>(topology_.client(), loop_, kServerAddress, kMptcpPort,
+                                                           BulkRequest{request.direction, request.bytes, request.rate}),
+                              request.group});
 }
 
 void NetnsNetwork::run_commands(const TrafficCommands& commands) {
@@ -297,8 +297,8 @@ void NetnsNetwork::run_commands(const TrafficCommands& commands) {
 std::vector<SubflowSample> NetnsNetwork::sample() {
   std::vector<SubflowSample> samples;
   sampled_subflows_.clear();
-  for (const auto& [token, sender] : sender_by_token_) {
-    if (sender->fd() >= 0) count(token, group_of_.at(sender), mptcp_subflows(sender->fd()), samples);
+  for (const auto& [token, own] : own_by_token_) {
+    if (own->client->fd() >= 0) count(token, own->group, mptcp_subflows(own->client->fd()), samples);
   }
   if (!command_tokens_.empty()) {
     // One dump for all of them: the programs' sockets are not ours to ask.
@@ -319,9 +319,9 @@ void NetnsNetwork::count(ConnectionToken token, std::size_t group, std::vector<S
 }
 
 std::vector<SubflowInfo> NetnsNetwork::subflows_of(ConnectionToken token) {
-  if (BulkClient* sender = sender_of(token)) {
-    if (sender->fd() < 0) return {};
-    return mptcp_subflows(sender->fd());
+  if (const OwnConnection* own = own_connection(token)) {
+    if (own->client->fd() < 0) return {};
+    return mptcp_subflows(own->client->fd());
   }
   if (command_tokens_.count(token) == 0) return {};
   auto by_token = mptcp_subflows_by_token(*client_diag_);
@@ -342,21 +342,19 @@ std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
   return details;
 }
 
-BulkClient* NetnsNetwork::sender_of(ConnectionToken token) {
-  const auto it = sender_by_token_.find(token);
-  return it == sender_by_token_.end() ? nullptr : it->second;
+const NetnsNetwork::OwnConnection* NetnsNetwork::own_connection(ConnectionToken token) const {
+  const auto it = own_by_token_.find(token);
+  return it == own_by_token_.end() ? nullptr : it->second;
 }
 
 TrafficReport NetnsNetwork::traffic_report() const {
   TrafficReport report;
-  for (const auto& sender : senders_) {
-    report.bytes_sent += sender->bytes_sent();
-    if (sender->error()) {
-      report.failures.push_back("the connection from port " + std::to_string(sender->local_port()) +
-                                " failed: " + *sender->error());
+  for (const auto& [client, group] : own_connections_) {
+    report.bytes_sent += client->bytes_sent();
+    if (client->error()) {
+      report.failures.push_back("the connection from port " + std::to_string(client->local_port()) +
+                                " failed: " + *client->error());
     }
-  }
-  for (const auto& [client, group] : group_of_) {
     if (!server_sends(client->direction()) || !client->connected()) continue;
     const BulkStream& stream = client->received();
     report.received.push_back({"the download to port " + std::to_string(client->local_port()), stream.bytes,
@@ -366,7 +364,7 @@ TrafficReport NetnsNetwork::traffic_report() const {
     report.bytes_sent += server_->bytes_sent();
     for (const std::string& failure : server_->failures()) report.failures.push_back(failure);
     std::map<std::uint16_t, std::size_t> group_by_port;
-    for (const auto& [client, group] : group_of_) group_by_port[client->local_port()] = group;
+    for (const auto& [client, group] : own_connections_) group_by_port[client->local_port()] = group;
     for (const auto& [port, stream] : server_->streams()) {
       const auto group = group_by_port.find(port);
       report.received.push_back({"the connection from port " + std::to_string(port), stream.bytes, stream.complete,
@@ -377,7 +375,7 @@ TrafficReport NetnsNetwork::traffic_report() const {
   if (commands_) {
     // What the programs' connections had acknowledged at the last sample, every path together.
     for (const auto& [token, counter] : bytes_by_token_)
-      if (sender_by_token_.count(token) == 0)
+      if (own_by_token_.count(token) == 0)
         for (PathId p = 0; p < scenario_.paths.size(); ++p) report.bytes_sent += counter.bytes(p);
     for (std::string& failure : commands_->failures()) report.failures.push_back(std::move(failure));
     if (command_connections_ == 0)

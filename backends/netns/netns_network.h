@@ -3,6 +3,7 @@
 // a timerfd on the monotonic clock). The driver (core/driver) runs the scenario over it.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -95,7 +96,12 @@ class NetnsNetwork final : public NetworkPort {
   std::uint8_t subflow_local_id(PathId path) const;
   // The path's delay by the topology's delay method; without one, only noted for the summary.
   void set_delay(PathId path, Duration delay);
-  BulkClient* sender_of(ConnectionToken token);
+  // One of mprecover's own connections (not a program's): its client, and its traffic group.
+  struct OwnConnection {
+    std::unique_ptr<BulkClient> client;
+    std::size_t group = 0;
+  };
+  const OwnConnection* own_connection(ConnectionToken token) const;
   // The connection's subflows now: through its socket if it is ours, else through sock_diag.
   std::vector<SubflowInfo> subflows_of(ConnectionToken token);
   // One reading of a connection's subflows into its per-path counters and the samples.
@@ -119,9 +125,8 @@ class NetnsNetwork final : public NetworkPort {
   std::optional<BulkServer> server_;  // not for kind command: the server's program has the port
   NetworkObserver* observer_ = nullptr;
   std::vector<std::pair<std::string, std::string>> early_notes_;  // (what, detail) before observe()
-  std::vector<std::unique_ptr<BulkClient>> senders_;
-  std::map<ConnectionToken, BulkClient*> sender_by_token_;
-  std::map<const BulkClient*, std::size_t> group_of_;  // each sender's traffic group
+  std::deque<OwnConnection> own_connections_;  // a deque: own_by_token_ points into it
+  std::map<ConnectionToken, const OwnConnection*> own_by_token_;
   std::map<ConnectionToken, SubflowByteCounter> bytes_by_token_;
   std::map<ConnectionToken, std::vector<SubflowInfo>> sampled_subflows_;  // what the last sample() read
   std::vector<unsigned> readdresses_;  // per path: how often its address changed
