@@ -276,6 +276,22 @@ std::size_t list_index(std::ptrdiff_t index, std::size_t size, const char* what)
   return static_cast<std::size_t>(index);
 }
 
+// What the list views have in common: len, an element by position (from the end when negative),
+// and iteration, over `elements` of the scenario, each element seen through a `Ref`.
+template <typename Ref, typename List, typename Element>
+void sequence_of(py::class_<List>& list, std::vector<Element> Scenario::*elements, const char* what) {
+  list.def("__len__", [elements](const List& l) { return ((*l.owner).*elements).size(); })
+      .def("__getitem__",
+           [elements, what](const List& l, std::ptrdiff_t i) {
+             return Ref{l.owner, list_index(i, ((*l.owner).*elements).size(), what)};
+           })
+      .def("__iter__", [elements](const List& l) {
+        py::list items;
+        for (std::size_t i = 0; i < ((*l.owner).*elements).size(); ++i) items.append(Ref{l.owner, i});
+        return py::iter(items);
+      });
+}
+
 std::size_t path_index(const Scenario& s, const std::string& name) {
   for (std::size_t i = 0; i < s.paths.size(); ++i)
     if (s.paths[i].name == name) return i;
@@ -447,16 +463,10 @@ the event at its position in the list and writes through to the scenario. Events
   value_attributes<EventRef>(event, "events[].");
   event.def("__repr__", [](const EventRef& e) { return repr_of("Event", e, "events[]."); });
 
-  py::class_<PathList>(m, "PathList", "topology.paths as a list-like view: len, index (position or name), iterate, del, add().")
-      .def("__len__", [](const PathList& l) { return l.owner->paths.size(); })
-      .def("__getitem__", [](const PathList& l, std::ptrdiff_t i) { return PathRef{l.owner, list_index(i, l.owner->paths.size(), "path")}; })
-      .def("__getitem__", [](const PathList& l, const std::string& name) { return PathRef{l.owner, path_index(*l.owner, name)}; })
-      .def("__iter__",
-           [](const PathList& l) {
-             py::list items;
-             for (std::size_t i = 0; i < l.owner->paths.size(); ++i) items.append(PathRef{l.owner, i});
-             return py::iter(items);
-           })
+  py::class_<PathList> path_list(m, "PathList",
+                                 "topology.paths as a list-like view: len, index (position or name), iterate, del, add().");
+  sequence_of<PathRef>(path_list, &Scenario::paths, "path");
+  path_list.def("__getitem__", [](const PathList& l, const std::string& name) { return PathRef{l.owner, path_index(*l.owner, name)}; })
       .def("__contains__", [](const PathList& l, const std::string& name) {
         return std::any_of(l.owner->paths.begin(), l.owner->paths.end(), [&](const PathSpec& p) { return p.name == name; });
       })
@@ -502,18 +512,8 @@ group at its position in the list and writes through to the scenario.)doc");
       m, "TrafficList",
       "traffic as a list-like view of its groups: len, index, iterate, del, add(); with one group, its attributes too.");
   value_attributes<TrafficList>(traffic_list, "traffic[].");
-  traffic_list.def("__len__", [](const TrafficList& l) { return l.owner->traffic.size(); })
-      .def("__getitem__",
-           [](const TrafficList& l, std::ptrdiff_t i) {
-             return TrafficRef{l.owner, list_index(i, l.owner->traffic.size(), "traffic group")};
-           })
-      .def("__iter__",
-           [](const TrafficList& l) {
-             py::list items;
-             for (std::size_t i = 0; i < l.owner->traffic.size(); ++i) items.append(TrafficRef{l.owner, i});
-             return py::iter(items);
-           })
-      .def("__delitem__",
+  sequence_of<TrafficRef>(traffic_list, &Scenario::traffic, "traffic group");
+  traffic_list.def("__delitem__",
            [](const TrafficList& l, std::ptrdiff_t i) {
              auto& groups = l.owner->traffic;
              const std::size_t index = list_index(i, groups.size(), "traffic group");
@@ -542,16 +542,9 @@ then the given settings; returns it. The file then writes traffic as a list.)doc
         return out + "]";
       });
 
-  py::class_<EventList>(m, "EventList", "events as a list-like view: len, index, iterate, del, clear(), add().")
-      .def("__len__", [](const EventList& l) { return l.owner->events.size(); })
-      .def("__getitem__", [](const EventList& l, std::ptrdiff_t i) { return EventRef{l.owner, list_index(i, l.owner->events.size(), "event")}; })
-      .def("__iter__",
-           [](const EventList& l) {
-             py::list items;
-             for (std::size_t i = 0; i < l.owner->events.size(); ++i) items.append(EventRef{l.owner, i});
-             return py::iter(items);
-           })
-      .def("__delitem__",
+  py::class_<EventList> event_list(m, "EventList", "events as a list-like view: len, index, iterate, del, clear(), add().");
+  sequence_of<EventRef>(event_list, &Scenario::events, "event");
+  event_list.def("__delitem__",
            [](const EventList& l, std::ptrdiff_t i) {
              auto& events = l.owner->events;
              events.erase(events.begin() + static_cast<std::ptrdiff_t>(list_index(i, events.size(), "event")));

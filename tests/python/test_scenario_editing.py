@@ -192,6 +192,8 @@ def test_a_download_group_reads_and_writes_its_direction(s):
     assert s.traffic.direction == "upload"
     down = s.traffic.add("bulk", direction="download", connections=2)
     assert down.direction == "download"
-    with pytest.raises(ValueError, match='expected upload or download, got "sideways"'):
+    with pytest.raises(ValueError, match='expected upload, download or both, got "sideways"'):
         down.direction = "sideways"
     assert "direction: download" in s.describe()
+    s.traffic[0].direction = "both"
+    assert s.traffic[0].direction == "both" and "direction: both" in s.describe()
