@@ -1,4 +1,4 @@
-// The packet scheduler of the client: which subflow the next bytes go to.
+// The packet scheduler of the sending end: which subflow the next bytes go to.
 #pragma once
 
 #include "mptcp-subflow.h"
