@@ -62,18 +62,12 @@ Comparison merged(Comparison earlier, const Comparison& fresh) {
       earlier.scenarios.push_back(s);
       continue;
     }
-    std::vector<RunFigures> runs = same->runs;
-    for (const RunFigures& run : s.runs) {
-      const auto old_run = std::find_if(runs.begin(), runs.end(), [&run](const RunFigures& r) {
-        return r.backend == run.backend && r.policy == run.policy;
-      });
-      if (old_run != runs.end()) *old_run = run;
-      else runs.push_back(run);
-    }
+    ScenarioComparison kept = *same;
+    kept.take_runs(s.runs);
     std::map<std::string, double> probe_interval_s = same->probe_interval_s;
     for (const auto& [policy, interval] : s.probe_interval_s) probe_interval_s[policy] = interval;
     *same = s;
-    same->runs = std::move(runs);
+    same->runs = std::move(kept.runs);
     same->probe_interval_s = std::move(probe_interval_s);
     same->judge_parity();
   }

@@ -68,6 +68,27 @@ ParityContext ScenarioComparison::parity_context(const std::string& policy) cons
           outage_in_random_loss};
 }
 
+void ScenarioComparison::take_runs(const std::vector<RunFigures>& fresh) {
+  const auto has_backend = [this](const std::string& backend) {
+    return std::any_of(runs.begin(), runs.end(), [&backend](const RunFigures& r) { return r.backend == backend; });
+  };
+  bool new_backend = false;
+  for (const RunFigures& run : fresh) {
+    new_backend = new_backend || !has_backend(run.backend);
+    const auto old_run = std::find_if(runs.begin(), runs.end(), [&run](const RunFigures& r) {
+      return r.backend == run.backend && r.policy == run.policy;
+    });
+    if (old_run != runs.end()) *old_run = run;
+    else runs.push_back(run);
+  }
+  if (!new_backend) return;
+  std::vector<std::string> order;
+  for (const RunFigures& run : fresh)
+    if (std::find(order.begin(), order.end(), run.backend) == order.end()) order.push_back(run.backend);
+  const auto rank = [&order](const RunFigures& r) { return std::find(order.begin(), order.end(), r.backend) - order.begin(); };
+  std::stable_sort(runs.begin(), runs.end(), [&rank](const RunFigures& a, const RunFigures& b) { return rank(a) < rank(b); });
+}
+
 void ScenarioComparison::judge_parity() {
   parity.clear();
   if (runs.empty()) return;

@@ -47,6 +47,10 @@ struct ScenarioComparison {
   ParityContext parity_context(const std::string& policy) const;
   // Fills `parity` from `runs`: the backend of the first run is the reference.
   void judge_parity();
+  // `fresh` runs (of an update) in place of the runs of their backend and policy, the others kept.
+  // When a backend is new to the scenario, the runs then follow `fresh`'s backend order (the kept
+  // backends it did not run last), so that the reference is the backend the update put first.
+  void take_runs(const std::vector<RunFigures>& fresh);
 };
 
 // What of a scenario the comparison needs before any run: round trip, probe intervals, outages.

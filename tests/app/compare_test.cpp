@@ -271,6 +271,23 @@ TEST(CompareReport, HasTheRulesATableRowPerRunAndTheVerdicts) {
 }
 
 // Parity knows no backend by name: the first backend of the comparison is the reference.
+// An update that adds a backend to a scenario (the sim, once it can carry it) puts it where the
+// update's command did: first, so the reference stays the sim as in every other scenario.
+TEST(Comparison, AnUpdateThatAddsABackendTakesTheUpdatesBackendOrder) {
+  ScenarioComparison s;
+  s.runs = {reset_run("netns", 25.04, 0.09)};
+  s.take_runs({reset_run("sim", 25.04, 0.08), reset_run("netns", 25.05, 0.1)});
+  ASSERT_EQ(s.runs.size(), 2u);
+  EXPECT_EQ(s.runs[0].backend, "sim");
+  EXPECT_EQ(s.runs[1].backend, "netns");
+  EXPECT_EQ(s.runs[1].outages[0].latency_max_s, 0.1) << "the fresh run took the kept one's place";
+
+  // An update of one backend keeps the order, whichever it reran.
+  s.take_runs({reset_run("netns", 25.04, 0.2)});
+  EXPECT_EQ(s.runs[0].backend, "sim");
+  EXPECT_EQ(s.runs[1].outages[0].latency_max_s, 0.2);
+}
+
 TEST(Parity, AnyTwoBackendsTheFirstAsReference) {
   Comparison c = baseline_with(reset_run("third", 25.042, 0.084));
   c.scenarios[0].runs.push_back(reset_run("sim", 25.002, 0.002));
