@@ -241,7 +241,6 @@ MptcpConnection::OnSubflowDataAck(uint64_t dataAck)
     if (m_sender && m_sender->OnDataAck(dataAck))
     {
         m_sender->End();
-        m_sent = true;
         if (!m_receiver || m_receiver->IsFinished())
         {
             Finish();
@@ -296,7 +295,7 @@ MptcpConnection::OnSubflowRead(MptcpSubflow& subflow)
 {
     // The download is complete: the receiver has acknowledged the DATA_FIN, and closed the
     // subflows unless the upload still goes on.
-    const bool uploaded = !m_sender || m_sent;
+    const bool uploaded = !m_sender || m_sender->IsDone();
     if (m_receiver && !m_closed && m_receiver->AfterRead(subflow, uploaded) && uploaded)
     {
         m_closed = true;

@@ -164,7 +164,6 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     std::unique_ptr<MptcpSender> m_sender;
     std::unique_ptr<MptcpReceiver> m_receiver;
     bool m_established = false;
-    bool m_sent = false; ///< the upload's DATA_FIN is acknowledged
     bool m_closed = false;
 };
 

@@ -63,7 +63,7 @@ MptcpSender::OnDataAck(uint64_t dataAck)
     {
         subflow->DropAcked(dataAck);
     }
-    if (m_config.bytesToSend && m_dataAcked > *m_config.bytesToSend) // the DATA_FIN's DSN too
+    if (IsDone()) // the DATA_FIN's DSN is acknowledged too
     {
         return true;
     }

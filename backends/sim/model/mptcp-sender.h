@@ -75,6 +75,11 @@ class MptcpSender
     {
         return m_dataAcked;
     }
+    /// The peer has acknowledged the DATA_FIN: the whole stream is in.
+    bool IsDone() const
+    {
+        return m_config.bytesToSend && m_dataAcked > *m_config.bytesToSend;
+    }
 
   private:
     uint64_t NewDataAllowed() const;

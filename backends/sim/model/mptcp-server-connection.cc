@@ -63,7 +63,6 @@ MptcpServerConnection::OnSubflowDataAck(uint64_t dataAck)
         // The client has the whole download: once the upload (both ways) is in too, the subflows
         // close behind the last DATA_ACK.
         m_sender->End();
-        m_sent = true;
         if (m_receiver.IsFinished() || !client_sends(m_direction))
         {
             for (const auto& subflow : m_subflows)
@@ -118,7 +117,7 @@ MptcpServerConnection::OnSubflowDataFin(MptcpSubflow&, uint64_t dsn)
 void
 MptcpServerConnection::OnSubflowRead(MptcpSubflow& subflow)
 {
-    m_receiver.AfterRead(subflow, !m_sender || m_sent);
+    m_receiver.AfterRead(subflow, !m_sender || m_sender->IsDone());
 }
 
 } // namespace sim

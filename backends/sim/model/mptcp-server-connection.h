@@ -74,7 +74,6 @@ class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>,
     TrafficDirection m_direction = TrafficDirection::upload; ///< until a REQUEST says otherwise
     MptcpReceiver m_receiver;
     std::unique_ptr<MptcpSender> m_sender;
-    bool m_sent = false; ///< the download's DATA_FIN is acknowledged
 };
 
 } // namespace sim
