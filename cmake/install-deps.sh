@@ -12,8 +12,9 @@ packages=(
   python3-yaml python3-pandas python3-dask python3-distributed
   # the netns backend: netlink, nftables, and the tools its tests compare the host with
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftables-dev iproute2 nftables procps
-  # the mptcpd policy's real daemon on netns
-  mptcpd
+  # the mptcpd policy's real daemon on netns, and its path manager plugin (addr_adv), which the
+  # daemon only recommends: without it mptcpd starts and manages nothing
+  mptcpd mptcpd-plugins
   # kind command's programs on netns: mptcpize makes a program's sockets MPTCP; iperf3 is the
   # one the shipped iperf3-reset scenario runs
   mptcpize iperf3
