@@ -298,6 +298,13 @@ MptcpSubflow::HandleSend(Ptr<Socket>, uint32_t)
     {
         return;
     }
+    // Room in the send buffer is not progress (ns-3 reports room at a retransmission timeout
+    // too): a stalled subflow takes new data again only once the peer acknowledges some, else
+    // what the scheduler gave it would wait there for the path's return, never sent again.
+    if (m_stalled && GetBytesAcked() == m_ackedWhenStalled)
+    {
+        return;
+    }
     m_stalled = false;
     m_owner->OnSubflowProgress(*this);
 }
@@ -339,6 +346,7 @@ MptcpSubflow::HandleCongState(TcpSocketState::TcpCongState_t, TcpSocketState::Tc
         Queued() > 0)
     {
         m_stalled = true;
+        m_ackedWhenStalled = GetBytesAcked();
         m_owner->OnSubflowStalled(*this);
     }
 }

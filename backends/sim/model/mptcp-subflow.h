@@ -228,6 +228,7 @@ class MptcpSubflow : private MptcpRecordSink
     State m_state = State::CONNECTING;
     ns3::TcpSocket::TcpStates_t m_tcpState = ns3::TcpSocket::CLOSED;
     bool m_stalled = false;
+    uint64_t m_ackedWhenStalled = 0; ///< GetBytesAcked() when it stalled
     bool m_awaitingAnswer = false;
     bool m_aborting = false;
     bool m_dataFinSent = false;
