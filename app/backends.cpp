@@ -16,12 +16,12 @@ const std::vector<BackendEntry>& compiled_backends() {
     std::vector<BackendEntry> e;
 #ifdef MPRECOVER_HAVE_SIM
     e.push_back({"sim", "ns-3 3.37 simulation with an MPTCP model over ns-3 TCP subflows", true,
-                 [] { return std::optional<std::string>{}; }, {TrafficKind::bulk, TrafficKind::rate},
+                 [] { return std::optional<std::string>{}; }, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::request_response},
                  make_sim_network});
 #endif
 #ifdef MPRECOVER_HAVE_NETNS
     e.push_back({"netns", "network namespaces on this machine's kernel: kernel MPTCP over netlink, real sockets",
-                 false, netns_backend_unavailable, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::command},
+                 false, netns_backend_unavailable, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::request_response, TrafficKind::command},
                  make_netns_network});
 #endif
     return e;

@@ -165,6 +165,7 @@ std::vector<OutageFigures> MetricsCollector::report(Instant end) const {
     goodput_loss(o, any_path_horizon, r);
     if (!app_Bps_.empty()) app_rate_figures(o, any_path_horizon, r);
     if (!config_.backup_paths.empty()) backup_figures(o, any_path_horizon, r);
+    if (!requests_.empty()) request_figures(o, any_path_horizon, end, r);
     r.subflows_before = typical_subflow_count(o.start);
     if (o.end) {
       r.subflows_during = typical_subflow_count(*o.end);
@@ -271,6 +272,43 @@ void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, O
   }
   figures.below_rate_s = below;
   figures.worst_shortfall_s = worst_backlog_s;
+}
+
+void MetricsCollector::request(Instant issued, std::optional<Instant> answered, Duration timeout) {
+  requests_.push_back(Request{issued, answered, timeout});
+}
+
+void MetricsCollector::request_figures(const Outage& outage, Instant horizon, Instant end,
+                                       OutageFigures& figures) const {
+  const Instant restore = outage.end.value_or(horizon);
+  const Instant baseline_start = outage.start - std::min(config_.baseline_window, outage.start.time_since_epoch());
+  std::vector<double> before;
+  std::vector<double> during;
+  std::vector<double> after;
+  double issued = 0;
+  double failed = 0;
+  for (const Request& request : requests_) {
+    // One issued before the outage but still unanswered when it began is the outage's.
+    const bool done_before = request.answered && *request.answered <= outage.start;
+    if ((request.issued < baseline_start && done_before) || request.issued >= horizon) continue;
+    std::vector<double>& phase = done_before ? before : request.issued < restore ? during : after;
+    if (request.answered) phase.push_back(seconds_between(request.issued, *request.answered));
+    if (done_before) continue;
+    ++issued;
+    const Instant given_up = request.issued + request.timeout;
+    if (request.answered ? *request.answered > given_up : end >= given_up) ++failed;
+  }
+  const auto latency = [](std::vector<double>& values, std::optional<double>& p50, std::optional<double>& p99) {
+    if (values.empty()) return;
+    std::sort(values.begin(), values.end());
+    p50 = median(values);
+    p99 = percentile(values, 0.99);
+  };
+  latency(before, figures.request_p50_before_s, figures.request_p99_before_s);
+  latency(during, figures.request_p50_during_s, figures.request_p99_during_s);
+  latency(after, figures.request_p50_after_s, figures.request_p99_after_s);
+  figures.requests_issued = issued;
+  figures.requests_failed = failed;
 }
 
 void MetricsCollector::backup_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const {

@@ -58,6 +58,21 @@ struct OutageFigures {
   // buffer must hold to play through the outage.
   std::optional<double> below_rate_s;
   std::optional<double> worst_shortfall_s;
+  // Request/response traffic only: the latency (median and 99th percentile, nearest rank; null
+  // when no request was answered) of the requests answered within the baseline window before the
+  // outage ("before"), of those issued from then until the restore and not answered before the
+  // outage began ("during": one caught by the outage counts here), and of those issued after the
+  // restore up to the end of the recovery period ("after"); and of the requests during and after,
+  // how many there were and how many failed: not answered within their group's timeout (one still
+  // within it when the run ended is not counted as failed).
+  std::optional<double> request_p50_before_s;
+  std::optional<double> request_p99_before_s;
+  std::optional<double> request_p50_during_s;
+  std::optional<double> request_p99_during_s;
+  std::optional<double> request_p50_after_s;
+  std::optional<double> request_p99_after_s;
+  std::optional<double> requests_issued;  // null: no request/response traffic
+  std::optional<double> requests_failed;
   // Outages of a path that is not a backup, in a scenario with backup paths, over the same period:
   // from the outage start to the first sample at which a backup path carried data (null: none
   // did, the other paths sufficed), and from the restore to the end of the first rebalance window
@@ -105,6 +120,10 @@ class MetricsCollector {
   // Such connections give the outages their rate figures (OutageFigures::below_rate_s,
   // worst_shortfall_s), from their own bytes. Say so before its first bytes_sample.
   void app_rate(ConnectionToken token, std::uint64_t bits_per_second);
+  // A request of request/response traffic, issued at `issued` and answered (the last byte of its
+  // response in) at `answered`, none if not by the end of the run; it failed if not answered within
+  // `timeout`. Requests give the outages their request figures (OutageFigures::request_*).
+  void request(Instant issued, std::optional<Instant> answered, Duration timeout);
   // Cumulative bytes the connection delivered over its subflow(s) on `path`, sampled at `at`.
   // Sample every connection and path at the same instants.
   void bytes_sample(ConnectionToken token, PathId path, std::uint64_t cumulative, Instant at);
@@ -131,6 +150,11 @@ class MetricsCollector {
     double latency_s;
     Comeback how;
   };
+  struct Request {
+    Instant issued;
+    std::optional<Instant> answered;
+    Duration timeout;
+  };
   struct Progress {
     std::uint64_t last = 0;
     std::vector<Instant> moved;  // sample instants at which the counter grew
@@ -142,6 +166,7 @@ class MetricsCollector {
   void goodput_loss(const Outage& outage, Instant horizon, OutageFigures& figures) const;
   void app_rate_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
   void backup_figures(const Outage& outage, Instant horizon, OutageFigures& figures) const;
+  void request_figures(const Outage& outage, Instant horizon, Instant end, OutageFigures& figures) const;
   std::uint64_t delivered_on_backups(Instant from, Instant to) const;  // over (from, to]
   // Bytes the applications of the app-limited connections open made over (from, to], each at its rate.
   double app_bytes(Instant from, Instant to) const;
@@ -165,6 +190,7 @@ class MetricsCollector {
   std::map<Instant, std::vector<std::uint64_t>> delivered_;  // bytes per path in (previous sample, at]
   std::map<ConnectionToken, double> app_Bps_;                // app-limited connections: bytes per second
   std::map<Instant, std::uint64_t> delivered_app_;           // their bytes in (previous sample, at]
+  std::vector<Request> requests_;
 };
 
 }  // namespace mprecover

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 
@@ -92,43 +93,80 @@ std::string parity_line(const ScenarioComparison& s) {
   return line;
 }
 
-// Two figures of some outages, a row per outage they apply to; no table when none does.
-struct OutageFigureTable {
-  const char* sentence;  // what the figures are
-  std::array<const char*, 2> columns;
-  bool (*applies)(const OutageFigures&);
-  std::array<std::optional<double> OutageFigures::*, 2> figures;
+// Figures of some outages, a row per outage they apply to; no table when none does.
+struct OutageFigureColumn {
+  const char* heading;
+  std::optional<double> OutageFigures::*figure;
+  std::string (*text)(std::optional<double>);
 };
 
+struct OutageFigureTable {
+  const char* sentence;  // what the figures are
+  bool (*applies)(const OutageFigures&);
+  std::span<const OutageFigureColumn> columns;
+};
+
+std::string count_text(std::optional<double> n) { return n ? count(*n) : "–"; }
+
 // App-limited traffic: what an outage did to it, as a video player would feel it.
+constexpr std::array kRateColumns{OutageFigureColumn{"below its rate (s)", &OutageFigures::below_rate_s, seconds},
+                                  OutageFigureColumn{"worst shortfall (s)", &OutageFigures::worst_shortfall_s, seconds}};
 constexpr OutageFigureTable kRateTable{
     "App-limited traffic: for how long the connections together delivered less than 90 % of their rate, and how far "
     "behind their applications they fell at worst (seconds of their stream), up to the end of the outage's recovery "
     "period.",
-    {"below its rate (s)", "worst shortfall (s)"},
-    [](const OutageFigures& o) { return o.below_rate_s.has_value(); },
-    {&OutageFigures::below_rate_s, &OutageFigures::worst_shortfall_s}};
+    [](const OutageFigures& o) { return o.below_rate_s.has_value(); }, kRateColumns};
+
+// Request/response traffic: what an outage did to its requests, as their users would feel it.
+constexpr std::array kRequestColumns{
+    OutageFigureColumn{"p50 / p99 before (s)", &OutageFigures::request_p50_before_s, seconds},
+    OutageFigureColumn{"", &OutageFigures::request_p99_before_s, seconds},
+    OutageFigureColumn{"p50 / p99 during (s)", &OutageFigures::request_p50_during_s, seconds},
+    OutageFigureColumn{"", &OutageFigures::request_p99_during_s, seconds},
+    OutageFigureColumn{"p50 / p99 after (s)", &OutageFigures::request_p50_after_s, seconds},
+    OutageFigureColumn{"", &OutageFigures::request_p99_after_s, seconds},
+    OutageFigureColumn{"requests", &OutageFigures::requests_issued, count_text},
+    OutageFigureColumn{"failed", &OutageFigures::requests_failed, count_text}};
+constexpr OutageFigureTable kRequestTable{
+    "Request/response traffic: request latency (issue to the last byte of the response; median / 99th percentile) of "
+    "the requests answered in the 5 s before the outage, of those it caught or that were issued during it, and of "
+    "those issued after it up to the end of its recovery period; how many requests were caught or issued from the "
+    "outage start to that end, and how many of them were not answered within their timeout. Shown, not judged by "
+    "parity (the rules say why).",
+    [](const OutageFigures& o) { return o.requests_issued.has_value(); }, kRequestColumns};
 
 // Backup paths: how fast the traffic moved onto them when another path failed, and off them again.
+constexpr std::array kBackupColumns{OutageFigureColumn{"failover (s)", &OutageFigures::failover_s, seconds},
+                                    OutageFigureColumn{"failback (s)", &OutageFigures::failback_s, seconds}};
 constexpr OutageFigureTable kBackupTable{
     "Backup paths: failover, from the outage start until a backup path carries data; failback, from the restore "
     "until the backups carry less than 10 % of the traffic over a rebalance window (– : never, up to the end of the "
     "outage's recovery period).",
-    {"failover (s)", "failback (s)"},
-    [](const OutageFigures& o) { return o.failover_applies; },
-    {&OutageFigures::failover_s, &OutageFigures::failback_s}};
+    [](const OutageFigures& o) { return o.failover_applies; }, kBackupColumns};
 
+// A column without a heading shares the one before it: its figure follows after " / ".
 void outage_figure_table(std::ostream& out, const ScenarioComparison& s, const OutageFigureTable& table) {
   const auto any_applies = [&](const RunFigures& r) { return std::any_of(r.outages.begin(), r.outages.end(), table.applies); };
   if (std::none_of(s.runs.begin(), s.runs.end(), any_applies)) return;
-  out << "\n" << table.sentence << "\n\n";
-  out << "| policy | backend | outage | " << table.columns[0] << " | " << table.columns[1] << " |\n|---|---|---|---|---|\n";
+  out << "\n" << table.sentence << "\n\n| policy | backend | outage |";
+  std::string rule = "|---|---|---|";
+  for (const OutageFigureColumn& column : table.columns) {
+    if (*column.heading == '\0') continue;
+    out << " " << column.heading << " |";
+    rule += "---|";
+  }
+  out << "\n" << rule << "\n";
   for (const RunFigures* run : by_policy(s))
     for (std::size_t i = 0; i < run->outages.size(); ++i) {
       const OutageFigures& o = run->outages[i];
       if (!table.applies(o)) continue;
-      out << "| " << run->policy << " | " << run->backend << " | " << i + 1 << ": " << o.kind << " " << o.path << " | "
-          << seconds(o.*table.figures[0]) << " | " << seconds(o.*table.figures[1]) << " |\n";
+      out << "| " << run->policy << " | " << run->backend << " | " << i + 1 << ": " << o.kind << " " << o.path << " |";
+      for (std::size_t c = 0; c < table.columns.size(); ++c) {
+        const OutageFigureColumn& column = table.columns[c];
+        out << (*column.heading == '\0' ? " / " : " ") << column.text(o.*column.figure);
+        if (c + 1 == table.columns.size() || *table.columns[c + 1].heading != '\0') out << " |";
+      }
+      out << "\n";
     }
 }
 
@@ -157,6 +195,7 @@ void scenario_section(std::ostream& out, const ScenarioComparison& s, const std:
     }
   }
   outage_figure_table(out, s, kRateTable);
+  outage_figure_table(out, s, kRequestTable);
   outage_figure_table(out, s, kBackupTable);
   out << "\n**Recovery:** " << recovery_line(s) << ".\n\n";
   out << "**Parity" << (s.parity.empty() ? "" : " (" + parity_pairs(s) + ")") << ":** " << parity_line(s) << ".\n\n";

@@ -131,7 +131,16 @@ backup subflow no new data, but what it had already queued in that subflow's soc
 buffer, autotuned to a few times its window) still drains at the backup's rate; the simulator's
 model hands a subflow data only as its congestion window opens. On `wan-backup-failover` the LTE
 subflows go on delivering at full rate for about 0.8 s after wan1's subflows are back on the
-kernel, against 0.2 s in the simulator. Where a backend could
+kernel, against 0.2 s in the simulator. Request latency and failed requests (request/response
+traffic) are shown but not judged either, for three mechanisms measured on
+`wan-blackhole-requests`: the kernel's default scheduler gives the next 64 KB to the subflow with
+the least data queued for its pacing rate, ties to the first in the connection's list, so each
+response's first 64 KB go to the connection's oldest subflow and a subflow rebuilt later is listed
+last, where the model sends on the lowest round trip with room; the tbf that shapes a netns path
+lets a 64 KiB bucket through at once, where the model serialises a response at the path's rate;
+and during a blackhole the server's MPTCP send buffer stays charged with what it had queued on the
+silent subflow, so a response waits for room a round trip at a time (the model has no send
+buffer). Where a backend could
 not emulate delay, its round trips are shorter than the scenario's; the tolerance of rule 2 covers
 that for rebuild latency, and an outage that changes a path's delay (`degrade` with `delay`) is
 compared on rules 3 and 4 only, since whether its probes time out depends on that delay. So is an

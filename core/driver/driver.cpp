@@ -72,7 +72,10 @@ RunOutcome Driver::run() {
   const Instant end = std::min(net_.run(Instant{scenario_.duration}), Instant{scenario_.duration});
   if (show_progress_) std::fputs("\r\033[K", stderr);
   if (failure_) throw std::runtime_error("the run stopped at " + std::to_string(to_seconds(end)) + " s: " + *failure_);
-  return RunOutcome{totals(), end};
+  const TrafficReport report = net_.traffic_report();
+  for (const RequestTiming& request : report.requests)
+    recorder_.request(request, scenario_.traffic.at(request.group).exchange()->timeout);
+  return RunOutcome{totals(report), end};
 }
 
 void Driver::on_network_event(const Event& event) { feed(event); }
@@ -171,7 +174,7 @@ void Driver::open_connection(std::size_t group) {
   const TrafficSpec& traffic = scenario_.traffic[group];
   std::optional<AppRate> rate;
   if (traffic.rate) rate = AppRate{*traffic.rate};
-  net_.open_connection(ConnectionRequest{traffic.bytes, rate, traffic.direction, group});
+  net_.open_connection(ConnectionRequest{traffic.bytes, rate, traffic.flow(), traffic.exchange(), group});
 }
 
 void Driver::sample() {
@@ -209,8 +212,7 @@ void Driver::show_progress() {
   }
 }
 
-RunTotals Driver::totals() const {
-  const TrafficReport report = net_.traffic_report();
+RunTotals Driver::totals(const TrafficReport& report) const {
   RunTotals totals;
   totals.bytes_sent = report.bytes_sent;
   totals.integrity_ok = true;
@@ -238,7 +240,7 @@ void Driver::check_streams(const TrafficReport& report, RunTotals& totals) const
   for (const ReceivedStream& stream : report.received) {
     totals.bytes_delivered += stream.bytes;
     // A connection both ways has two streams: it is counted by its upload's.
-    const bool uploads = client_sends(scenario_.traffic.at(stream.group).direction);
+    const bool uploads = client_sends(scenario_.traffic.at(stream.group).flow());
     if (uploads == (stream.direction == TrafficDirection::upload)) ++reached.at(stream.group);
     if (stream.first_mismatch) {
       totals.integrity_ok = false;

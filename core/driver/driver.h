@@ -58,7 +58,7 @@ class Driver final : private NetworkObserver {
   void open_connection(std::size_t group);  // one of scenario.traffic[group]
   void sample();
   void show_progress();
-  RunTotals totals() const;
+  RunTotals totals(const TrafficReport& report) const;
   void check_streams(const TrafficReport& report, RunTotals& totals) const;
 
   const Scenario& scenario_;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/network/path_shape.h"
+#include "core/network/request_response.h"
 #include "core/network/traffic.h"
 #include "engine/actions.h"
 #include "engine/clock.h"
@@ -77,6 +78,9 @@ struct ConnectionRequest {
   std::optional<AppRate> rate;
   // Which side sends: `bytes` and `rate` are the sending application's.
   TrafficDirection direction = TrafficDirection::upload;
+  // Request/response (direction both): the client's application sends requests and the server's
+  // answers each (request_response.h) instead of each sending a stream of its own pace.
+  std::optional<RequestResponse> exchange;
   std::size_t group = 0;  // the scenario's traffic group, which the port gives back with its figures
 };
 
@@ -97,6 +101,8 @@ struct TrafficReport {
   std::vector<ReceivedStream> received;
   // Connections that failed on the client's side, or commands that failed or ended early, in words.
   std::vector<std::string> failures;
+  // Every request of request/response connections, as their clients saw them.
+  std::vector<RequestTiming> requests;
 };
 
 // The kernel's largest MPTCP subflow limit (MPTCP_PM_ADDR_MAX): additional subflows per connection.

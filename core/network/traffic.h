@@ -18,6 +18,9 @@ namespace mprecover {
 enum class TrafficKind {
   bulk,  // as fast as the network takes it
   rate,  // app-limited at a constant rate, like a video stream
+  // Requests and their responses in turn over one long-lived connection, as HTTP/1.1 keep-alive
+  // (core/network/request_response.h).
+  request_response,
   // Programs of the user's (iperf3, ...) run on the client and the server under mptcpize: the
   // connections are theirs, and the backend finds and measures them by their MPTCP token.
   command,
@@ -25,8 +28,11 @@ enum class TrafficKind {
 
 template <>
 struct EnumNames<TrafficKind> {
-  static constexpr std::array<std::pair<TrafficKind, std::string_view>, 3> table{
-      {{TrafficKind::bulk, "bulk"}, {TrafficKind::rate, "rate"}, {TrafficKind::command, "command"}}};
+  static constexpr std::array<std::pair<TrafficKind, std::string_view>, 4> table{
+      {{TrafficKind::bulk, "bulk"},
+       {TrafficKind::rate, "rate"},
+       {TrafficKind::request_response, "request-response"},
+       {TrafficKind::command, "command"}}};
 };
 
 // Which way a connection's application data flows; the client opens the connection either way.

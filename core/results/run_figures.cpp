@@ -162,6 +162,14 @@ RunFigures median_over_seeds(const std::vector<RunFigures>& runs) {
     o.bytes_lost = median(&OutageFigures::bytes_lost);
     o.below_rate_s = median(&OutageFigures::below_rate_s);
     o.worst_shortfall_s = median(&OutageFigures::worst_shortfall_s);
+    o.request_p50_before_s = median(&OutageFigures::request_p50_before_s);
+    o.request_p99_before_s = median(&OutageFigures::request_p99_before_s);
+    o.request_p50_during_s = median(&OutageFigures::request_p50_during_s);
+    o.request_p99_during_s = median(&OutageFigures::request_p99_during_s);
+    o.request_p50_after_s = median(&OutageFigures::request_p50_after_s);
+    o.request_p99_after_s = median(&OutageFigures::request_p99_after_s);
+    o.requests_issued = median(&OutageFigures::requests_issued);
+    o.requests_failed = median(&OutageFigures::requests_failed);
     o.failover_s = median(&OutageFigures::failover_s);
     o.failback_s = median(&OutageFigures::failback_s);
     o.subflows_before = median(&OutageFigures::subflows_before);
@@ -200,6 +208,18 @@ OrderedJson to_json(const OutageFigures& o) {
   if (o.below_rate_s || o.worst_shortfall_s)
     json["rate"] = {{"below_rate_s", optional_json(o.below_rate_s, kSeconds)},
                     {"worst_shortfall_s", optional_json(o.worst_shortfall_s, kSeconds)}};
+  // Only request/response traffic has them.
+  if (o.requests_issued)
+    json["requests"] = {{"latency_p50_s",
+                         {{"before", optional_json(o.request_p50_before_s, kSeconds)},
+                          {"during", optional_json(o.request_p50_during_s, kSeconds)},
+                          {"after", optional_json(o.request_p50_after_s, kSeconds)}}},
+                        {"latency_p99_s",
+                         {{"before", optional_json(o.request_p99_before_s, kSeconds)},
+                          {"during", optional_json(o.request_p99_during_s, kSeconds)},
+                          {"after", optional_json(o.request_p99_after_s, kSeconds)}}},
+                        {"issued", optional_json(o.requests_issued, kCount)},
+                        {"failed", optional_json(o.requests_failed, kCount)}};
   // Only outages of a path that is not a backup, in a scenario with backup paths.
   if (o.failover_applies)
     json["backup"] = {{"failover_s", optional_json(o.failover_s, kSeconds)},
@@ -235,6 +255,19 @@ OutageFigures outage_figures_from_json(const Json& o, const std::string& origin,
   if (const auto rate = o.find("rate"); rate != o.end()) {
     f.below_rate_s = optional_number(*rate, "below_rate_s", origin, where + "rate.");
     f.worst_shortfall_s = optional_number(*rate, "worst_shortfall_s", origin, where + "rate.");
+  }
+  if (const auto requests = o.find("requests"); requests != o.end()) {
+    const std::string at = where + "requests.";
+    const Json& p50 = member(*requests, "latency_p50_s", origin, at);
+    const Json& p99 = member(*requests, "latency_p99_s", origin, at);
+    f.request_p50_before_s = optional_number(p50, "before", origin, at + "latency_p50_s.");
+    f.request_p50_during_s = optional_number(p50, "during", origin, at + "latency_p50_s.");
+    f.request_p50_after_s = optional_number(p50, "after", origin, at + "latency_p50_s.");
+    f.request_p99_before_s = optional_number(p99, "before", origin, at + "latency_p99_s.");
+    f.request_p99_during_s = optional_number(p99, "during", origin, at + "latency_p99_s.");
+    f.request_p99_after_s = optional_number(p99, "after", origin, at + "latency_p99_s.");
+    f.requests_issued = optional_number(*requests, "issued", origin, at);
+    f.requests_failed = optional_number(*requests, "failed", origin, at);
   }
   if (const auto backup = o.find("backup"); backup != o.end()) {
     f.failover_applies = true;

@@ -63,6 +63,7 @@ RunFigures RunRecorder::finish(const RunTotals& totals, Instant end, const std::
   figures.outages = metrics_.report(end);
   write_events(dir / "events.csv");
   write_timeseries(dir / "timeseries.csv");
+  if (!requests_.empty()) write_requests(dir / "requests.csv", end);
   write_scenario(dir / "scenario.yaml");
   write_metadata(dir / "metadata.json");
   for (const auto& [name, contents] : totals.files) {
@@ -85,6 +86,25 @@ void RunRecorder::write_events(const std::filesystem::path& file) const {
   for (const Row* r : rows) {
     out << fixed(to_seconds(r->at), 6) << ',' << r->source << ',' << r->event << ',' << csv_field(path_name(r->path))
         << ',' << (r->connection ? std::to_string(*r->connection) : "") << ',' << csv_field(r->detail) << '\n';
+  }
+  close_checked(out, file);
+}
+
+// One row per request, in the order each connection issued them: answered_s and latency_s empty
+// when no answer came by the end; failed 1 when it came later than the group's timeout or not at
+// all within it, empty while the run ended within it.
+void RunRecorder::write_requests(const std::filesystem::path& file, Instant end) const {
+  auto out = open_for_writing(file);
+  out << "group,issued_s,answered_s,latency_s,failed\n";
+  for (const auto& [request, timeout] : requests_) {
+    const Instant given_up = request.issued + timeout;
+    out << scenario_.traffic_key(request.group) << ',' << fixed(to_seconds(request.issued), 6) << ',';
+    if (request.answered)
+      out << fixed(to_seconds(*request.answered), 6) << ',' << fixed(to_seconds(*request.answered - request.issued), 6)
+          << ',' << (*request.answered > given_up ? "1" : "0");
+    else
+      out << ",," << (end >= given_up ? "1" : "");
+    out << '\n';
   }
   close_checked(out, file);
 }

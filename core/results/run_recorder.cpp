@@ -165,9 +165,14 @@ void RunRecorder::backend_note(Instant at, std::string_view event, std::optional
 void RunRecorder::sample(const SubflowSample& s, Instant at) {
   const TrafficSpec& group = scenario_.traffic.at(s.group);
   // Both ways, the connection's bytes are its two streams', each made at the rate.
-  if (group.rate) metrics_.app_rate(s.token, *group.rate * (group.direction == TrafficDirection::both ? 2 : 1));
+  if (group.rate) metrics_.app_rate(s.token, *group.rate * (group.flow() == TrafficDirection::both ? 2 : 1));
   metrics_.bytes_sample(s.token, s.path, s.bytes, at);
   samples_[at][{s.token, s.path}] = {s.bytes, s.up};
+}
+
+void RunRecorder::request(const RequestTiming& request, Duration timeout) {
+  metrics_.request(request.issued, request.answered, timeout);
+  requests_.emplace_back(request, timeout);
 }
 
 void RunRecorder::subflow_sample(const SubflowDetail& detail, Instant at) {

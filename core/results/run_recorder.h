@@ -59,6 +59,9 @@ class RunRecorder {
   // Cumulative bytes a connection delivered through a path, whether its subflow there is up, and
   // its traffic group. Sample every connection on every path at the same instants.
   void sample(const SubflowSample& sample, Instant at);
+  // A request of a request/response connection, once the run is over; `timeout` is its group's.
+  // They go to requests.csv.
+  void request(const RequestTiming& request, Duration timeout);
   // One subflow as its TCP saw it at a sample instant (timeseries.csv's subflow rows).
   void subflow_sample(const SubflowDetail& detail, Instant at);
 
@@ -99,6 +102,7 @@ class RunRecorder {
   std::string path_name(std::optional<PathId> path) const;
   void write_events(const std::filesystem::path& file) const;
   void write_timeseries(const std::filesystem::path& file) const;
+  void write_requests(const std::filesystem::path& file, Instant end) const;
   void write_summary(const std::filesystem::path& file, const RunTotals& totals, Instant end,
                      const std::vector<OutageFigures>& outages) const;
   void write_metadata(const std::filesystem::path& file) const;
@@ -125,6 +129,7 @@ class RunRecorder {
   std::vector<SubflowDetail> subflow_names_;
   std::map<std::tuple<ConnectionToken, PathId, std::uint16_t, std::string, std::uint16_t>, std::uint32_t> subflow_index_;
   std::vector<SubflowRow> subflow_rows_;  // in time order
+  std::vector<std::pair<RequestTiming, Duration>> requests_;  // with their group's timeout
 };
 
 // results/<scenario>/<backend>-<policy>-<seed>, under `root`.

@@ -20,6 +20,12 @@ DetectorConfig Scenario::detector_config() const {
   return config;
 }
 
+std::optional<RequestResponse> TrafficSpec::exchange() const {
+  if (kind != TrafficKind::request_response) return std::nullopt;
+  return RequestResponse{request.value_or(1), response.value_or(1), think.value_or(Duration{}),
+                         timeout.value_or(default_request_timeout)};
+}
+
 std::string traffic_text(const std::vector<TrafficSpec>& traffic) {
   if (traffic.size() == 1 && traffic.front().kind == TrafficKind::command) return "a client command";
   unsigned connections = 0;

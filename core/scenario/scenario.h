@@ -11,6 +11,7 @@
 
 #include "core/network/outage_kinds.h"
 #include "core/network/path_shape.h"
+#include "core/network/request_response.h"
 #include "core/network/traffic.h"
 #include "core/scenario/source_positions.h"
 #include "engine/clock.h"
@@ -55,6 +56,22 @@ struct TrafficSpec {
   std::optional<std::uint64_t> bytes;  // per connection; none: send until the end of the run
   std::string server_command;          // kind command: the server's program (TrafficCommands)
   std::string client_command;          // kind command: the client's
+  // Kind request-response: each request's and response's bytes (both required), the client's
+  // think time after a response (left out: none) and how long a request may take before it counts
+  // as failed (left out: default_request_timeout).
+  std::optional<std::uint64_t> request;
+  std::optional<std::uint64_t> response;
+  std::optional<Duration> think;
+  std::optional<Duration> timeout;
+
+  static constexpr Duration default_request_timeout = std::chrono::seconds{2};
+
+  // Which way data flows: request/response carries both ways (requests up, responses down).
+  TrafficDirection flow() const {
+    return kind == TrafficKind::request_response ? TrafficDirection::both : direction;
+  }
+  // What the applications of a request/response group exchange; none for the other kinds.
+  std::optional<RequestResponse> exchange() const;
 };
 
 // The most traffic groups a scenario has.

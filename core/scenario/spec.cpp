@@ -39,6 +39,12 @@ BitRate positive_rate(std::string_view text) {
   return value;
 }
 
+std::uint64_t positive_bytes(std::string_view text) {
+  const std::uint64_t value = parse_bytes(text);
+  if (value == 0) throw ValueError("must be more than 0B, got " + quoted(text));
+  return value;
+}
+
 std::string command_line(std::string_view text) {
   if (text.find_first_not_of(" \t") == std::string_view::npos) throw ValueError("must not be empty");
   return std::string(text);
@@ -238,8 +244,9 @@ std::vector<SpecEntry> make_entries() {
        .type = ValueType::choice,
        .choices = names_list<TrafficKind>(),
        .meaning = "bulk: each connection sends as fast as the network takes it; rate: at `rate`, app-limited, "
-                  "like a video stream; command: programs of your own (`server_command`, `client_command`), "
-                  "netns backend only",
+                  "like a video stream; request-response: requests and their responses in turn over each connection, "
+                  "like HTTP/1.1 keep-alive (`request`, `response`, `think`, `timeout`); command: programs of your own "
+                  "(`server_command`, `client_command`), netns backend only",
        .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].kind = parse_choice<TrafficKind>(t); },
        .get = [](const Scenario& s, std::size_t i) -> Text { return choice_text(s.traffic[i].kind); }},
       {.key = "traffic[].direction",
@@ -247,7 +254,8 @@ std::vector<SpecEntry> make_entries() {
        .choices = names_list<TrafficDirection>(),
        .meaning = "which way the data flows: upload, client to server; download, server to client (the OMR case: the "
                   "server's MPTCP scheduler decides which subflow carries it); both, a stream each way at once, each "
-                  "with the group's `bytes` and `rate`; not for kind command, whose programs decide (iperf3 -R)",
+                  "with the group's `bytes` and `rate`; not for kind command, whose programs decide (iperf3 -R), nor for "
+                  "request-response, whose requests go up and responses down",
        .set = [](Scenario& s, std::size_t i, std::string_view t) {
          s.traffic[i].direction = parse_choice<TrafficDirection>(t);
        },
@@ -286,6 +294,35 @@ std::vector<SpecEntry> make_entries() {
            throw ValueError("must be more than 0B (leave bytes out to send until the end), got " + quoted(t));
        },
        .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.traffic[i].bytes, format_bytes); }},
+      {.key = "traffic[].request",
+       .type = ValueType::bytes,
+       .meaning = "kind request-response: the bytes of each request the client sends",
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].request.reset(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].request = positive_bytes(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.traffic[i].request, format_bytes); }},
+      {.key = "traffic[].response",
+       .type = ValueType::bytes,
+       .meaning = "kind request-response: the bytes of the server's response to each request, sent once the whole "
+                  "request is in",
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].response.reset(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].response = positive_bytes(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.traffic[i].response, format_bytes); }},
+      {.key = "traffic[].think",
+       .type = ValueType::duration,
+       .meaning = "kind request-response: from the last byte of a response to the client's next request (left out: "
+                  "none)",
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].think.reset(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].think = parse_duration(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text { return optional_text(s.traffic[i].think, format_duration); }},
+      {.key = "traffic[].timeout",
+       .type = ValueType::duration,
+       .meaning = "kind request-response: a request not answered within it counts as failed (left out: " +
+                  format_duration(TrafficSpec::default_request_timeout) + "); the client still waits for its answer",
+       .unset = [](Scenario& s, std::size_t i) { s.traffic[i].timeout.reset(); },
+       .set = [](Scenario& s, std::size_t i, std::string_view t) { s.traffic[i].timeout = positive_duration(t); },
+       .get = [](const Scenario& s, std::size_t i) -> Text {
+         return optional_text(s.traffic[i].timeout, format_duration);
+       }},
       {.key = "traffic[].server_command",
        .type = ValueType::string,
        .meaning = "kind command: the server's program, run in the server's namespace under `mptcpize run`; it must "

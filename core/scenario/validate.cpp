@@ -73,6 +73,7 @@ class Checker {
       fail(key + ".rate", "only for kind rate (this traffic is " + std::string(name_of(traffic.kind)) +
                               "); add `kind: rate` or leave rate out");
     check_commands(traffic, key);
+    check_exchange(traffic, key);
     if (traffic.start >= scenario_.duration)
       fail(key + ".start", "starts at " + format_duration(traffic.start) + ", not before the end of the run (duration " +
                                format_duration(scenario_.duration) + ")");
@@ -82,6 +83,31 @@ class Checker {
       fail(key + ".spacing", "the last of " + std::to_string(traffic.connections) +
                                  " connections would open at or after the end of the run (duration " +
                                  format_duration(scenario_.duration) + ")");
+  }
+
+  void check_exchange(const TrafficSpec& traffic, const std::string& key) const {
+    const std::array<std::pair<const char*, bool>, 4> keys{{{"request", traffic.request.has_value()},
+                                                            {"response", traffic.response.has_value()},
+                                                            {"think", traffic.think.has_value()},
+                                                            {"timeout", traffic.timeout.has_value()}}};
+    if (traffic.kind != TrafficKind::request_response) {
+      for (const auto& [name, given] : keys)
+        if (given)
+          fail(key + "." + name, "only for kind request-response (this traffic is " +
+                                     std::string(name_of(traffic.kind)) + "); add `kind: request-response` or leave " +
+                                     name + " out");
+      return;
+    }
+    if (!traffic.request)
+      fail(key + ".kind", "kind request-response needs " + key + ".request, the bytes of each request (e.g. 1KB)");
+    if (!traffic.response)
+      fail(key + ".kind", "kind request-response needs " + key + ".response, the bytes of each response (e.g. 100KB)");
+    if (traffic.bytes)
+      fail(key + ".bytes", "kind request-response exchanges requests and responses until the end of the run: set "
+                           "their sizes with request and response, and leave bytes out");
+    if (traffic.direction != TrafficDirection::upload)
+      fail(key + ".direction", "kind request-response sends its requests up and its responses down: leave direction "
+                               "out");
   }
 
   void check_commands(const TrafficSpec& traffic, const std::string& key) const {

@@ -270,6 +270,35 @@ TEST(CompareReport, HasTheRulesATableRowPerRunAndTheVerdicts) {
   EXPECT_NE(md.find("**Parity (sim vs netns):** rebuild agree."), std::string::npos) << md;
 }
 
+// Request/response figures survive comparison.json and get a table of their own, a row per run.
+TEST(CompareReport, RequestFiguresHaveATableAndSurviveJson) {
+  RunFigures run = reset_run("sim", 25.042, 0.084);
+  OutageFigures& o = run.outages[0];
+  o.request_p50_before_s = 0.039;
+  o.request_p99_before_s = 0.041;
+  o.request_p50_during_s = 0.059;
+  o.request_p99_during_s = 0.52;
+  o.request_p50_after_s = 0.039;
+  o.request_p99_after_s = 0.05;
+  o.requests_issued = 534;
+  o.requests_failed = 2;
+  const Comparison c = baseline_with(run);
+  const std::string md = compare_report_markdown(c, "/nonexistent");
+  EXPECT_NE(md.find("| policy | backend | outage | p50 / p99 before (s) | p50 / p99 during (s) | p50 / p99 after (s) "
+                    "| requests | failed |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| rebuild | sim | 1: reset wan2 | 0.039 / 0.041 | 0.059 / 0.520 | 0.039 / 0.050 | 534 | 2 |"),
+            std::string::npos)
+      << md;
+  const Comparison back = comparison_from_json(nlohmann::json::parse(to_json(c).dump()), "test");
+  EXPECT_EQ(to_json(back).dump(), to_json(c).dump());
+  EXPECT_EQ(back.scenarios[0].runs[0].outages[0].requests_failed, 2.0);
+  EXPECT_EQ(compare_report_markdown(baseline_with(reset_run("sim", 25.042, 0.084)), "/nonexistent").find("p50 / p99"),
+            std::string::npos)
+      << "no request table without request/response traffic";
+}
+
 // Parity knows no backend by name: the first backend of the comparison is the reference.
 // An update that adds a backend to a scenario (the sim, once it can carry it) puts it where the
 // update's command did: first, so the reference stays the sim as in every other scenario.

@@ -250,6 +250,47 @@ TEST(Metrics, RateFiguresCountOnlyTheAppLimitedConnections) {
   expect_video_figures(metrics.report(at(30)).at(0));
 }
 
+// Request/response traffic through an outage of wan2 from 10 s to 14 s, in a 30 s run whose next
+// outage starts at 20 s: 50 ms answers before, 500 ms during, 80 ms after; one request issued just
+// before the outage is caught by it, one during it is answered after 3 s (its timeout is 2 s), one
+// after the restore never is.
+TEST(Metrics, RequestLatencyBeforeDuringAndAfterAnOutageAndTheRequestsThatFailed) {
+  MetricsCollector metrics({"wan1", "wan2"});
+  metrics.outage_started(1, "blackhole", at(10));
+  metrics.outage_ended(1, at(14));
+  metrics.outage_started(0, "blackhole", at(20));
+  metrics.outage_ended(0, at(21));
+  const Duration timeout = std::chrono::seconds{2};
+  const auto request = [&](double issued, std::optional<double> latency) {
+    metrics.request(at(issued), latency ? std::optional<Instant>(at(issued + *latency)) : std::nullopt, timeout);
+  };
+  request(1.0, 0.9);  // answered before the baseline window: not counted
+  for (double s = 5.0; s < 9.9; s += 0.5) request(s, 0.05);
+  request(9.98, 0.6);  // caught by the outage
+  for (double s = 10.5; s < 13.9; s += 1.0) request(s, 0.5);
+  request(13.5, 3.0);  // failed: answered after its timeout
+  for (double s = 14.5; s < 19.0; s += 0.5) request(s, 0.08);
+  request(19.5, std::nullopt);  // failed: unanswered for more than its timeout by the run's end
+  request(29.5, std::nullopt);  // within its timeout at the end: open, not failed
+  const std::vector<OutageFigures> figures = metrics.report(at(30));
+  const OutageFigures& o = figures.at(0);
+  ASSERT_TRUE(o.request_p50_before_s && o.request_p99_before_s);
+  EXPECT_NEAR(*o.request_p50_before_s, 0.05, 1e-6);
+  EXPECT_NEAR(*o.request_p99_before_s, 0.05, 1e-6) << "the request of 1 s is not in the baseline window";
+  ASSERT_TRUE(o.request_p50_during_s && o.request_p99_during_s);
+  EXPECT_NEAR(*o.request_p50_during_s, 0.5, 1e-6);
+  EXPECT_NEAR(*o.request_p99_during_s, 3.0, 1e-6);
+  ASSERT_TRUE(o.request_p50_after_s && o.request_p99_after_s);
+  EXPECT_NEAR(*o.request_p50_after_s, 0.08, 1e-6);
+  EXPECT_NEAR(*o.request_p99_after_s, 0.08, 1e-6) << "the one unanswered is in no latency";
+  // During: 9.98, 4 at 10.5 to 13.5, 13.5; after, up to the next outage: 9 at 14.5 to 18.5, 19.5.
+  EXPECT_EQ(o.requests_issued, 16.0);
+  EXPECT_EQ(o.requests_failed, 2.0);
+  const OutageFigures& next = figures.at(1);
+  EXPECT_EQ(next.requests_issued, 2.0) << "19.5 was still unanswered when the next outage began; and 29.5";
+  EXPECT_EQ(next.requests_failed, 1.0);
+}
+
 TEST(Metrics, BulkTrafficHasNoRateFigures) {
   MetricsCollector metrics({"wan1", "wan2"});
   metrics.connection_opened(1, 0, 40000, at(0));
@@ -258,6 +299,7 @@ TEST(Metrics, BulkTrafficHasNoRateFigures) {
   const OutageFigures o = metrics.report(at(20)).at(0);
   EXPECT_FALSE(o.below_rate_s);
   EXPECT_FALSE(o.worst_shortfall_s);
+  EXPECT_FALSE(o.requests_issued) << "nor request figures";
 }
 
 // wan1 and an LTE backup: wan1 carries 100 kB per 100 ms sample, the backup nothing. wan1 is cut
