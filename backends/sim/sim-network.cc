@@ -274,6 +274,8 @@ SimNetwork::open_connection(const ConnectionRequest& request)
     config.bytesToSend = request.bytes;
     config.appRate = request.rate;
     config.direction = request.direction;
+    config.exchange = request.exchange;
+    config.offered = request.exchange.has_value();
     m_pathManager->SetConnectionConfig(config);
     // Like every client connection, it starts on the first path (the default route).
     m_groups[m_pathManager->Connect(0)] = request.group;
@@ -364,6 +366,17 @@ SimNetwork::traffic_report() const
         {
             report.bytes_sent += atServer->GetSender() != nullptr ? atServer->GetSender()->GetBytesSent() : 0;
             add(*client->GetReceiver(), TrafficDirection::download);
+        }
+    }
+    for (const auto& connection : m_pathManager->GetConnections())
+    {
+        if (const RequestClient* requests = connection->GetRequests())
+        {
+            for (RequestTiming request : requests->requests())
+            {
+                request.group = m_groups.at(connection->GetToken());
+                report.requests.push_back(request);
+            }
         }
     }
     return report;

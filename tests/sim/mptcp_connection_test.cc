@@ -26,7 +26,8 @@ class MptcpModel : public ::testing::Test
     void Build(const std::vector<TestPathSpec>& paths,
                MptcpPathManager::Mode mode,
                std::optional<uint64_t> bytesToSend,
-               TrafficDirection direction = TrafficDirection::upload)
+               TrafficDirection direction = TrafficDirection::upload,
+               std::optional<RequestResponse> exchange = std::nullopt)
     {
         m_network = std::make_unique<MptcpTestNetwork>(paths);
         m_server = CreateObject<MptcpServer>(m_network->GetServer(), MptcpTestNetwork::SERVER_PORT);
@@ -40,6 +41,8 @@ class MptcpModel : public ::testing::Test
         MptcpConnection::Config config;
         config.bytesToSend = bytesToSend;
         config.direction = direction;
+        config.exchange = exchange;
+        config.offered = exchange.has_value();
         m_pm->SetConnectionConfig(config);
         // Nodes initialize (traffic control finds its devices) in the first simulated instant.
         Simulator::Stop(Seconds(0));
@@ -495,6 +498,43 @@ TEST_F(MptcpModel, DownloadOverABlackholedPathIsSentAgainByTheServer)
     EXPECT_TRUE(received.IsFinished());
     EXPECT_TRUE(received.IsIntegrityOk());
     EXPECT_EQ(received.GetBytesDelivered(), 8 * MB);
+}
+
+// Request/response: 2 kB up, 100 kB down, 100 ms of thought between, over one 10 Mbit/s path of
+// 10 ms each way: each request is answered once the whole of it is in, a round trip and the
+// response's 80 ms of transmission after it was issued, and the next follows its think time.
+TEST_F(MptcpModel, RequestResponseAnswersEachWholeRequestAndThinksBeforeTheNext)
+{
+    const RequestResponse exchange{2'000, 100'000, std::chrono::milliseconds{100}, std::chrono::seconds{2}};
+    Build({{"10Mbps", MilliSeconds(10)}}, MptcpPathManager::Mode::IN_KERNEL, std::nullopt, TrafficDirection::both,
+          exchange);
+    const ConnectionToken token = m_pm->Connect(0);
+    Simulator::Stop(Seconds(4));
+    Simulator::Run();
+
+    Ptr<MptcpConnection> client = m_pm->GetConnection(token);
+    ASSERT_TRUE(client->GetRequests());
+    const std::vector<RequestTiming>& requests = client->GetRequests()->requests();
+    ASSERT_GT(requests.size(), 10U);
+    for (std::size_t i = 0; i + 1 < requests.size(); ++i)
+    {
+        ASSERT_TRUE(requests[i].answered) << i;
+        const double latency = to_seconds(*requests[i].answered - requests[i].issued);
+        EXPECT_GT(latency, 0.08 + 0.02) << i;  // the transmission and a round trip at least
+        if (i > 0)
+        {
+            EXPECT_LT(latency, 0.15) << i;  // slow start is over
+        }
+        EXPECT_EQ(requests[i + 1].issued - *requests[i].answered, std::chrono::milliseconds{100}) << i;
+    }
+    Ptr<MptcpServerConnection> server = m_server->GetConnection(token);
+    ASSERT_TRUE(server && server->GetSender());
+    EXPECT_EQ(server->GetReceiver().GetBytesDelivered(), requests.size() * 2'000U) << "every request is in";
+    const uint64_t answered = requests.back().answered ? requests.size() : requests.size() - 1;
+    EXPECT_GE(client->GetReceiver()->GetBytesDelivered(), answered * 100'000U);
+    EXPECT_LE(server->GetSender()->GetBytesSent(), requests.size() * 100'000U) << "no response before its request";
+    EXPECT_TRUE(client->GetReceiver()->IsIntegrityOk());
+    EXPECT_TRUE(server->GetReceiver().IsIntegrityOk());
 }
 
 // The join's SYNs follow Linux's schedule (1 s five times, then doubling: LinuxTcpSocket) and

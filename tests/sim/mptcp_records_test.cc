@@ -51,9 +51,12 @@ class RecordLog : public MptcpRecordSink
     bool OnRequest(const MptcpRequest& request) override
     {
         lines.push_back(std::string("request ") +
-                        (request.direction == TrafficDirection::download ? "download" : "upload") + " " +
+                        std::string(name_of(request.direction)) + " " +
                         (request.bytes ? std::to_string(*request.bytes) : "unlimited") + " " +
-                        (request.rate ? std::to_string(request.rate->bits_per_second) : "bulk"));
+                        (request.rate ? std::to_string(request.rate->bits_per_second) : "bulk") +
+                        (request.exchange ? " exchange " + std::to_string(request.exchange->first) + " " +
+                                                std::to_string(request.exchange->second)
+                                          : ""));
         return true;
     }
 
@@ -66,8 +69,9 @@ SampleStream(std::vector<uint8_t>& payload)
 {
     std::vector<uint8_t> bytes;
     AppendMpCapable(bytes, 0x0123456789abcdefULL, 0);
-    AppendRequest(bytes, {TrafficDirection::download, 5000000, AppRate{4000000}});
-    AppendRequest(bytes, {TrafficDirection::download, std::nullopt, std::nullopt});
+    AppendRequest(bytes, {TrafficDirection::download, 5000000, AppRate{4000000}, std::nullopt});
+    AppendRequest(bytes, {TrafficDirection::download, std::nullopt, std::nullopt, std::nullopt});
+    AppendRequest(bytes, {TrafficDirection::both, std::nullopt, std::nullopt, std::make_pair(1000, 250000)});
     AppendMpJoin(bytes, 0xdeadbeef, 3);
     MptcpDataStream stream(42);
     for (uint64_t dsn = 1000; dsn < 1000 + 3 * 5000; dsn += 5000)
@@ -92,6 +96,7 @@ TEST(MptcpRecords, ParsesWhateverTheChunking)
     const std::vector<std::string> expected{"capable 81985529216486895 0",
                                             "request download 5000000 4000000",
                                             "request download unlimited bulk",
+                                            "request both unlimited bulk exchange 1000 250000",
                                             "join 3735928559 3",
                                             "ack 1099511627776",
                                             "fin 16000"};
@@ -125,8 +130,18 @@ TEST(MptcpRecords, RejectsAnUnknownType)
 TEST(MptcpRecords, RejectsARequestOfAnUnknownDirection)
 {
     std::vector<uint8_t> bytes;
-    AppendRequest(bytes, {TrafficDirection::download, 1, std::nullopt});
+    AppendRequest(bytes, {TrafficDirection::download, 1, std::nullopt, std::nullopt});
     bytes[1] = 7;
+    RecordLog log;
+    MptcpRecordParser parser;
+    EXPECT_FALSE(parser.Feed(bytes.data(), bytes.size(), log));
+    EXPECT_TRUE(log.lines.empty());
+}
+
+TEST(MptcpRecords, RejectsAnExchangeWithoutItsSizes)
+{
+    std::vector<uint8_t> bytes;
+    AppendRequest(bytes, {TrafficDirection::both, std::nullopt, std::nullopt, std::make_pair(0, 100)});
     RecordLog log;
     MptcpRecordParser parser;
     EXPECT_FALSE(parser.Feed(bytes.data(), bytes.size(), log));

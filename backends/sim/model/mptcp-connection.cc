@@ -32,9 +32,16 @@ MptcpConnection::MptcpConnection(uint64_t key,
     {
         m_sender = std::make_unique<MptcpSender>(key, config, m_subflows);
     }
+    if (config.exchange)
+    {
+        m_requests.emplace(*config.exchange);
+    }
 }
 
-MptcpConnection::~MptcpConnection() = default;
+MptcpConnection::~MptcpConnection()
+{
+    m_thinkEvent.Cancel();
+}
 
 void
 MptcpConnection::Start(PathId initialPath)
@@ -44,7 +51,12 @@ MptcpConnection::Start(PathId initialPath)
     AppendMpCapable(record, m_key, initialPath);
     if (server_sends(m_config.direction))
     {
-        AppendRequest(record, {m_config.direction, m_config.bytesToSend, m_config.appRate});
+        MptcpRequest request{m_config.direction, m_config.bytesToSend, m_config.appRate, std::nullopt};
+        if (m_config.exchange)
+        {
+            request.exchange = std::make_pair(m_config.exchange->request_bytes, m_config.exchange->response_bytes);
+        }
+        AppendRequest(record, request);
     }
     if (ns3::Ptr<ns3::Socket> socket = m_socketFactory(initialPath))
     {
@@ -213,6 +225,10 @@ MptcpConnection::OnSubflowEstablished(MptcpSubflow& subflow)
         {
             m_sender->Begin();
         }
+        if (m_requests)
+        {
+            IssueRequest();
+        }
         m_listener.OnEstablished(*this, subflow.GetLocalPort());
     }
     else
@@ -276,6 +292,13 @@ MptcpConnection::OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_
         return false; // the server sends no data on an upload
     }
     m_receiver->Receive(subflow.GetPath(), dsn, data, length);
+    const Instant now{Duration{ns3::Simulator::Now().GetNanoSeconds()}};
+    if (m_requests && m_requests->on_response_bytes(m_receiver->GetBytesDelivered(), now))
+    {
+        m_thinkEvent = ns3::Simulator::Schedule(ns3::NanoSeconds(static_cast<uint64_t>(m_requests->think().count())),
+                                                &MptcpConnection::IssueRequest,
+                                                this);
+    }
     return true;
 }
 
@@ -301,6 +324,17 @@ MptcpConnection::OnSubflowRead(MptcpSubflow& subflow)
         m_closed = true;
         m_listener.OnClosed(*this);
     }
+}
+
+void
+MptcpConnection::IssueRequest()
+{
+    if (m_closed)
+    {
+        return;
+    }
+    const Instant now{Duration{ns3::Simulator::Now().GetNanoSeconds()}};
+    m_sender->OfferUpTo(m_requests->issue(now));
 }
 
 void

@@ -6,6 +6,7 @@
 #include "mptcp-sender.h"
 #include "mptcp-subflow.h"
 
+#include "core/network/request_response.h"
 #include "core/network/traffic.h"
 #include "engine/ids.h"
 #include "ns3/address.h"
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mprecover
@@ -48,7 +50,9 @@ class MptcpConnectionListener
 /**
  * Opens the initial subflow and any the path manager asks for, and carries the application's
  * stream: for an upload its MptcpSender sends it, for a download it asks the server for it (a
- * REQUEST record behind MP_CAPABLE) and its MptcpReceiver takes it in; both ways, it does both. A connection left with no
+ * REQUEST record behind MP_CAPABLE) and its MptcpReceiver takes it in; both ways, it does both;
+ * request/response, its application issues a request, waits for its response, thinks, and so on
+ * (an EXCHANGE record tells the server the sizes). A connection left with no
  * subflow stays open, as the kernel's does (it propagates subflow errors to the MPTCP socket only
  * for fallback connections), until a new subflow joins.
  */
@@ -59,6 +63,9 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     struct Config : MptcpSender::Config
     {
         TrafficDirection direction = TrafficDirection::upload;
+        /// Request/response (direction both, an offering sender): the client's application
+        /// issues requests and waits for their responses (core/network/request_response.h).
+        std::optional<RequestResponse> exchange;
     };
 
     MptcpConnection(uint64_t key,
@@ -123,6 +130,11 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     {
         return m_receiver.get();
     }
+    /// Request/response: the requests its application issued; null for other traffic.
+    const RequestClient* GetRequests() const
+    {
+        return m_requests ? &*m_requests : nullptr;
+    }
     /// Payload bytes handed to the path's subflows over the connection's life, copies included.
     uint64_t GetBytesSentOnPath(PathId path) const;
     /// Every subflow the connection ever opened, closed ones too.
@@ -150,6 +162,8 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     void Reinject(MptcpSubflow& subflow);
     void Push();
     void Finish();
+    /// Request/response: hands the next request to the sender.
+    void IssueRequest();
 
     uint64_t m_key;
     ConnectionToken m_token;
@@ -163,6 +177,8 @@ class MptcpConnection : public ns3::SimpleRefCount<MptcpConnection>, private Mpt
     std::vector<std::unique_ptr<MptcpSubflow>> m_subflows;
     std::unique_ptr<MptcpSender> m_sender;
     std::unique_ptr<MptcpReceiver> m_receiver;
+    std::optional<RequestClient> m_requests;
+    ns3::EventId m_thinkEvent; ///< the next request, a think time after a response
     bool m_established = false;
     bool m_closed = false;
 };

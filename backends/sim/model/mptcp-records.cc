@@ -55,6 +55,8 @@ HeaderSize(uint8_t type)
         return 9;
     case MptcpRecordType::REQUEST:
         return MPTCP_REQUEST_SIZE;
+    case MptcpRecordType::EXCHANGE:
+        return MPTCP_EXCHANGE_SIZE;
     }
     return 0;
 }
@@ -101,11 +103,16 @@ void
 AppendRequest(std::vector<uint8_t>& out, const MptcpRequest& request)
 {
     const std::size_t at = out.size();
-    out.resize(at + MPTCP_REQUEST_SIZE);
-    out[at] = static_cast<uint8_t>(MptcpRecordType::REQUEST);
+    out.resize(at + (request.exchange ? MPTCP_EXCHANGE_SIZE : MPTCP_REQUEST_SIZE));
+    out[at] = static_cast<uint8_t>(request.exchange ? MptcpRecordType::EXCHANGE : MptcpRecordType::REQUEST);
     out[at + 1] = static_cast<uint8_t>(request.direction);
     PutBigEndian(out.data() + at + 2, request.bytes.value_or(0), 8);
     PutBigEndian(out.data() + at + 10, request.rate ? request.rate->bits_per_second : 0, 8);
+    if (request.exchange)
+    {
+        PutBigEndian(out.data() + at + 18, request.exchange->first, 8);
+        PutBigEndian(out.data() + at + 26, request.exchange->second, 8);
+    }
 }
 
 void
@@ -172,7 +179,8 @@ MptcpRecordParser::Dispatch(MptcpRecordSink& sink)
         return sink.OnDataAck(GetBigEndian(m_header + 1, 8));
     case MptcpRecordType::DATA_FIN:
         return sink.OnDataFin(GetBigEndian(m_header + 1, 8));
-    case MptcpRecordType::REQUEST: {
+    case MptcpRecordType::REQUEST:
+    case MptcpRecordType::EXCHANGE: {
         if (m_header[1] > static_cast<uint8_t>(TrafficDirection::both))
         {
             return false;
@@ -186,6 +194,16 @@ MptcpRecordParser::Dispatch(MptcpRecordSink& sink)
         if (const uint64_t rate = GetBigEndian(m_header + 10, 8))
         {
             request.rate = AppRate{rate};
+        }
+        if (m_header[0] == static_cast<uint8_t>(MptcpRecordType::EXCHANGE))
+        {
+            const uint64_t requestBytes = GetBigEndian(m_header + 18, 8);
+            const uint64_t responseBytes = GetBigEndian(m_header + 26, 8);
+            if (requestBytes == 0 || responseBytes == 0)
+            {
+                return false;
+            }
+            request.exchange = std::make_pair(requestBytes, responseBytes);
         }
         return sink.OnRequest(request);
     }

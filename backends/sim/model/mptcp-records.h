@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace mprecover
@@ -25,6 +26,9 @@ namespace sim
  *   REQUEST     [6][direction u8][bytes u64][rate u64]  right behind MP_CAPABLE, when the server
  *               sends (a download, or both ways): what the client asks it to send (bytes: 0 for unlimited; rate: bit/s,
  *               0 for bulk). Without it the server receives, as before downloads existed.
+ *   EXCHANGE    [7][direction u8][bytes u64][rate u64][request u64][response u64]  a REQUEST for
+ *               request/response traffic: the server answers each `request` bytes of the
+ *               client's stream with `response` bytes of its own.
  * The address id is the PathId of the subflow's local address (the kernel's endpoint id).
  */
 enum class MptcpRecordType : uint8_t
@@ -35,6 +39,7 @@ enum class MptcpRecordType : uint8_t
     DATA_ACK = 4,
     DATA_FIN = 5,
     REQUEST = 6,
+    EXCHANGE = 7,
 };
 
 /// What a client's application asks of the server's (the netns backend's bulk request, in spirit).
@@ -43,10 +48,13 @@ struct MptcpRequest
     TrafficDirection direction = TrafficDirection::upload;
     std::optional<uint64_t> bytes; ///< unset: until the run ends
     std::optional<AppRate> rate;   ///< unset: bulk
+    /// Request/response (an EXCHANGE record): the bytes of each request and of its response.
+    std::optional<std::pair<uint64_t, uint64_t>> exchange;
 };
 
 constexpr std::size_t MPTCP_DSS_HEADER_SIZE = 11;
-constexpr std::size_t MPTCP_REQUEST_SIZE = 18; ///< the longest header
+constexpr std::size_t MPTCP_REQUEST_SIZE = 18;
+constexpr std::size_t MPTCP_EXCHANGE_SIZE = 34; ///< the longest header
 constexpr uint32_t MPTCP_MAX_DSS_PAYLOAD = 0xffff;
 
 /// The connection token of a key (the kernel takes 32 bits of the key's SHA-256; a mix will do).
@@ -56,6 +64,7 @@ void AppendMpCapable(std::vector<uint8_t>& out, uint64_t key, PathId addressId);
 void AppendMpJoin(std::vector<uint8_t>& out, ConnectionToken token, PathId addressId);
 void AppendDataAck(std::vector<uint8_t>& out, uint64_t dataAck);
 void AppendDataFin(std::vector<uint8_t>& out, uint64_t dsn);
+/// A REQUEST record, or an EXCHANGE record when the request has an exchange.
 void AppendRequest(std::vector<uint8_t>& out, const MptcpRequest& request);
 /// Writes a DSS header for `length` payload bytes (at most MPTCP_MAX_DSS_PAYLOAD) at `out`,
 /// which must hold MPTCP_DSS_HEADER_SIZE bytes; the caller puts the payload right after it.
@@ -94,7 +103,7 @@ class MptcpRecordParser
   private:
     bool Dispatch(MptcpRecordSink& sink);
 
-    uint8_t m_header[MPTCP_REQUEST_SIZE] = {};
+    uint8_t m_header[MPTCP_EXCHANGE_SIZE] = {};
     std::size_t m_headerHave = 0;
     std::size_t m_headerNeed = 0; ///< 0 while waiting for a type byte
     uint64_t m_payloadDsn = 0;    ///< of the next payload byte

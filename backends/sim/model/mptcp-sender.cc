@@ -51,6 +51,17 @@ MptcpSender::Stop()
     Push();
 }
 
+void
+MptcpSender::OfferUpTo(uint64_t total)
+{
+    if (total <= m_offered)
+    {
+        return;
+    }
+    m_offered = total;
+    Push();
+}
+
 bool
 MptcpSender::OnDataAck(uint64_t dataAck)
 {
@@ -107,6 +118,10 @@ MptcpSender::SinceStart() const
 uint64_t
 MptcpSender::AppBytesMade() const
 {
+    if (m_config.offered)
+    {
+        return m_offered;
+    }
     return m_config.appRate ? m_config.appRate->bytes_made(SinceStart()) : UINT64_MAX;
 }
 

@@ -35,6 +35,9 @@ class MptcpSender
         /// Unset: the application has all its data at once (bulk). Set: it makes data at that
         /// rate from the sender's creation on, handed over at whole ticks.
         std::optional<AppRate> appRate;
+        /// Set: the application hands data over as it goes, with OfferUpTo() (request/response);
+        /// nothing is made before.
+        bool offered = false;
         uint32_t maxRecordPayload = 16384; ///< the largest DSS mapping
         /// Bytes sent beyond the peer's DATA_ACK at most: the MPTCP-level receive window.
         uint64_t windowBytes = 8 << 20;
@@ -60,6 +63,8 @@ class MptcpSender
     void Reinject(MptcpSubflow& subflow);
     /// Ends an unlimited transfer: the stream ends after what has been sent (DATA_FIN).
     void Stop();
+    /// An offering application has made `total` bytes, all it handed over so far together.
+    void OfferUpTo(uint64_t total);
 
     /// Stream bytes sent at least once (the highest DSN sent).
     uint64_t GetBytesSent() const
@@ -84,7 +89,8 @@ class MptcpSender
   private:
     uint64_t NewDataAllowed() const;
     Duration SinceStart() const;
-    /// What the application has made so far: everything for bulk, rate x time for a rate.
+    /// What the application has made so far: everything for bulk, rate x time for a rate, what it
+    /// offered for an offering one.
     uint64_t AppBytesMade() const;
     /// An app-limited connection with nothing left to send: Push again at the next tick.
     void AwaitAppData();
@@ -96,6 +102,7 @@ class MptcpSender
     uint64_t m_nextDsn = 0;
     uint64_t m_dataAcked = 0;
     uint64_t m_bytesReinjected = 0;
+    uint64_t m_offered = 0;
     bool m_sending = false;
     bool m_ended = false;
     bool m_pushing = false;

@@ -2,6 +2,8 @@
 
 #include "mptcp-records.h"
 
+#include "core/network/request_response.h"
+
 namespace mprecover
 {
 namespace sim
@@ -94,6 +96,8 @@ MptcpServerConnection::OnSubflowRequest(MptcpSubflow&, const MptcpRequest& reque
     MptcpSender::Config config;
     config.bytesToSend = request.bytes;
     config.appRate = request.rate;
+    config.offered = request.exchange.has_value();
+    m_exchange = request.exchange;
     m_sender = std::make_unique<MptcpSender>(m_key, config, m_subflows);
     m_sender->Begin();
     m_sender->Push();
@@ -104,6 +108,11 @@ bool
 MptcpServerConnection::OnSubflowData(MptcpSubflow& subflow, uint64_t dsn, const uint8_t* data, uint32_t length)
 {
     m_receiver.Receive(subflow.GetPath(), dsn, data, length);
+    if (m_exchange)
+    {
+        m_sender->OfferUpTo(
+            response_bytes_owed(m_exchange->first, m_exchange->second, m_receiver.GetBytesDelivered()));
+    }
     return true;
 }
 

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace mprecover
@@ -23,7 +25,7 @@ namespace sim
  * Every connection receives the client's stream (empty for a download) and answers each
  * subflow's first record with a DATA_ACK. A REQUEST record asking for a download (or both ways)
  * gives it a sender too, which sends the stream the client asked for over the subflows the client
- * opened.
+ * opened; an EXCHANGE record (request/response) makes that sender answer each whole request.
  */
 class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>, private MptcpSubflowOwner
 {
@@ -74,6 +76,9 @@ class MptcpServerConnection : public ns3::SimpleRefCount<MptcpServerConnection>,
     TrafficDirection m_direction = TrafficDirection::upload; ///< until a REQUEST says otherwise
     MptcpReceiver m_receiver;
     std::unique_ptr<MptcpSender> m_sender;
+    /// Request/response: the bytes of each request and of its response; the server answers each
+    /// whole request of the client's stream.
+    std::optional<std::pair<uint64_t, uint64_t>> m_exchange;
 };
 
 } // namespace sim
