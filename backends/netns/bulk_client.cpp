@@ -17,8 +17,13 @@
 namespace mprecover::netns {
 
 BulkClient::BulkClient(const NetworkNamespace& client, EventLoop& loop, const std::string& server,
-                       std::uint16_t port, const BulkRequest& request)
+                       std::uint16_t port, const BulkRequest& request, std::optional<RequestResponse> exchange)
     : loop_(loop), request_(request) {
+  if (exchange) {
+    request_.request_bytes = exchange->request_bytes;
+    request_.response_bytes = exchange->response_bytes;
+    requests_.emplace(*exchange);
+  }
   {
     NamespaceScope scope(client);
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
@@ -66,36 +71,26 @@ void BulkClient::on_ready(std::uint32_t events) {
     loop_.modify(fd_, EPOLLIN);
     return;
   }
-  const bool downloads = server_sends(request_.direction);
   if (!greeted_) {
-    if (read_greeting() && client_sends(request_.direction))
-      writer_.emplace(loop_, fd_, request_.bytes, request_.rate, downloads ? std::uint32_t{EPOLLIN} : 0U);
+    if (!read_greeting()) return;
+    std::optional<PatternDuplex::Sending> sending;
+    if (client_sends(request_.direction)) sending = {request_.bytes, request_.rate, requests_.has_value()};
+    streams_.emplace(loop_, fd_, sending, server_sends(request_.direction));
+    if (requests_) issue_request();
     return;
   }
-  const bool writing = writer_ && !writer_->done();
-  if (!writing || (downloads && !received_.complete && (events & EPOLLIN) != 0)) {
-    // The server's stream (a download), or its end of the stream after ours (an upload).
-    BulkStream discarded;
-    BulkStream& stream = downloads ? received_ : discarded;
-    switch (read_pattern(fd_, stream)) {
-      case ReadResult::more: break;
-      case ReadResult::ended:
-        if (!writing) return close_socket();
-        writer_->set_reading(0);  // both ways: the download is over, the upload goes on
-        break;
-      case ReadResult::failed: return fail(errno);
-    }
-    if (!writing) return;
-  }
-  if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
-    int error = 0;
-    socklen_t length = sizeof error;
-    getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
-    return fail(error != 0 ? error : ECONNRESET);
-  }
-  if ((events & EPOLLOUT) == 0) return;
-  if (const int error = writer_->write_some(); error != 0) fail(error);
+  const std::uint64_t had = streams_->received().bytes;
+  if (const std::optional<int> over = streams_->on_ready(events)) return *over == 0 ? close_socket() : fail(*over);
+  const std::uint64_t has = streams_->received().bytes;
+  if (!requests_ || has == had || !requests_->on_response_bytes(has, loop_.now())) return;
+  if (requests_->think() == Duration{}) return issue_request();
+  think_timer_ = loop_.at(loop_.now() + requests_->think(), [this] {
+    think_timer_.reset();
+    issue_request();
+  });
 }
+
+void BulkClient::issue_request() { streams_->offer_up_to(requests_->issue(loop_.now())); }
 
 // Why wait: only the segment at the client's first sequence number carries its MP_CAPABLE (the
 // third ACK, or the first data segment). When both are dropped at a full bottleneck and the server
@@ -107,7 +102,7 @@ bool BulkClient::read_greeting() {
   char greeting = 0;
   const ssize_t n = read(fd_, &greeting, 1);
   if (n == 1) {
-    // A fresh connection's send buffer has room for the 17 bytes.
+    // A fresh connection's send buffer has room for the request.
     const auto request = encode_bulk_request(request_);
     if (send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
       fail(errno != 0 ? errno : EIO);
@@ -127,9 +122,12 @@ void BulkClient::fail(int error) {
 
 void BulkClient::close_socket() {
   if (fd_ < 0) return;
-  if (writer_) {
-    sent_ = writer_->sent();
-    writer_.reset();  // and its application's timer with it
+  if (think_timer_) loop_.cancel(*think_timer_);
+  think_timer_.reset();
+  if (streams_) {
+    sent_ = streams_->sent();
+    received_ = streams_->received();
+    streams_.reset();  // and its application's timer with it
   }
   loop_.unwatch(fd_);
   close(fd_);

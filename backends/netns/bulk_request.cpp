@@ -21,6 +21,8 @@ std::array<std::byte, kBulkRequestSize> encode_bulk_request(const BulkRequest& r
   out[0] = static_cast<std::byte>(request.direction);
   put_u64(&out[1], request.bytes.value_or(0));
   put_u64(&out[9], request.rate ? request.rate->bits_per_second : 0);
+  put_u64(&out[17], request.request_bytes);
+  put_u64(&out[25], request.response_bytes);
   return out;
 }
 
@@ -31,6 +33,12 @@ std::optional<BulkRequest> decode_bulk_request(std::span<const std::byte, kBulkR
   request.direction = static_cast<TrafficDirection>(direction);
   if (const std::uint64_t n = get_u64(&bytes[1]); n != 0) request.bytes = n;
   if (const std::uint64_t bps = get_u64(&bytes[9]); bps != 0) request.rate = AppRate{bps};
+  request.request_bytes = get_u64(&bytes[17]);
+  request.response_bytes = get_u64(&bytes[25]);
+  // Request/response goes both ways, and needs both sizes.
+  if ((request.request_bytes != 0 || request.response_bytes != 0) &&
+      (request.direction != TrafficDirection::both || request.request_bytes == 0 || request.response_bytes == 0))
+    return std::nullopt;
   return request;
 }
 

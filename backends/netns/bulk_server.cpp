@@ -13,6 +13,7 @@
 #include "backends/netns/congestion_control.h"
 #include "backends/netns/netns_error.h"
 #include "backends/netns/socket_address.h"
+#include "core/network/request_response.h"
 
 namespace mprecover::netns {
 
@@ -55,7 +56,7 @@ BulkServer::~BulkServer() {
 std::uint64_t BulkServer::bytes_sent() const {
   std::uint64_t sent = sent_by_closed_;
   for (const auto& [fd, connection] : connections_)
-    if (connection.writer) sent += connection.writer->sent();
+    if (connection.streams) sent += connection.streams->sent();
   return sent;
 }
 
@@ -74,25 +75,27 @@ void BulkServer::accept_all() {
 
 void BulkServer::on_ready(int fd, std::uint32_t events) {
   Connection& connection = connections_.at(fd);
-  if (!connection.direction && !read_request(fd, connection)) return;
-  const bool uploads = client_sends(*connection.direction);
-  const bool writing = connection.writer && !connection.writer->done();
-  if (!writing || (uploads && !connection.upload_ended && (events & EPOLLIN) != 0)) {
-    // An upload's stream, or the client's end of the stream after a download.
-    BulkStream discarded;
-    BulkStream& stream = uploads ? streams_[connection.peer_port] : discarded;
-    switch (read_pattern(fd, stream)) {
-      case ReadResult::more: break;
-      case ReadResult::ended:
-        if (!writing) return close_connection(fd);
-        connection.upload_ended = true;
-        connection.writer->set_reading(0);  // both ways: the upload is over, the download goes on
-        break;
-      case ReadResult::failed: return close_connection(fd);
-    }
-    if (!writing) return;
+  if (!connection.asked) {
+    if (read_request(fd, connection)) start_streams(fd, connection);
+    return;
   }
-  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 && connection.writer->write_some() != 0) close_connection(fd);
+  const BulkRequest& asked = *connection.asked;
+  const std::optional<int> over = connection.streams->on_ready(events);
+  if (client_sends(asked.direction)) {
+    const BulkStream& received = connection.streams->received();
+    streams_[connection.peer_port] = received;
+    if (asked.request_bytes != 0)
+      connection.streams->offer_up_to(response_bytes_owed(asked.request_bytes, asked.response_bytes, received.bytes));
+  }
+  if (over) close_connection(fd);
+}
+
+void BulkServer::start_streams(int fd, Connection& connection) {
+  const BulkRequest& asked = *connection.asked;
+  std::optional<PatternDuplex::Sending> sending;
+  if (server_sends(asked.direction)) sending = {asked.bytes, asked.rate, asked.request_bytes != 0};
+  if (client_sends(asked.direction)) streams_[connection.peer_port] = BulkStream{};
+  connection.streams.emplace(loop_, fd, sending, client_sends(asked.direction));
 }
 
 bool BulkServer::read_request(int fd, Connection& connection) {
@@ -104,24 +107,19 @@ bool BulkServer::read_request(int fd, Connection& connection) {
   }
   connection.request_read += static_cast<std::size_t>(n);
   if (connection.request_read < connection.request.size()) return false;
-  const std::optional<BulkRequest> request = decode_bulk_request(connection.request);
-  if (!request) {
+  connection.asked = decode_bulk_request(connection.request);
+  if (!connection.asked) {
     failures_.push_back("the connection from port " + std::to_string(connection.peer_port) +
                         " sent something else than a request");
     close_connection(fd);
     return false;
   }
-  connection.direction = request->direction;
-  if (client_sends(request->direction)) streams_[connection.peer_port] = BulkStream{};
-  if (server_sends(request->direction))
-    connection.writer.emplace(loop_, fd, request->bytes, request->rate,
-                              client_sends(request->direction) ? std::uint32_t{EPOLLIN} : 0U);
-  return false;  // the next turn reads or writes
+  return true;
 }
 
 void BulkServer::close_connection(int fd) {
   const auto connection = connections_.find(fd);
-  if (connection->second.writer) sent_by_closed_ += connection->second.writer->sent();
+  if (connection->second.streams) sent_by_closed_ += connection->second.streams->sent();
   connections_.erase(connection);  // the writer, and its application's timer, with it
   loop_.unwatch(fd);
   close(fd);

@@ -1,7 +1,8 @@
 // The server side of the bulk connections: an MPTCP listener in the server namespace and one
 // handler per accepted connection, which greets the client with one byte (the client sends
 // nothing before it: bulk_client.cpp says why), reads what the client asks (bulk_request.h), then
-// reads and checks the client's byte pattern (an upload), writes its own (a download), or both.
+// reads and checks the client's byte pattern (an upload), writes its own (a download), or both;
+// request/response, it answers each whole request of the client's stream with a response.
 #pragma once
 
 #include <array>
@@ -41,21 +42,22 @@ class BulkServer {
     std::uint16_t peer_port = 0;
     std::array<std::byte, kBulkRequestSize> request{};
     std::size_t request_read = 0;
-    std::optional<TrafficDirection> direction;  // once the request is in
-    std::optional<PatternWriter> writer;        // a download (or both ways)
-    bool upload_ended = false;                  // both ways: the client's stream ended first
+    std::optional<BulkRequest> asked;      // once the request is in
+    std::optional<PatternDuplex> streams;  // from then on
   };
 
   void accept_all();
   void on_ready(int fd, std::uint32_t events);
   // Reads what is there of the request; false while it is incomplete (or the connection closed).
   bool read_request(int fd, Connection& connection);
+  // The request is in: the connection's streams start, each way it asked for.
+  void start_streams(int fd, Connection& connection);
   void close_connection(int fd);
 
   EventLoop& loop_;
   int listener_ = -1;
   std::map<int, Connection> connections_;  // by accepted fd
-  std::map<std::uint16_t, BulkStream> streams_;
+  std::map<std::uint16_t, BulkStream> streams_;  // kept as each connection's reads go
   std::uint64_t sent_by_closed_ = 0;  // what the downloads of closed connections wrote
   std::vector<std::string> failures_;
 };

@@ -275,7 +275,8 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
   own_connections_.push_back({std::make_unique<BulkClient>(topology_.client(), loop_, kServerAddress, kMptcpPort,
-                                                           BulkRequest{request.direction, request.bytes, request.rate}),
+                                                           BulkRequest{request.direction, request.bytes, request.rate},
+                                                           request.exchange),
                               request.group});
 }
 
@@ -354,6 +355,12 @@ TrafficReport NetnsNetwork::traffic_report() const {
     if (client->error()) {
       report.failures.push_back("the connection from port " + std::to_string(client->local_port()) +
                                 " failed: " + *client->error());
+    }
+    if (const RequestClient* requests = client->requests()) {
+      for (RequestTiming request : requests->requests()) {
+        request.group = group;
+        report.requests.push_back(request);
+      }
     }
     if (!server_sends(client->direction()) || !client->connected()) continue;
     const BulkStream& stream = client->received();

@@ -1,5 +1,7 @@
 #include "backends/netns/pattern_stream.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,14 +21,24 @@ constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
 PatternWriter::PatternWriter(EventLoop& loop, int fd, std::optional<std::uint64_t> limit, std::optional<AppRate> rate,
-                             std::uint32_t reading)
+                             std::uint32_t reading, bool offered)
     : loop_(loop), fd_(fd), limit_(limit), rate_(rate), reading_(reading), started_(loop.now()) {
+  if (offered) offered_ = 0;
   loop_.modify(fd_, EPOLLOUT | reading_);
 }
 
 void PatternWriter::set_reading(std::uint32_t reading) {
   reading_ = reading;
-  if (!done_) loop_.modify(fd_, app_timer_ ? reading_ : EPOLLOUT | reading_);
+  if (!done_) loop_.modify(fd_, idle_ ? reading_ : EPOLLOUT | reading_);
+}
+
+void PatternWriter::offer_up_to(std::uint64_t total) {
+  if (!offered_ || total <= *offered_) return;
+  offered_ = total;
+  if (idle_ && !done_) {
+    idle_ = false;
+    loop_.modify(fd_, EPOLLOUT | reading_);
+  }
 }
 
 PatternWriter::~PatternWriter() {
@@ -62,14 +74,18 @@ int PatternWriter::write_some() {
 }
 
 std::uint64_t PatternWriter::bytes_made() const {
+  if (offered_) return *offered_;
   return rate_ ? rate_->bytes_made(loop_.now() - started_) : UINT64_MAX;
 }
 
 void PatternWriter::await_app_data() {
-  if (app_timer_) return;
+  if (idle_) return;
+  idle_ = true;
   loop_.modify(fd_, reading_);  // errors and hang-ups are still reported
+  if (!rate_) return;  // an offering application wakes it with offer_up_to()
   app_timer_ = loop_.at(started_ + AppRate::next_tick(loop_.now() - started_), [this] {
     app_timer_.reset();
+    idle_ = false;
     loop_.modify(fd_, EPOLLOUT | reading_);
   });
 }
@@ -88,6 +104,46 @@ ReadResult read_pattern(int fd, BulkStream& stream) {
     return ReadResult::ended;
   }
   return errno == EAGAIN ? ReadResult::more : ReadResult::failed;
+}
+
+PatternDuplex::PatternDuplex(EventLoop& loop, int fd, std::optional<Sending> sending, bool receives)
+    : fd_(fd), receives_(receives) {
+  // An offering application sends messages, whose last segment must not wait for the ACK of the
+  // one before (Nagle): a response's tail would take a round trip more. Request/response servers
+  // and clients set it, and the sim's TCP does not wait either.
+  const int one = 1;
+  if (sending && sending->offered) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (sending)
+    writer_.emplace(loop, fd, sending->limit, sending->rate, receives ? std::uint32_t{EPOLLIN} : 0U, sending->offered);
+  else
+    loop.modify(fd, EPOLLIN);
+}
+
+std::optional<int> PatternDuplex::on_ready(std::uint32_t events) {
+  const bool writing = writer_ && !writer_->done();
+  if (!writing || (receives_ && !received_.complete && (events & EPOLLIN) != 0)) {
+    // The other end's stream, or only its end of stream after ours.
+    BulkStream discarded;
+    BulkStream& stream = receives_ ? received_ : discarded;
+    switch (read_pattern(fd_, stream)) {
+      case ReadResult::more: break;
+      case ReadResult::ended:
+        if (!writing) return 0;
+        writer_->set_reading(0);  // both ways: the other end's stream is over, ours goes on
+        break;
+      case ReadResult::failed: return errno;
+    }
+    if (!writing) return std::nullopt;
+  }
+  if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+    return error != 0 ? error : ECONNRESET;
+  }
+  if ((events & EPOLLOUT) == 0) return std::nullopt;
+  if (const int error = writer_->write_some(); error != 0) return error;
+  return std::nullopt;
 }
 
 }  // namespace mprecover::netns

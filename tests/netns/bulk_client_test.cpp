@@ -1,5 +1,5 @@
 // The netns bulk client: it waits for the server's greeting before it sends a byte, and moves
-// the byte pattern either way through the bulk server.
+// the byte pattern either way through the bulk server, as streams or as requests and responses.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -105,6 +105,40 @@ TEST(BulkClient, UploadsToAndDownloadsFromTheBulkServer) {
     EXPECT_FALSE(client->received().first_mismatch);
   }
   EXPECT_EQ(server.bytes_sent(), 2'000'000U + 4'000'000U + 500'000U);
+}
+
+// Request/response through the bulk server: each request of 3 kB is answered with 50 kB once the
+// whole of it is in, and the next goes out 20 ms after the answer; both streams are checked.
+TEST(BulkClient, AsksAndIsAnsweredOneRequestAtATime) {
+  MPRECOVER_REQUIRE_MPTCP();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "rr"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  EventLoop loop;
+  std::atomic<bool> stop{false};
+  BulkServer server(ns, loop, kPort);
+  BulkClient client(ns, loop, "127.0.0.1", kPort, BulkRequest{TrafficDirection::both, std::nullopt, std::nullopt},
+                    RequestResponse{3'000, 50'000, 20ms, 1s});
+  loop.run_until(loop.now() + 1s, stop);
+
+  EXPECT_FALSE(client.error()) << *client.error();
+  ASSERT_TRUE(client.requests());
+  const std::vector<RequestTiming>& requests = client.requests()->requests();
+  ASSERT_GT(requests.size(), 10U) << "a request every 20 ms and a bit over loopback";
+  ASSERT_LT(requests.size(), 51U) << "no request before the think time is over";
+  for (std::size_t i = 0; i + 1 < requests.size(); ++i) {
+    ASSERT_TRUE(requests[i].answered) << i;
+    EXPECT_GE(requests[i + 1].issued - *requests[i].answered, 20ms) << i;
+  }
+  const std::size_t answered = requests.size() - (requests.back().answered ? 0 : 1);
+  EXPECT_EQ(client.bytes_sent(), requests.size() * 3'000U);
+  EXPECT_GE(client.received().bytes, answered * 50'000U);
+  EXPECT_LE(client.received().bytes, requests.size() * 50'000U) << "a response for each request, no more";
+  EXPECT_FALSE(client.received().first_mismatch);
+  const auto up = server.streams().find(client.local_port());
+  ASSERT_NE(up, server.streams().end());
+  EXPECT_EQ(up->second.bytes, requests.size() * 3'000U);
+  EXPECT_FALSE(up->second.first_mismatch);
+  EXPECT_TRUE(server.failures().empty());
 }
 
 }  // namespace
