@@ -32,6 +32,7 @@ struct Result {
   py::object summary_cache = py::none();
   py::object events_cache = py::none();
   py::object timeseries_cache = py::none();
+  py::object requests_cache = py::none();
 };
 
 void bind_scenario(py::module_& m);

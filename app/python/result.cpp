@@ -161,14 +161,17 @@ void bind_result(py::module_& m) {
 summary     summary.json as a dict: scenario, backend, policy, seed, duration_s, paths, outages
             (each: path, kind, start_s, end_s, detected_down_s, detected_up_s, connections,
             rebuilt, rebuild_latency_s {median, p95, max}, rebalance_s, and for app-limited
-            traffic rate {below_rate_s, worst_shortfall_s}, with backup paths backup
-            {failover_s, failback_s}), bytes_sent,
+            traffic rate {below_rate_s, worst_shortfall_s}, for request/response traffic
+            requests {latency_p50_s, latency_p99_s: {before, during, after}, issued, failed},
+            with backup paths backup {failover_s, failback_s}), bytes_sent,
             bytes_delivered, integrity_ok, delay_method, scheduler, notes. None means "did not
             happen".
 events      events.csv: time_s, source, event, path, connection, detail
 timeseries  timeseries.csv: time_s, scope, id, bytes, throughput_bps, subflows_up, and for the
             scope "subflow" rows: path, local_address, local_port, remote_address, remote_port,
             rtt_s, cwnd, retransmissions (results/README.md)
+requests    requests.csv, request/response traffic only (None otherwise): group, issued_s,
+            answered_s, latency_s, failed
             Both are numpy record arrays when numpy is importable (r.events.time_s,
             r.events["event"]), else lists of dicts; an empty number is NaN (numpy) or None.
 out_dir     the folder, a pathlib.Path
@@ -202,6 +205,16 @@ Files are read on first access and kept.)doc")
             return r.timeseries_cache;
           },
           "timeseries.csv: a numpy record array, or a list of dicts without numpy.")
+      .def_property_readonly(
+          "requests",
+          [](Result& r) -> py::object {
+            const std::filesystem::path file = r.out_dir / "requests.csv";
+            if (!std::filesystem::is_regular_file(file)) return py::none();
+            if (r.requests_cache.is_none()) r.requests_cache = table_object(file);
+            return r.requests_cache;
+          },
+          "requests.csv (request/response traffic; None for other traffic): a numpy record array, or a list "
+          "of dicts without numpy.")
       .def("__repr__", [](const Result& r) {
         return "<mprecover.Result " + r.out_dir.string() + (r.interrupted ? " (interrupted)" : "") + ">";
       });

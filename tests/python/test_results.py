@@ -146,3 +146,34 @@ def test_a_backup_path_takes_over_and_hands_back(tmp_path):
     assert backup["failback_s"] is not None, backup
     row = r.to_dataframe().iloc[0]
     assert row["failover_s"] == backup["failover_s"] and row["failback_s"] == backup["failback_s"]
+
+
+def test_request_response_traffic_gives_request_latency_and_its_requests(tmp_path):
+    """A request/response group added from Python: each request's timing in requests.csv, and
+    the outage's request latency before, during and after it in the summary and the table."""
+    s = mprecover.loads(
+        "name: tiny-requests\nduration: 8s\ntopology:\n  paths:\n    - {name: wan1, rate: 20Mbit}\n"
+        "    - {name: wan2, rate: 20Mbit, delay: 20ms}\n"
+        "events:\n  - {at: 3s, path: wan1, action: blackhole}\n  - {at: 5s, path: wan1, action: restore}\n"
+    )
+    s.traffic.add("request-response", request="1KB", response="50KB", think=0.05, connections=2, start=0.5)
+    del s.traffic[0]
+    web = s.traffic[0]
+    assert (web.request, web.response, web.think, web.timeout) == (1000, 50000, 0.05, None)
+    r = mprecover.run(s, backend="sim", policy="rebuild", out=tmp_path / "run")
+    requests = r.summary["outages"][0]["requests"]
+    assert requests["latency_p50_s"]["before"] < requests["latency_p99_s"]["during"], requests
+    assert requests["issued"] > 10 and requests["failed"] == 0, requests
+    table = r.requests
+    assert table.dtype.names == ("group", "issued_s", "answered_s", "latency_s", "failed")
+    assert len(table) > 40 and set(table.group) == {"traffic"}
+    assert numpy.all(table.latency_s[~numpy.isnan(table.latency_s)] > 0.02)
+    row = r.to_dataframe().iloc[0]
+    assert row["request_p50_before_s"] == requests["latency_p50_s"]["before"]
+    assert row["requests_issued"] == requests["issued"]
+
+
+def test_other_traffic_has_no_requests(wan_reset_runs):
+    r = wan_reset_runs("rebuild")
+    assert r.requests is None and "requests" not in r.summary["outages"][0]
+    assert numpy.isnan(r.to_dataframe().iloc[0]["request_p50_before_s"])

@@ -13,6 +13,8 @@ OUTAGE_COLUMNS = (
     "connections", "rebuilt", "rebuilt_fraction",
     "rebuild_latency_median_s", "rebuild_latency_p95_s", "rebuild_latency_max_s",
     "rebalance_s", "goodput_dip", "bytes_lost", "below_rate_s", "worst_shortfall_s",
+    "request_p50_before_s", "request_p99_before_s", "request_p50_during_s", "request_p99_during_s",
+    "request_p50_after_s", "request_p99_after_s", "requests_issued", "requests_failed",
     "failover_s", "failback_s", "subflows_before", "subflows_during", "subflows_after",
 )
 RUN_COLUMNS = ("scenario", "backend", "policy", "seed")
@@ -45,6 +47,8 @@ def outage_rows(summary):
         subflows = o.get("subflows_per_connection") or {}
         rate = o.get("rate") or {}
         backup = o.get("backup") or {}
+        requests = o.get("requests") or {}
+        p50, p99 = requests.get("latency_p50_s") or {}, requests.get("latency_p99_s") or {}
         connections, rebuilt = o.get("connections"), o.get("rebuilt")
         rows.append({
             **run,
@@ -68,6 +72,10 @@ def outage_rows(summary):
             "bytes_lost": o.get("bytes_lost"),
             "below_rate_s": rate.get("below_rate_s"),
             "worst_shortfall_s": rate.get("worst_shortfall_s"),
+            **{f"request_{name}_{phase}_s": latency.get(phase)
+               for name, latency in (("p50", p50), ("p99", p99)) for phase in ("before", "during", "after")},
+            "requests_issued": requests.get("issued"),
+            "requests_failed": requests.get("failed"),
             "failover_s": backup.get("failover_s"),
             "failback_s": backup.get("failback_s"),
             "subflows_before": subflows.get("before"),
@@ -87,7 +95,8 @@ def result_to_dataframe(self):
     outage_path, outage_kind, start_s, end_s, detected_down_s, detected_up_s, detection_s (start
     to detected down), up_detection_s (restore to detected up), connections, rebuilt,
     rebuilt_fraction, rebuild_latency_{median,p95,max}_s, rebalance_s, goodput_dip, bytes_lost,
-    below_rate_s, worst_shortfall_s (app-limited traffic only), failover_s, failback_s (outages of
+    below_rate_s, worst_shortfall_s (app-limited traffic only), request_{p50,p99}_{before,during,
+    after}_s, requests_issued, requests_failed (request/response traffic only), failover_s, failback_s (outages of
     a path that is not a backup, with backup paths), subflows_{before,during,after}, integrity_ok,
     bytes_sent, bytes_delivered. NaN: did not happen.
     Needs pandas (apt-get install python3-pandas).
