@@ -210,6 +210,21 @@ def check_iperf3_reset(s, policy, run_dir):
                for n in s["notes"]), s["notes"]
 
 
+def check_wan_blackhole_requests(s, policy):
+    """Requests through a blackhole of the path most of them take: every request before it is
+    answered within a couple of round trips; the blackhole slows those it catches; once the
+    default policy has brought wan1 back into use, requests are about as fast as before."""
+    o = outage(s, "wan1")
+    assert o["connections"] == 4, o
+    requests = o["requests"]
+    p50, p99 = requests["latency_p50_s"], requests["latency_p99_s"]
+    assert p50["before"] < 0.1, requests  # a round trip of wan1 and 100 kB at the paths' rate
+    assert p99["during"] > 2 * p99["before"], requests
+    assert requests["issued"] > 100, requests
+    if policy == default_policy():
+        assert p50["after"] < 2 * p50["before"], requests
+
+
 FIGURES = {
     "wan-reset": check_wan_reset,
     "wan-reset-video": check_wan_reset_video,
@@ -220,18 +235,21 @@ FIGURES = {
     "wan-backup-failover": check_wan_backup_failover,
     "eight-wan": check_eight_wan,
     "wan-reset-download": check_wan_reset_download,
+    "wan-blackhole-requests": check_wan_blackhole_requests,
 }
 
 
 # Where CI's time runs short, a scenario checks fewer policies than the reference ran. iperf3-reset,
 # wan-reset-download and wan-reset-video are wan-reset's case (every policy there) under another
-# application, the other way or at a rate, so the bug and its fix do. mptcpd, which follows
+# application, the other way or at a rate, so the bug and its fix do; wan-blackhole-requests is
+# wan-blackhole's case under requests, so the kernel's own recovery and the default policy's do. mptcpd, which follows
 # addresses only, is the kernel policy again where no address changes: through a reset (wan-reset
 # checks so), a blackhole or a link down (its client address stays), and on three-wan-many-conns
 # (0 of 100 rebuilt, as kernel): the reference has it for those, CI leaves it out.
 POLICIES = {
     "iperf3-reset": ["kernel", "rebuild"],
     "wan-reset-download": ["kernel", "rebuild"],
+    "wan-blackhole-requests": ["kernel", "rebuild"],
     "wan-reset-video": ["kernel", "rebuild"],
     "wan-unstable-recovery": ["kernel", "omr", "rebuild"],
     "wan-blackhole": ["kernel", "omr", "rebuild"],

@@ -50,10 +50,10 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.description.empty()) << s.name;
     EXPECT_GE(s.duration, 40s) << s.name;
     EXPECT_LE(s.duration, 90s) << s.name;
-    EXPECT_FALSE(s.traffic[0].bytes) << s.name << ": connections are long-lived bulk";
+    EXPECT_FALSE(s.traffic[0].bytes) << s.name << ": connections are long-lived";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 13u);
+  EXPECT_EQ(count, 14u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
@@ -165,6 +165,22 @@ TEST(ShippedScenarios, WanResetDownloadIsWanResetTheOtherWay) {
   EXPECT_EQ(s.traffic[0].direction, TrafficDirection::download);
   EXPECT_EQ(s.traffic[0].connections, 4u);
   expect_events(s, {{8s, "wan2", "reset"}, {15s, "wan2", "restore"}});
+}
+
+// Web-like requests over keep-alive connections; wan1, the path most of them take, goes silent.
+TEST(ShippedScenarios, WanBlackholeRequestsCutsThePathTheRequestsTake) {
+  const Scenario s = shipped("wan-blackhole-requests");
+  expect_two_standard_paths(s);
+  ASSERT_EQ(s.traffic.size(), 1u);
+  EXPECT_EQ(s.traffic[0].kind, TrafficKind::request_response);
+  EXPECT_EQ(s.traffic[0].flow(), TrafficDirection::both);
+  const std::optional<RequestResponse> exchange = s.traffic[0].exchange();
+  ASSERT_TRUE(exchange);
+  EXPECT_EQ(exchange->request_bytes, 2'000u);
+  EXPECT_EQ(exchange->response_bytes, 100'000u);
+  EXPECT_EQ(exchange->think, 100ms);
+  EXPECT_EQ(exchange->timeout, 2s);
+  expect_events(s, {{10s, "wan1", "blackhole"}, {20s, "wan1", "restore"}});
 }
 
 }  // namespace
