@@ -299,9 +299,9 @@ MptcpSubflow::HandleSend(Ptr<Socket>, uint32_t)
         return;
     }
     // Room in the send buffer is not progress (ns-3 reports room at a retransmission timeout
-    // too): a stalled subflow takes new data again only once the peer acknowledges some, else
-    // what the scheduler gave it would wait there for the path's return, never sent again.
-    if (m_stalled && GetBytesAcked() == m_ackedWhenStalled)
+    // too): a stalled subflow takes new data again only once TCP is out of its loss recovery,
+    // else what the scheduler gave it would wait there for the path's return, never sent again.
+    if (m_stalled && m_congState == TcpSocketState::CA_LOSS)
     {
         return;
     }
@@ -341,12 +341,12 @@ MptcpSubflow::HandleState(TcpSocket::TcpStates_t, TcpSocket::TcpStates_t to)
 void
 MptcpSubflow::HandleCongState(TcpSocketState::TcpCongState_t, TcpSocketState::TcpCongState_t to)
 {
+    m_congState = to;
     // CA_LOSS is entered only by a retransmission timeout.
     if (to == TcpSocketState::CA_LOSS && m_state == State::ESTABLISHED && !m_stalled &&
         Queued() > 0)
     {
         m_stalled = true;
-        m_ackedWhenStalled = GetBytesAcked();
         m_owner->OnSubflowStalled(*this);
     }
 }

@@ -228,7 +228,7 @@ class MptcpSubflow : private MptcpRecordSink
     State m_state = State::CONNECTING;
     ns3::TcpSocket::TcpStates_t m_tcpState = ns3::TcpSocket::CLOSED;
     bool m_stalled = false;
-    uint64_t m_ackedWhenStalled = 0; ///< GetBytesAcked() when it stalled
+    ns3::TcpSocketState::TcpCongState_t m_congState = ns3::TcpSocketState::CA_OPEN;
     bool m_awaitingAnswer = false;
     bool m_aborting = false;
     bool m_dataFinSent = false;
