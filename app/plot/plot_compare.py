@@ -116,6 +116,14 @@ def main(argv):
     comparison = json.loads((out / "comparison.json").read_text())
     for scenario in comparison["scenarios"]:
         plot_latency(plt, scenario, out)
+        # An update reruns some scenarios' runs (or some backends'): the others' folders may be
+        # gone (results/reference keeps none in git), and their throughput plot stays as it was.
+        missing = [run["run_dirs"][0] for run in scenario["runs"]
+                   if not (out / run["run_dirs"][0] / "timeseries.csv").is_file()]
+        if missing:
+            print(f"throughput plot of {scenario['name']} left as it was: {len(missing)} of its runs are not "
+                  f"in {out} (such as {missing[0]})", file=sys.stderr)
+            continue
         plot_throughput(plt, scenario, out)
     return 0
 
