@@ -129,14 +129,17 @@ TEST(BulkClient, AsksAndIsAnsweredOneRequestAtATime) {
     ASSERT_TRUE(requests[i].answered) << i;
     EXPECT_GE(requests[i + 1].issued - *requests[i].answered, 20ms) << i;
   }
+  // The loop may stop while the last request is still being written: every earlier one is whole.
   const std::size_t answered = requests.size() - (requests.back().answered ? 0 : 1);
-  EXPECT_EQ(client.bytes_sent(), requests.size() * 3'000U);
+  EXPECT_GE(client.bytes_sent(), (requests.size() - 1) * 3'000U);
+  EXPECT_LE(client.bytes_sent(), requests.size() * 3'000U);
   EXPECT_GE(client.received().bytes, answered * 50'000U);
   EXPECT_LE(client.received().bytes, requests.size() * 50'000U) << "a response for each request, no more";
   EXPECT_FALSE(client.received().first_mismatch);
   const auto up = server.streams().find(client.local_port());
   ASSERT_NE(up, server.streams().end());
-  EXPECT_EQ(up->second.bytes, requests.size() * 3'000U);
+  EXPECT_GE(up->second.bytes, answered * 3'000U) << "each answered request was whole at the server";
+  EXPECT_LE(up->second.bytes, client.bytes_sent());
   EXPECT_FALSE(up->second.first_mismatch);
   EXPECT_TRUE(server.failures().empty());
 }
