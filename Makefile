@@ -4,6 +4,9 @@ BUILD ?= build
 BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
+# ctest runs twice as many tests as cores: the netns runs mostly wait in real time (two at most at
+# once, tests/ctest-resources.json), the simulator runs compute beside them.
+TEST_JOBS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 .PHONY: all deps configure build demo test test-sanitize bench regress reference clean
 
@@ -31,7 +34,7 @@ demo: build
 	fi
 
 test: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(TEST_JOBS)
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in build-sanitize/.
 test-sanitize:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import SOURCE, backends, mprecover, run_sim
+from conftest import SOURCE, backends, mprecover, run_sim, short_scenario
 
 pytestmark = pytest.mark.skipif("sim\t" not in backends(), reason="this build has no sim backend")
 
@@ -54,8 +54,8 @@ def test_rebuild_does_not_rebuild_into_a_path_that_comes_back_lossy(tmp_path):
 
 
 def test_same_scenario_and_seed_give_byte_identical_events(tmp_path):
-    run_sim("wan-flap.yaml", tmp_path / "a", "--seed", "5")
-    run_sim("wan-flap.yaml", tmp_path / "b", "--seed", "5")
+    run_sim(short_scenario(tmp_path), tmp_path / "a", "--seed", "5")
+    run_sim(short_scenario(tmp_path), tmp_path / "b", "--seed", "5")
     a = (tmp_path / "a" / "events.csv").read_bytes()
     assert len(a.splitlines()) > 100
     assert a == (tmp_path / "b" / "events.csv").read_bytes()
@@ -63,10 +63,10 @@ def test_same_scenario_and_seed_give_byte_identical_events(tmp_path):
 
 
 def test_a_run_writes_the_whole_results_folder_under_results(tmp_path):
-    r = mprecover("run", SOURCE / "scenarios" / "wan-reset.yaml", "--seed", "3", cwd=tmp_path)
+    r = mprecover("run", short_scenario(tmp_path), "--seed", "3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    run = tmp_path / "results" / "wan-reset" / "sim-rebuild-3"
-    assert f"results in results/wan-reset/sim-rebuild-3" in r.stdout
+    run = tmp_path / "results" / "short-reset" / "sim-rebuild-3"
+    assert f"results in results/short-reset/sim-rebuild-3" in r.stdout
     for name in ("summary.json", "timeseries.csv", "events.csv", "scenario.yaml", "metadata.json"):
         assert (run / name).is_file(), name
     summary = json.loads((run / "summary.json").read_text())
@@ -85,5 +85,5 @@ def test_a_run_writes_the_whole_results_folder_under_results(tmp_path):
 
 
 def test_engine_is_still_accepted_as_the_old_name_of_the_default_policy(tmp_path):
-    s = run_sim("wan-reset.yaml", tmp_path, "--policy", "engine")
+    s = run_sim(short_scenario(tmp_path), tmp_path / "out", "--policy", "engine")
     assert s["policy"] == "rebuild"
