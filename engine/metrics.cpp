@@ -275,7 +275,7 @@ void MetricsCollector::app_rate_figures(const Outage& outage, Instant horizon, O
 }
 
 void MetricsCollector::request(Instant issued, std::optional<Instant> answered, Duration timeout) {
-  requests_.push_back(Request{issued, answered, timeout});
+  requests_.push_back(TimedRequest{issued, answered, timeout});
 }
 
 void MetricsCollector::request_figures(const Outage& outage, Instant horizon, Instant end,
@@ -287,7 +287,7 @@ void MetricsCollector::request_figures(const Outage& outage, Instant horizon, In
   std::vector<double> after;
   double issued = 0;
   double failed = 0;
-  for (const Request& request : requests_) {
+  for (const TimedRequest& request : requests_) {
     // One issued before the outage but still unanswered when it began is the outage's.
     const bool done_before = request.answered && *request.answered <= outage.start;
     if ((request.issued < baseline_start && done_before) || request.issued >= horizon) continue;
@@ -295,8 +295,7 @@ void MetricsCollector::request_figures(const Outage& outage, Instant horizon, In
     if (request.answered) phase.push_back(seconds_between(request.issued, *request.answered));
     if (done_before) continue;
     ++issued;
-    const Instant given_up = request.issued + request.timeout;
-    if (request.answered ? *request.answered > given_up : end >= given_up) ++failed;
+    if (request.failed(end).value_or(false)) ++failed;
   }
   const auto latency = [](std::vector<double>& values, std::optional<double>& p50, std::optional<double>& p99) {
     if (values.empty()) return;

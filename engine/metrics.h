@@ -30,6 +30,23 @@ struct MetricsConfig {
 // The recovery figures of one outage: what summary.json's "outages" hold, what `compare` puts side
 // by side and what `check` judges. Counts are doubles because the same figures also carry medians
 // over several seeds, which may fall between two counts.
+// A request of request/response traffic: issued, answered (the last byte of its response in; none
+// if not by the end of the run), and the timeout its client gives it.
+struct TimedRequest {
+  Instant issued;
+  std::optional<Instant> answered;
+  Duration timeout;
+
+  // Whether it failed, not answered within its timeout, as seen at `end`: none while still
+  // unanswered within it.
+  std::optional<bool> failed(Instant end) const {
+    const Instant given_up = issued + timeout;
+    if (answered) return *answered > given_up;
+    if (end >= given_up) return true;
+    return std::nullopt;
+  }
+};
+
 struct OutageFigures {
   std::string path;  // the path's name
   std::string kind;
@@ -59,8 +76,8 @@ struct OutageFigures {
   std::optional<double> below_rate_s;
   std::optional<double> worst_shortfall_s;
   // Request/response traffic only: the latency (median and 99th percentile, nearest rank; null
-  // when no request was answered) of the requests answered within the baseline window before the
-  // outage ("before"), of those issued from then until the restore and not answered before the
+  // when no request was answered) of the requests issued within the baseline window before the
+  // outage and answered before it began ("before"), of those issued from then until the restore and not answered before the
   // outage began ("during": one caught by the outage counts here), and of those issued after the
   // restore up to the end of the recovery period ("after"); and of the requests during and after,
   // how many there were and how many failed: not answered within their group's timeout (one still
@@ -150,11 +167,6 @@ class MetricsCollector {
     double latency_s;
     Comeback how;
   };
-  struct Request {
-    Instant issued;
-    std::optional<Instant> answered;
-    Duration timeout;
-  };
   struct Progress {
     std::uint64_t last = 0;
     std::vector<Instant> moved;  // sample instants at which the counter grew
@@ -190,7 +202,7 @@ class MetricsCollector {
   std::map<Instant, std::vector<std::uint64_t>> delivered_;  // bytes per path in (previous sample, at]
   std::map<ConnectionToken, double> app_Bps_;                // app-limited connections: bytes per second
   std::map<Instant, std::uint64_t> delivered_app_;           // their bytes in (previous sample, at]
-  std::vector<Request> requests_;
+  std::vector<TimedRequest> requests_;
 };
 
 }  // namespace mprecover

@@ -129,7 +129,7 @@ constexpr std::array kRequestColumns{
     OutageFigureColumn{"failed", &OutageFigures::requests_failed, count_text}};
 constexpr OutageFigureTable kRequestTable{
     "Request/response traffic: request latency (issue to the last byte of the response; median / 99th percentile) of "
-    "the requests answered in the 5 s before the outage, of those it caught or that were issued during it, and of "
+    "the requests issued and answered in the 5 s before the outage, of those it caught or that were issued during it, and of "
     "those issued after it up to the end of its recovery period; how many requests were caught or issued from the "
     "outage start to that end, and how many of them were not answered within their timeout. Shown, not judged by "
     "parity (the rules say why).",

@@ -97,14 +97,13 @@ void RunRecorder::write_requests(const std::filesystem::path& file, Instant end)
   auto out = open_for_writing(file);
   out << "group,issued_s,answered_s,latency_s,failed\n";
   for (const auto& [request, timeout] : requests_) {
-    const Instant given_up = request.issued + timeout;
     out << scenario_.traffic_key(request.group) << ',' << fixed(to_seconds(request.issued), 6) << ',';
     if (request.answered)
-      out << fixed(to_seconds(*request.answered), 6) << ',' << fixed(to_seconds(*request.answered - request.issued), 6)
-          << ',' << (*request.answered > given_up ? "1" : "0");
+      out << fixed(to_seconds(*request.answered), 6) << ',' << fixed(to_seconds(*request.answered - request.issued), 6);
     else
-      out << ",," << (end >= given_up ? "1" : "");
-    out << '\n';
+      out << ',';
+    const std::optional<bool> failed = TimedRequest{request.issued, request.answered, timeout}.failed(end);
+    out << ',' << (failed ? (*failed ? "1" : "0") : "") << '\n';
   }
   close_checked(out, file);
 }

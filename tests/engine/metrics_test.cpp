@@ -250,6 +250,16 @@ TEST(Metrics, RateFiguresCountOnlyTheAppLimitedConnections) {
   expect_video_figures(metrics.report(at(30)).at(0));
 }
 
+// A request failed when answered after its timeout, or not answered by the end once its timeout
+// was over; one still within its timeout at the end is undecided.
+TEST(TimedRequest, FailsWhenAnsweredLateOrNotAnsweredWithinItsTimeout) {
+  EXPECT_EQ(TimedRequest({at(1), at(2), 2s}).failed(at(30)), false);
+  EXPECT_EQ(TimedRequest({at(1), at(3), 2s}).failed(at(30)), false) << "answered just in time";
+  EXPECT_EQ(TimedRequest({at(1), at(4), 2s}).failed(at(30)), true);
+  EXPECT_EQ(TimedRequest({at(1), std::nullopt, 2s}).failed(at(3)), true);
+  EXPECT_EQ(TimedRequest({at(1), std::nullopt, 2s}).failed(at(2)), std::nullopt);
+}
+
 // Request/response traffic through an outage of wan2 from 10 s to 14 s, in a 30 s run whose next
 // outage starts at 20 s: 50 ms answers before, 500 ms during, 80 ms after; one request issued just
 // before the outage is caught by it, one during it is answered after 3 s (its timeout is 2 s), one
