@@ -23,7 +23,7 @@ class NetworkNamespace;
 struct KernelMptcpEvent {
   mptcp_pm::EventType type{};
   std::uint32_t token = 0;
-  std::string saddr;  // dotted IPv4; empty for IPv6 or when absent
+  std::string saddr;  // text form, IPv4 or IPv6 (inet_ntop); empty when absent
   std::string daddr;
   std::uint16_t sport = 0;  // host order
   std::uint16_t dport = 0;

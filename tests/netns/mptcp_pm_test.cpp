@@ -16,6 +16,8 @@
 #include "backends/netns/mptcp_pm_client.h"
 #include "backends/netns/namespace_scope.h"
 #include "backends/netns/netns_error.h"
+#include "backends/netns/netns_registry.h"
+#include "backends/netns/network_namespace.h"
 #include "backends/netns/sysctl.h"
 #include "backends/netns/topology.h"
 #include "test_support.h"
@@ -112,6 +114,41 @@ TEST(MptcpEvents, BecomeEngineEvents) {
   EXPECT_FALSE(to_engine_event(e, path_of_client_address));
   EXPECT_EQ(path_of_client_address("10.1.3.7"), 2U);
   EXPECT_FALSE(path_of_client_address("10.2.1.1"));
+}
+
+// An MPTCP connection over IPv6 loopback in a namespace of its own: its events carry the IPv6
+// addresses (the kernel sends them in saddr6/daddr6, not saddr4/daddr4).
+TEST(MptcpEvents, CarryIPv6Addresses) {
+  MPRECOVER_REQUIRE_MPTCP();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  MptcpEventListener listener(ns);
+  Fd server_listener;
+  Fd client;
+  {
+    NamespaceScope scope(ns);
+    server_listener = Fd(socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
+    client = Fd(socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
+  }
+  if (server_listener.get() < 0 || client.get() < 0) {
+    GTEST_SKIP() << "no IPv6 MPTCP socket here: " << std::strerror(errno);
+  }
+  sockaddr_in6 loopback{};
+  loopback.sin6_family = AF_INET6;
+  loopback.sin6_port = htons(kPort);
+  loopback.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(bind(server_listener.get(), reinterpret_cast<const sockaddr*>(&loopback), sizeof loopback), 0)
+      << std::strerror(errno);
+  ASSERT_EQ(listen(server_listener.get(), 1), 0);
+  ASSERT_EQ(connect(client.get(), reinterpret_cast<const sockaddr*>(&loopback), sizeof loopback), 0)
+      << std::strerror(errno);
+
+  std::vector<KernelMptcpEvent> seen;
+  const auto created = wait_for(listener, seen, EventType::created);
+  ASSERT_TRUE(created) << "no created event";
+  EXPECT_EQ(created->saddr, "::1");
+  EXPECT_EQ(created->daddr, "::1");
+  EXPECT_EQ(created->dport, kPort);
 }
 
 TEST(MptcpPm, InKernelEndpointOpensASubflowAndDeletingItClosesIt) {
