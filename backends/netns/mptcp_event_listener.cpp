@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "backends/netns/namespace_scope.h"
+#include "backends/netns/netlink_address.h"
 #include "backends/netns/network_namespace.h"
 #include "backends/netns/netns_error.h"
 
@@ -17,19 +18,6 @@ namespace {
 using namespace mptcp_pm;
 
 constexpr int kEventBufferBytes = 16 * 1024 * 1024;
-
-// The event's address in text form, from its IPv4 or its IPv6 attribute (an event has one).
-std::string address_text(nlattr* v4, nlattr* v6) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (v4 != nullptr) {
-    in_addr addr{};
-    addr.s_addr = nla_get_u32(v4);
-    inet_ntop(AF_INET, &addr, text, sizeof text);
-  } else if (v6 != nullptr && nla_len(v6) == static_cast<int>(sizeof(in6_addr))) {
-    inet_ntop(AF_INET6, nla_data(v6), text, sizeof text);
-  }
-  return text;
-}
 
 std::uint16_t port(nlattr* attr) { return attr == nullptr ? std::uint16_t{0} : ntohs(nla_get_u16(attr)); }
 
@@ -111,8 +99,8 @@ int MptcpEventListener::on_message(nl_msg* msg, void* self) {
   KernelMptcpEvent e;
   e.type = static_cast<EventType>(genl->cmd);
   if (at(EventAttr::token) != nullptr) e.token = nla_get_u32(at(EventAttr::token));
-  e.saddr = address_text(at(EventAttr::saddr4), at(EventAttr::saddr6));
-  e.daddr = address_text(at(EventAttr::daddr4), at(EventAttr::daddr6));
+  e.saddr = netlink_address_text(at(EventAttr::saddr4), at(EventAttr::saddr6));
+  e.daddr = netlink_address_text(at(EventAttr::daddr4), at(EventAttr::daddr6));
   e.sport = port(at(EventAttr::sport));
   e.dport = port(at(EventAttr::dport));
   if (at(EventAttr::loc_id) != nullptr) e.loc_id = nla_get_u8(at(EventAttr::loc_id));

@@ -8,6 +8,7 @@
 
 #include "backends/netns/mptcp_pm_spec.h"
 #include "backends/netns/namespace_scope.h"
+#include "backends/netns/netlink_address.h"
 #include "backends/netns/network_namespace.h"
 #include "backends/netns/netns_error.h"
 
@@ -17,22 +18,13 @@ namespace {
 
 using namespace mptcp_pm;
 
-std::uint32_t ipv4(const std::string& text, const std::string& action) {
-  in_addr addr{};
-  if (inet_pton(AF_INET, text.c_str(), &addr) != 1) {
-    throw NetnsError(action, "address '" + text + "'", "not an IPv4 address");
-  }
-  return addr.s_addr;  // network order, as the kernel takes it
-}
-
 // The nested address attribute `type` (Attr::addr or Attr::addr_remote).
 void put_address(nl_msg* msg, Attr type, const std::string& address, std::uint16_t port, std::uint8_t id,
                  std::uint32_t flags, int ifindex, const std::string& action) {
   nlattr* nest = nla_nest_start(msg, raw(type) | NLA_F_NESTED);
   // No address, no family: the kernel then looks the endpoint up by id alone.
   if (!address.empty()) {
-    nla_put_u16(msg, raw(AddrAttr::family), AF_INET);
-    nla_put_u32(msg, raw(AddrAttr::addr4), ipv4(address, action));
+    put_netlink_address(msg, raw(AddrAttr::family), raw(AddrAttr::addr4), raw(AddrAttr::addr6), address, action);
   }
   if (port != 0) nla_put_u16(msg, raw(AddrAttr::port), port);  // host order, as the spec says
   if (id != 0) nla_put_u8(msg, raw(AddrAttr::id), id);
@@ -137,11 +129,7 @@ std::vector<MptcpEndpoint> MptcpPmClient::endpoints() {
     nlattr* addr[kAddrAttrMax + 1];
     if (nla_parse_nested(addr, kAddrAttrMax, attrs[raw(Attr::addr)], nullptr) < 0) return NL_OK;
     MptcpEndpoint e;
-    if (addr[raw(AddrAttr::addr4)]) {
-      in_addr a{nla_get_u32(addr[raw(AddrAttr::addr4)])};
-      char text[INET_ADDRSTRLEN];
-      e.address = inet_ntop(AF_INET, &a, text, sizeof text);
-    }
+    e.address = netlink_address_text(addr[raw(AddrAttr::addr4)], addr[raw(AddrAttr::addr6)]);
     if (addr[raw(AddrAttr::id)]) e.id = nla_get_u8(addr[raw(AddrAttr::id)]);
     if (addr[raw(AddrAttr::flags)]) e.flags = nla_get_u32(addr[raw(AddrAttr::flags)]);
     if (addr[raw(AddrAttr::if_idx)]) e.ifindex = nla_get_s32(addr[raw(AddrAttr::if_idx)]);

@@ -12,7 +12,7 @@ namespace mprecover::netns {
 
 class NetworkNamespace;
 
-// An IPv4 address (dotted) with an optional port (0: none), endpoint id (0: none) and flags
+// An IPv4 or IPv6 address (text form) with an optional port (0: none), endpoint id (0: none) and flags
 // (mptcp_pm::EndpointFlag bits; a subflow's local address flagged backup makes a backup subflow).
 struct MptcpAddress {
   std::string address;

@@ -151,6 +151,22 @@ TEST(MptcpEvents, CarryIPv6Addresses) {
   EXPECT_EQ(created->dport, kPort);
 }
 
+// The in-kernel PM's endpoints take IPv6 addresses as they take IPv4 ones, and list them back.
+TEST(MptcpPm, EndpointsTakeIPv6Addresses) {
+  MPRECOVER_REQUIRE_MPTCP();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  MptcpPmClient pm(ns);
+  pm.add_endpoint({"2001:db8:1::2", 3, mptcp_pm::EndpointFlag::signal, 0});
+  pm.add_endpoint({"10.1.1.1", 4, mptcp_pm::EndpointFlag::signal, 0});
+  const std::string shown = test::run_command("ip -n " + ns.name() + " mptcp endpoint show");
+  EXPECT_NE(shown.find("2001:db8:1::2 id 3 signal"), std::string::npos) << shown;
+  std::vector<std::pair<std::string, int>> listed;
+  for (const MptcpEndpoint& e : pm.endpoints()) listed.emplace_back(e.address, e.id);
+  EXPECT_EQ(listed, (std::vector<std::pair<std::string, int>>{{"2001:db8:1::2", 3}, {"10.1.1.1", 4}}));
+  EXPECT_THROW(pm.add_endpoint({"2001:db8::zz", 5, mptcp_pm::EndpointFlag::signal, 0}), NetnsError);
+}
+
 TEST(MptcpPm, InKernelEndpointOpensASubflowAndDeletingItClosesIt) {
   MPRECOVER_REQUIRE_MPTCP();
   Topology topology(test::small_scenario(2));
