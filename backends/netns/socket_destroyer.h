@@ -21,21 +21,21 @@ inline constexpr std::uint32_t kAllTcpStates = ~std::uint32_t{0};
 // is a TCP socket, and MP_JOINs need it).
 inline constexpr std::uint32_t kTcpConnectionStates = kAllTcpStates & ~(std::uint32_t{1} << TCP_LISTEN);
 
-// One IPv4 TCP socket as the dump reports it.
+// One TCP socket as the dump reports it.
 struct TcpSocketInfo {
-  std::string local_address;  // dotted
+  std::string local_address;  // text form, IPv4 or IPv6
   std::uint16_t local_port = 0;  // host order
   std::string remote_address;
   std::uint16_t remote_port = 0;
   std::uint8_t state = 0;  // TCP_ESTABLISHED, ...
 };
 
-// The IPv4 TCP sockets in `ns` whose local address is `local_address` and whose state is in
-// `state_mask`, MPTCP subflows included. Throws NetnsError.
+// The TCP sockets in `ns` whose local address is `local_address` (IPv4 or IPv6) and whose state
+// is in `state_mask`, MPTCP subflows included. Throws NetnsError.
 std::vector<TcpSocketInfo> list_tcp_sockets(const NetworkNamespace& ns, const std::string& local_address,
                                             std::uint32_t state_mask = kAllTcpStates);
 
-// Destroys (aborts, with an RST to the peer where the state calls for one) every IPv4 TCP socket
+// Destroys (aborts, with an RST to the peer where the state calls for one) every TCP socket
 // in `ns` that list_tcp_sockets() would return; returns how many it destroyed. A socket that went
 // away between the dump and its destruction is not counted. A subflow destroyed this way makes the
 // kernel emit mptcp_pm `sub_closed` with error ECONNABORTED. Throws NetnsError, saying so when

@@ -17,6 +17,8 @@
 #include "backends/netns/mptcp_event_listener.h"
 #include "backends/netns/mptcp_pm_client.h"
 #include "backends/netns/namespace_scope.h"
+#include "backends/netns/netns_registry.h"
+#include "backends/netns/network_namespace.h"
 #include "backends/netns/path_faults.h"
 #include "backends/netns/netns_error.h"
 #include "backends/netns/socket_destroyer.h"
@@ -110,6 +112,48 @@ TEST(SocketDestroyer, LeavesListenersAloneByDefault) {
   EXPECT_EQ(destroy_tcp_sockets(topology.server(), kServerAddress), 0U);
   EXPECT_EQ(list_tcp_sockets(topology.server(), kServerAddress, std::uint32_t{1} << TCP_LISTEN).size(), 1U)
       << "the listener is still there";
+}
+
+// The same over IPv6: a client on 2001:db8::2 and a server on ::1, both on the loopback device.
+TEST(SocketDestroyer, KillsIPv6Connections) {
+  MPRECOVER_REQUIRE_NETNS();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  test::run_command("ip -n " + ns.name() + " addr add 2001:db8::2/128 dev lo nodad");
+  Fd listener;
+  Fd client;
+  {
+    NamespaceScope scope(ns);
+    listener = Fd(socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    client = Fd(socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  }
+  if (listener.get() < 0 || client.get() < 0) {
+    GTEST_SKIP() << "no IPv6 here: " << std::strerror(errno);
+  }
+  sockaddr_in6 server_address{};
+  server_address.sin6_family = AF_INET6;
+  server_address.sin6_port = htons(kPort);
+  server_address.sin6_addr = in6addr_loopback;
+  sockaddr_in6 client_address{};
+  client_address.sin6_family = AF_INET6;
+  ASSERT_EQ(inet_pton(AF_INET6, "2001:db8::2", &client_address.sin6_addr), 1);
+  ASSERT_EQ(bind(listener.get(), reinterpret_cast<const sockaddr*>(&server_address), sizeof server_address), 0);
+  ASSERT_EQ(listen(listener.get(), 1), 0);
+  ASSERT_EQ(bind(client.get(), reinterpret_cast<const sockaddr*>(&client_address), sizeof client_address), 0)
+      << std::strerror(errno);
+  ASSERT_EQ(connect(client.get(), reinterpret_cast<const sockaddr*>(&server_address), sizeof server_address), 0);
+  Fd server(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+
+  const auto before = list_tcp_sockets(ns, "2001:db8::2");
+  ASSERT_EQ(before.size(), 1U);
+  EXPECT_EQ(before[0].remote_address, "::1");
+  EXPECT_EQ(before[0].remote_port, kPort);
+  EXPECT_TRUE(list_tcp_sockets(ns, "127.0.0.1").empty()) << "an IPv4 address has none of them";
+  EXPECT_EQ(destroy_tcp_sockets(ns, "2001:db8::2"), 1U);
+  char buffer[16];
+  EXPECT_EQ(read_within(client.get(), buffer, sizeof buffer, 1s), -ECONNABORTED) << "the destroyed socket's own end";
+  EXPECT_EQ(read_within(server.get(), buffer, sizeof buffer, 2s), -ECONNRESET) << "the peer got an RST";
+  EXPECT_TRUE(list_tcp_sockets(ns, "2001:db8::2").empty());
 }
 
 TEST(SocketDestroyer, RefusesANonAddress) {
