@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 
 #include "backends/netns/device_names.h"
 #include "backends/netns/dns_message.h"
+#include "backends/netns/ip_address.h"
 #include "backends/netns/namespace_scope.h"
 #include "backends/netns/network_namespace.h"
 #include "backends/netns/probe_responders.h"
@@ -66,32 +68,33 @@ void PathProber::send(PathId path, std::uint64_t probe_id, ProbeMode mode, Durat
 // Opens the probe's socket in the client namespace, pinned to the path, and sends the probe (or
 // starts connecting). False when any step fails; the socket, if any, is left in `probe` to close.
 bool PathProber::launch(std::uint64_t key, Probe& probe, const ProbeSource& source) {
-  sockaddr_in local{};
-  if (inet_pton(AF_INET, source.address.c_str(), &local.sin_addr) != 1) return false;
-  local.sin_family = AF_INET;
+  const std::optional<IpAddress> from = IpAddress::parse(source.address);
+  const std::optional<IpAddress> to = IpAddress::parse(source.target);
+  if (!from || !to || from->family() != to->family()) return false;
+  probe.v6 = from->family() == AF_INET6;
   const bool stream = is_stream(probe.mode);
   const int type = (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
-  const int protocol = probe.mode == ProbeMode::ping ? IPPROTO_ICMP : 0;
+  const int icmp = probe.v6 ? int{IPPROTO_ICMPV6} : int{IPPROTO_ICMP};
+  const int protocol = probe.mode == ProbeMode::ping ? icmp : 0;
   {
     NamespaceScope scope(client_ns_);
-    probe.fd = socket(AF_INET, type, protocol);
+    probe.fd = socket(from->family(), type, protocol);
   }
   if (probe.fd < 0) return false;
-  const std::uint16_t port = probe.mode == ProbeMode::dns ? kProbeDnsPort : kProbeHttpPort;
-  const sockaddr_in server = inet_address(kServerAddress, port);
+  const SocketAddress local = socket_address(*from, 0);
+  const SocketAddress server = socket_address(*to, probe.mode == ProbeMode::dns ? kProbeDnsPort : kProbeHttpPort);
   if (setsockopt(probe.fd, SOL_SOCKET, SO_BINDTODEVICE, source.device.c_str(),
                  static_cast<socklen_t>(source.device.size())) != 0 ||
-      bind(probe.fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+      bind(probe.fd, local.get(), local.size) != 0) {
     return false;
   }
   // Datagram sockets are connected too: only then does an ICMP error reach them as a socket error.
-  if (connect(probe.fd, reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0 && errno != EINPROGRESS) {
-    return false;
-  }
+  if (connect(probe.fd, server.get(), server.size) != 0 && errno != EINPROGRESS) return false;
   if (probe.mode == ProbeMode::ping) {
-    // The kernel fills in the identifier and the checksum of a ping socket's echo requests.
+    // The kernel fills in the identifier and the checksum of a ping socket's echo requests; an
+    // ICMPv6 echo has the same layout as an ICMP one.
     icmphdr echo{};
-    echo.type = ICMP_ECHO;
+    echo.type = probe.v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
     echo.un.echo.sequence = htons(static_cast<std::uint16_t>(probe.probe_id));
     if (::send(probe.fd, &echo, sizeof echo, 0) < 0) return false;
   } else if (probe.mode == ProbeMode::dns) {
@@ -125,7 +128,8 @@ PathProber::Outcome PathProber::read_datagram_answer(const Probe& probe) {
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? Outcome::waiting : Outcome::failed;
   const std::span packet(buffer.data(), static_cast<std::size_t>(n));
   // A ping socket hands over the ICMP message without the IP header, and only replies to its own id.
-  const bool answered = probe.mode == ProbeMode::ping ? packet.size() >= sizeof(icmphdr) && packet[0] == ICMP_ECHOREPLY
+  const std::uint8_t echo_reply = probe.v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
+  const bool answered = probe.mode == ProbeMode::ping ? packet.size() >= sizeof(icmphdr) && packet[0] == echo_reply
                                                       : dns::is_response_to(packet, probe.dns_id);
   return answered ? Outcome::answered : Outcome::waiting;
 }

@@ -12,17 +12,20 @@
 #include "engine/config.h"
 #include "engine/ids.h"
 #include "backends/netns/event_loop.h"
+#include "core/network/address_plan.h"
 
 namespace mprecover::netns {
 
 class NetworkNamespace;
 
-// Where a path's probes leave from: the path's client device ("path1") and its IPv4 address at
-// the moment ("10.1.2.1"). Both are needed: the device pins the packets to the path, and the
-// address picks the path's routing table (the main table only routes via path 0).
+// Where a path's probes leave from: the path's client device ("path1") and its address at the
+// moment ("10.1.2.1"). Both are needed: the device pins the packets to the path, and the address
+// picks the path's routing table (the main table only routes via path 0). And where they go: the
+// server's address of the same family (IPv4 or IPv6: ICMP or ICMPv6 echo, DNS, HTTP, TCP alike).
 struct ProbeSource {
   std::string device;
   std::string address;
+  std::string target = kServerAddress;
 };
 
 // Probes the server (kServerAddress, answered by ProbeResponders) from the client namespace.
@@ -58,6 +61,7 @@ class PathProber {
     EventLoop::TimerId timer = 0;
     Stage stage = Stage::connecting;
     std::uint16_t dns_id = 0;
+    bool v6 = false;
     std::string http_reply;  // what has come back so far
   };
 

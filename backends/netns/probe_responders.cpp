@@ -27,19 +27,26 @@ constexpr std::size_t kDnsMessageMax = 512;
 constexpr std::size_t kHttpRequestMax = 8192;
 constexpr std::string_view kEndOfHeader = "\r\n\r\n";
 
-// A non-blocking socket of `type` in `ns`, bound to 0.0.0.0:port (and listening, for TCP).
+// A non-blocking socket of `type` in `ns`, bound to port on every address, IPv4 and IPv6 (one
+// dual-stack socket; an IPv4 one on a kernel without IPv6), and listening, for TCP.
 int open_server_socket(const NetworkNamespace& ns, int type, std::uint16_t port, const std::string& what) {
   const std::string object = what + " in " + ns.name();
   int fd = -1;
   {
     NamespaceScope scope(ns);
-    fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    fd = socket(AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 && errno == EAFNOSUPPORT) fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   }
   if (fd < 0) throw_errno("opening", object, errno);
+  int family = AF_INET;
+  socklen_t family_size = sizeof family;
+  getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &family_size);
   const int one = 1;
-  const sockaddr_in any = inet_address("0.0.0.0", port);
+  const int zero = 0;
+  const SocketAddress any = socket_address(*IpAddress::parse(family == AF_INET6 ? "::" : "0.0.0.0"), port);
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      bind(fd, reinterpret_cast<const sockaddr*>(&any), sizeof any) != 0 ||
+      (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) ||
+      bind(fd, any.get(), any.size) != 0 ||
       (type == SOCK_STREAM && listen(fd, SOMAXCONN) != 0)) {
     const int error = errno;
     close(fd);
@@ -84,7 +91,7 @@ void ProbeResponders::close_all() {
 
 void ProbeResponders::answer_dns() {
   std::array<std::uint8_t, kDnsMessageMax> buffer{};
-  sockaddr_in peer{};
+  sockaddr_storage peer{};
   socklen_t peer_size = sizeof peer;
   const ssize_t n = recvfrom(dns_fd_, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&peer), &peer_size);
   if (n <= 0) return;

@@ -20,6 +20,8 @@
 #include "backends/netns/dns_message.h"
 #include "backends/netns/event_loop.h"
 #include "backends/netns/namespace_scope.h"
+#include "backends/netns/netns_registry.h"
+#include "backends/netns/network_namespace.h"
 #include "backends/netns/path_faults.h"
 #include "backends/netns/path_prober.h"
 #include "backends/netns/probe_responders.h"
@@ -235,6 +237,40 @@ TEST_P(PathProbeTest, DestroyingTheProberDropsItsProbesUnreported) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Probe, PathProbeTest,
+                         ::testing::Values(ProbeMode::ping, ProbeMode::dns, ProbeMode::http, ProbeMode::tcp),
+                         [](const auto& mode) { return std::string(name_of(mode.param)); });
+
+// Every kind of probe over IPv6 (ICMPv6 echo, DNS, HTTP and TCP over UDP/TCP on IPv6), answered
+// by the same responders, in one namespace over its loopback device: ::1 answers; a source
+// address the namespace does not have, or a target of the other family, fails.
+class PathProbeIPv6Test : public ::testing::TestWithParam<ProbeMode> {};
+
+TEST_P(PathProbeIPv6Test, AnswersFromItsIPv6TargetAndFailsWithoutItsSource) {
+  MPRECOVER_REQUIRE_NETNS();
+  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
+  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  if (test::run_command("ip -n " + ns.name() + " -6 addr show dev lo").find("::1") == std::string::npos) {
+    GTEST_SKIP() << "no IPv6 on this kernel";
+  }
+  EventLoop loop;
+  ProbeResponders responders(ns, loop);
+  std::map<PathId, ProbeSource> sources{{0, {"lo", "::1", "::1"}},
+                                        {1, {"lo", "2001:db8::7", "::1"}},
+                                        {2, {"lo", "::1", "127.0.0.1"}}};
+  std::map<PathId, bool> results;
+  PathProber prober(
+      ns, loop, [&](PathId path) { return sources.at(path); },
+      [&](PathId path, std::uint64_t, bool ok) {
+        results[path] = ok;
+        if (results.size() == sources.size()) loop.quit();
+      });
+  for (const auto& [path, source] : sources) prober.send(path, path, GetParam(), kAnswerTimeout);
+  std::atomic<bool> stop{false};
+  loop.run_until(loop.now() + kAnswerTimeout + 2s, stop);
+  EXPECT_EQ(results, (std::map<PathId, bool>{{0, true}, {1, false}, {2, false}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Probe, PathProbeIPv6Test,
                          ::testing::Values(ProbeMode::ping, ProbeMode::dns, ProbeMode::http, ProbeMode::tcp),
                          [](const auto& mode) { return std::string(name_of(mode.param)); });
 
