@@ -40,9 +40,11 @@ using Qdisc = std::unique_ptr<rtnl_qdisc, Deleter<rtnl_qdisc, rtnl_qdisc_put>>;
 
 rtnl_tc* as_tc(rtnl_qdisc* q) { return reinterpret_cast<rtnl_tc*>(q); }
 
-NlAddr parse_addr(const std::string& text, const std::string& action) {
+// An IPv4 or IPv6 address or prefix; "default" is IPv4's unless `family` says otherwise.
+NlAddr parse_addr(const std::string& text, const std::string& action, int family = AF_UNSPEC) {
   nl_addr* addr = nullptr;
-  if (const int err = nl_addr_parse(text.c_str(), AF_INET, &addr); err < 0) {
+  const int guess = family == AF_UNSPEC && text == "default" ? AF_INET : family;
+  if (const int err = nl_addr_parse(text.c_str(), guess, &addr); err < 0) {
     throw_nl(action, "address '" + text + "'", err);
   }
   return NlAddr(addr);
@@ -125,8 +127,11 @@ void RouteSocket::add_address(const std::string& dev, const std::string& cidr) {
   NlAddr local = parse_addr(cidr, action);
   Addr addr(rtnl_addr_alloc());
   rtnl_addr_set_ifindex(addr.get(), ifindex(dev));
-  rtnl_addr_set_family(addr.get(), AF_INET);
+  rtnl_addr_set_family(addr.get(), nl_addr_get_family(local.get()));
   rtnl_addr_set_prefixlen(addr.get(), static_cast<int>(nl_addr_get_prefixlen(local.get())));
+  // An IPv6 address is usable at once: duplicate address detection would hold it "tentative" for
+  // a second or more, and the namespaces are ours alone.
+  if (nl_addr_get_family(local.get()) == AF_INET6) rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
   if (const int err = rtnl_addr_set_local(addr.get(), local.get()); err < 0) throw_nl(action, where(dev), err);
   if (const int err = rtnl_addr_add(sock_, addr.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0) {
     throw_nl(action, where(dev), err);
@@ -138,7 +143,7 @@ void RouteSocket::delete_address(const std::string& dev, const std::string& cidr
   NlAddr local = parse_addr(cidr, action);
   Addr addr(rtnl_addr_alloc());
   rtnl_addr_set_ifindex(addr.get(), ifindex(dev));
-  rtnl_addr_set_family(addr.get(), AF_INET);
+  rtnl_addr_set_family(addr.get(), nl_addr_get_family(local.get()));
   rtnl_addr_set_prefixlen(addr.get(), static_cast<int>(nl_addr_get_prefixlen(local.get())));
   if (const int err = rtnl_addr_set_local(addr.get(), local.get()); err < 0) throw_nl(action, where(dev), err);
   if (const int err = rtnl_addr_delete(sock_, addr.get(), 0); err < 0) throw_nl(action, where(dev), err);
@@ -162,10 +167,12 @@ void RouteSocket::put_route(const std::string& dst, const std::string& gateway, 
   const std::string action = (flags & NLM_F_REPLACE) != 0 ? "replacing" : "adding";
   const std::string object = where("route " + dst + " via " + gateway +
                                    (table != 0 ? " table " + std::to_string(table) : std::string{}));
-  NlAddr dst_addr = parse_addr(dst, action);
   NlAddr gw_addr = parse_addr(gateway, action);
+  const int family = nl_addr_get_family(gw_addr.get());
+  NlAddr dst_addr = parse_addr(dst, action, family);
+  if (nl_addr_get_family(dst_addr.get()) != family) throw NetnsError(action, object, "an IPv4 and an IPv6 address");
   Route route(rtnl_route_alloc());
-  rtnl_route_set_family(route.get(), AF_INET);
+  rtnl_route_set_family(route.get(), static_cast<std::uint8_t>(family));
   if (const int err = rtnl_route_set_dst(route.get(), dst_addr.get()); err < 0) throw_nl(action, object, err);
   rtnl_route_set_table(route.get(), table != 0 ? table : RT_TABLE_MAIN);
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
@@ -182,7 +189,7 @@ void RouteSocket::add_source_rule(const std::string& src, std::uint32_t table, s
   const std::string object = where("rule from " + src + " table " + std::to_string(table));
   NlAddr src_addr = parse_addr(src, "adding");
   Rule rule(rtnl_rule_alloc());
-  rtnl_rule_set_family(rule.get(), AF_INET);
+  rtnl_rule_set_family(rule.get(), nl_addr_get_family(src_addr.get()));
   if (const int err = rtnl_rule_set_src(rule.get(), src_addr.get()); err < 0) throw_nl("adding", object, err);
   rtnl_rule_set_table(rule.get(), table);
   rtnl_rule_set_action(rule.get(), FR_ACT_TO_TBL);
@@ -196,7 +203,7 @@ void RouteSocket::delete_source_rule(const std::string& src, std::uint32_t table
   const std::string object = where("rule from " + src + " table " + std::to_string(table));
   NlAddr src_addr = parse_addr(src, "deleting");
   Rule rule(rtnl_rule_alloc());
-  rtnl_rule_set_family(rule.get(), AF_INET);
+  rtnl_rule_set_family(rule.get(), nl_addr_get_family(src_addr.get()));
   if (const int err = rtnl_rule_set_src(rule.get(), src_addr.get()); err < 0) throw_nl("deleting", object, err);
   rtnl_rule_set_table(rule.get(), table);
   rtnl_rule_set_action(rule.get(), FR_ACT_TO_TBL);

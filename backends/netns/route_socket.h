@@ -40,12 +40,14 @@ class RouteSocket {
   bool is_operational(const std::string& dev);
   LinkCounters counters(const std::string& dev);
 
-  // `ip addr add CIDR dev DEV` (e.g. "10.1.1.1/24").
+  // `ip addr add CIDR dev DEV` (e.g. "10.1.1.1/24"). Addresses, routes and rules take IPv4 or IPv6
+  // alike; an IPv6 address is added `nodad`, usable at once.
   void add_address(const std::string& dev, const std::string& cidr);
   // `ip addr del CIDR dev DEV`. Removing a device's last IPv4 address makes the kernel flush
   // every route through the device (put them back with replace_route()).
   void delete_address(const std::string& dev, const std::string& cidr);
-  // `ip route add DST via GATEWAY [table TABLE]`; DST "default" or a CIDR. Table 0: main.
+  // `ip route add DST via GATEWAY [table TABLE]`; DST "default" or a CIDR, of the gateway's family.
+  // Table 0: main.
   void add_route(const std::string& dst, const std::string& gateway, std::uint32_t table = 0);
   // `ip route replace ...`: as add_route(), but an existing route to DST is replaced, not an error.
   void replace_route(const std::string& dst, const std::string& gateway, std::uint32_t table = 0);
