@@ -24,9 +24,11 @@ BulkClient::BulkClient(const NetworkNamespace& client, EventLoop& loop, const st
     request_.response_bytes = exchange->response_bytes;
     requests_.emplace(*exchange);
   }
+  const std::optional<IpAddress> server_address = IpAddress::parse(server);
+  if (!server_address) throw NetnsError("connecting", "to '" + server + "'", "neither an IPv4 nor an IPv6 address");
   {
     NamespaceScope scope(client);
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
+    fd_ = socket(server_address->family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
   }
   if (fd_ < 0) {
     const int error = errno;
@@ -42,9 +44,9 @@ BulkClient::BulkClient(const NetworkNamespace& client, EventLoop& loop, const st
     fd_ = -1;
     throw;
   }
-  const sockaddr_in to = inet_address(server, port);
+  const SocketAddress to = socket_address(*server_address, port);
   // The main table's default route (path 0) picks the first subflow's path, as on a router.
-  if (connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS) {
+  if (connect(fd_, to.get(), to.size) != 0 && errno != EINPROGRESS) {
     const int error = errno;
     close(fd_);
     fd_ = -1;
@@ -52,10 +54,10 @@ BulkClient::BulkClient(const NetworkNamespace& client, EventLoop& loop, const st
   }
   // connect() has bound the socket: its port names the connection in the kernel's `created` event,
   // which may come before the connect completes.
-  sockaddr_in local{};
+  sockaddr_storage local{};
   socklen_t local_length = sizeof local;
   getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &local_length);
-  local_port_ = ntohs(local.sin_port);
+  local_port_ = port_of(local);
   loop_.watch(fd_, EPOLLOUT, [this](std::uint32_t events) { on_ready(events); });
 }
 

@@ -26,7 +26,7 @@ constexpr int kBacklog = 4096;
 BulkServer::BulkServer(const NetworkNamespace& server, EventLoop& loop, std::uint16_t port) : loop_(loop) {
   {
     NamespaceScope scope(server);
-    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
+    listener_ = dual_stack_socket(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_MPTCP);
   }
   const std::string object = "the MPTCP listener on port " + std::to_string(port) + " in the server namespace";
   if (listener_ < 0) throw_errno("opening", object, errno);
@@ -38,8 +38,8 @@ BulkServer::BulkServer(const NetworkNamespace& server, EventLoop& loop, std::uin
   }
   const int one = 1;
   setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  const sockaddr_in any = inet_address("0.0.0.0", port);
-  if (bind(listener_, reinterpret_cast<const sockaddr*>(&any), sizeof any) != 0 || listen(listener_, kBacklog) != 0) {
+  const SocketAddress any = wildcard_address(listener_, port);
+  if (bind(listener_, any.get(), any.size) != 0 || listen(listener_, kBacklog) != 0) {
     const int error = errno;
     close(listener_);
     throw_errno("binding", object, error);
@@ -62,13 +62,13 @@ std::uint64_t BulkServer::bytes_sent() const {
 
 void BulkServer::accept_all() {
   for (;;) {
-    sockaddr_in peer{};
+    sockaddr_storage peer{};
     socklen_t length = sizeof peer;
     const int fd = accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or a connection that died while queued
     const char greeting = 'g';
     send(fd, &greeting, 1, MSG_NOSIGNAL);  // a new socket has room; a dead one fails the client
-    connections_[fd].peer_port = ntohs(peer.sin_port);
+    connections_[fd].peer_port = port_of(peer);
     loop_.watch(fd, EPOLLIN, [this, fd](std::uint32_t events) { on_ready(fd, events); });
   }
 }

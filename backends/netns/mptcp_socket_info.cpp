@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "backends/netns/ip_address.h"
+
 #ifndef SOL_MPTCP
 #define SOL_MPTCP 284
 #endif
@@ -47,12 +49,6 @@ std::vector<Element> read_subflow_array(int fd, int option) {
   return elements;
 }
 
-std::string dotted(const sockaddr_in& address) {
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &address.sin_addr, text, sizeof text);
-  return text;
-}
-
 }  // namespace
 
 void read_tcp_info(const void* data, std::size_t length, SubflowInfo& into) {
@@ -83,11 +79,11 @@ std::vector<SubflowInfo> mptcp_subflows(int mptcp_fd) {
   if (addresses.size() != tcp_infos.size()) return {};
   std::vector<SubflowInfo> subflows;
   for (std::size_t i = 0; i < addresses.size(); ++i) {
-    if (addresses[i].sa_family != AF_INET) continue;
+    if (addresses[i].sa_family != AF_INET && addresses[i].sa_family != AF_INET6) continue;
     SubflowInfo s;
-    s.local_address = dotted(addresses[i].sin_local);
-    s.local_port = ntohs(addresses[i].sin_local.sin_port);
-    s.remote_address = dotted(addresses[i].sin_remote);
+    s.local_address = IpAddress::of_socket_address(&addresses[i].sa_local).unmapped().text();
+    s.local_port = ntohs(addresses[i].sin_local.sin_port);  // sin6_port is at the same place
+    s.remote_address = IpAddress::of_socket_address(&addresses[i].sa_remote).unmapped().text();
     s.remote_port = ntohs(addresses[i].sin_remote.sin_port);
     read_tcp_info(&tcp_infos[i], sizeof tcp_infos[i], s);
     subflows.push_back(std::move(s));

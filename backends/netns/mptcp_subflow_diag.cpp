@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "backends/netns/ip_address.h"
 #include "backends/netns/sock_diag_socket.h"
 
 namespace mprecover::netns {
@@ -21,21 +22,9 @@ constexpr std::uint32_t kAllStates = ~std::uint32_t{0};
 constexpr std::uint32_t kListen = std::uint32_t{1} << 10;  // TCP_LISTEN
 constexpr std::uint8_t kWithInfo = 1 << (INET_DIAG_INFO - 1);  // tcp_info, and the ULP's attributes
 
-// The IPv4 address of one end: AF_INET's own, or an IPv4-mapped IPv6 one (::ffff:a.b.c.d).
-std::optional<std::string> ipv4_of(std::uint8_t family, const std::uint32_t (&address)[4]) {
-  std::uint32_t ipv4 = 0;
-  if (family == AF_INET) {
-    ipv4 = address[0];
-  } else if (address[0] == 0 && address[1] == 0 && address[2] == htonl(0xffff)) {
-    ipv4 = address[3];
-  } else {
-    return std::nullopt;
-  }
-  in_addr addr{};
-  addr.s_addr = ipv4;
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &addr, text, sizeof text);
-  return text;
+// One end's address, an IPv4-mapped one (a dual-stack socket's IPv4 peer) as the IPv4 address.
+std::string address_of(std::uint8_t family, const std::uint32_t (&address)[4]) {
+  return IpAddress::from_bytes(family, address).unmapped().text();
 }
 
 // The local token of the MPTCP connection the subflow belongs to; none for a plain TCP socket.
@@ -61,13 +50,11 @@ std::map<std::uint32_t, std::vector<SubflowInfo>> mptcp_subflows_by_token(SockDi
       auto* header = const_cast<nlmsghdr*>(&message);
       if (nlmsg_parse(header, sizeof(inet_diag_msg), attributes, INET_DIAG_MAX, nullptr) != 0) return;
       const auto token = subflow_token(attributes[INET_DIAG_ULP_INFO]);
-      const auto local = ipv4_of(socket.idiag_family, socket.id.idiag_src);
-      const auto remote = ipv4_of(socket.idiag_family, socket.id.idiag_dst);
-      if (!token || !local || !remote) return;
+      if (!token) return;
       SubflowInfo s;
-      s.local_address = *local;
+      s.local_address = address_of(socket.idiag_family, socket.id.idiag_src);
       s.local_port = ntohs(socket.id.idiag_sport);
-      s.remote_address = *remote;
+      s.remote_address = address_of(socket.idiag_family, socket.id.idiag_dst);
       s.remote_port = ntohs(socket.id.idiag_dport);
       s.established = socket.idiag_state == 1;  // TCP_ESTABLISHED
       if (nlattr* info = attributes[INET_DIAG_INFO])

@@ -34,19 +34,12 @@ int open_server_socket(const NetworkNamespace& ns, int type, std::uint16_t port,
   int fd = -1;
   {
     NamespaceScope scope(ns);
-    fd = socket(AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0 && errno == EAFNOSUPPORT) fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    fd = dual_stack_socket(type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   }
   if (fd < 0) throw_errno("opening", object, errno);
-  int family = AF_INET;
-  socklen_t family_size = sizeof family;
-  getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &family_size);
   const int one = 1;
-  const int zero = 0;
-  const SocketAddress any = socket_address(*IpAddress::parse(family == AF_INET6 ? "::" : "0.0.0.0"), port);
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) ||
-      bind(fd, any.get(), any.size) != 0 ||
+  const SocketAddress any = wildcard_address(fd, port);
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 || bind(fd, any.get(), any.size) != 0 ||
       (type == SOCK_STREAM && listen(fd, SOMAXCONN) != 0)) {
     const int error = errno;
     close(fd);

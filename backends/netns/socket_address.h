@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -30,22 +29,17 @@ struct SocketAddress {
   const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
 };
 
-inline SocketAddress socket_address(const IpAddress& address, std::uint16_t port) {
-  SocketAddress sa;
-  if (address.family() == AF_INET) {
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&sa.storage);
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    std::copy_n(address.data(), address.size(), reinterpret_cast<std::uint8_t*>(&v4->sin_addr));
-    sa.size = sizeof(sockaddr_in);
-  } else {
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&sa.storage);
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    std::copy_n(address.data(), address.size(), reinterpret_cast<std::uint8_t*>(&v6->sin6_addr));
-    sa.size = sizeof(sockaddr_in6);
-  }
-  return sa;
-}
+SocketAddress socket_address(const IpAddress& address, std::uint16_t port);
+
+// The port of an IPv4 or IPv6 socket address (host order).
+std::uint16_t port_of(const sockaddr_storage& address);
+
+// A socket that serves every address of both families: an IPv6 one that takes IPv4 too
+// (IPV6_V6ONLY off), or an IPv4 one on a kernel without IPv6. -1 with errno on failure. Open it
+// inside the namespace it serves.
+int dual_stack_socket(int type, int protocol);
+
+// The wildcard address of `fd`'s family ("::" or "0.0.0.0") on `port`, to bind() it to.
+SocketAddress wildcard_address(int fd, std::uint16_t port);
 
 }  // namespace mprecover::netns

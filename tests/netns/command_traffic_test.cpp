@@ -8,6 +8,7 @@
 #include <atomic>
 
 #include "backends/netns/bulk_client.h"
+#include "backends/netns/bulk_server.h"
 #include "backends/netns/command_traffic.h"
 #include "backends/netns/mptcp_socket_info.h"
 #include "backends/netns/mptcp_subflow_diag.h"
@@ -69,6 +70,47 @@ TEST(MptcpSubflowDiag, FindsAConnectionsSubflowsByItsToken) {
   EXPECT_GT(seen.cwnd, 0U);
   EXPECT_TRUE(tcp_listener_on(diag, kPort));
   EXPECT_FALSE(tcp_listener_on(diag, kPort + 1));
+}
+
+// The same over IPv6, through the bulk server's dual-stack listener: the client's own reading
+// and the sock_diag dump both give the subflow's IPv6 addresses, and an IPv4 client of the same
+// listener is reported with its IPv4 address, not the mapped ::ffff: form.
+TEST(MptcpSubflowDiag, ReportsIPv6SubflowsAndIPv4PeersOfADualStackListener) {
+  MPRECOVER_REQUIRE_MPTCP();
+  const NetworkNamespace ns = namespace_with_loopback("diag6");
+  EventLoop loop;
+  std::atomic<bool> stop{false};
+  BulkServer server(ns, loop, kPort);
+  BulkClient v6(ns, loop, "::1", kPort, BulkRequest{});
+  BulkClient v4(ns, loop, "127.0.0.1", kPort, BulkRequest{});
+  loop.run_until(loop.now() + 300ms, stop);
+  ASSERT_FALSE(v6.error()) << *v6.error();
+  ASSERT_FALSE(v4.error()) << *v4.error();
+
+  const std::vector<SubflowInfo> own = mptcp_subflows(v6.fd());
+  ASSERT_EQ(own.size(), 1U);
+  EXPECT_EQ(own.front().local_address, "::1");
+  EXPECT_EQ(own.front().remote_address, "::1");
+  EXPECT_EQ(own.front().remote_port, kPort);
+  SockDiagSocket diag(ns);
+  auto by_token = mptcp_subflows_by_token(diag);
+  const auto token = mptcp_token(v6.fd());
+  ASSERT_TRUE(token.has_value());
+  ASSERT_EQ(by_token[*token].size(), 1U);
+  EXPECT_EQ(by_token[*token].front().local_address, "::1");
+  EXPECT_EQ(by_token[*token].front().local_port, v6.local_port());
+
+  // The server's end of the IPv4 client's connection is an IPv6 socket with a mapped peer.
+  bool v4_peer_seen = false;
+  for (const auto& [server_token, subflows] : by_token) {
+    for (const SubflowInfo& s : subflows) {
+      if (s.local_port != kPort || s.remote_port != v4.local_port()) continue;
+      EXPECT_EQ(s.remote_address, "127.0.0.1");
+      EXPECT_EQ(s.local_address, "127.0.0.1");
+      v4_peer_seen = true;
+    }
+  }
+  EXPECT_TRUE(v4_peer_seen) << "the server's subflow of the IPv4 client";
 }
 
 std::optional<std::string> iperf3_missing() {
