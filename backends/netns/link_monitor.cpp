@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <optional>
 #include <utility>
 
+#include "backends/netns/ip_address.h"
 #include "backends/netns/namespace_scope.h"
 #include "backends/netns/network_namespace.h"
 #include "backends/netns/netns_error.h"
@@ -25,10 +27,15 @@ constexpr std::size_t kReceiveBufferBytes = 64 * 1024;
 
 bool has_carrier(unsigned flags) { return (flags & IFF_UP) != 0 && (flags & IFF_LOWER_UP) != 0; }
 
-std::string dotted(const void* ipv4) {
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, ipv4, text, sizeof text);
-  return text;
+// The address a path's device has, in text form, if it is one the monitor follows: any IPv4
+// address, and IPv6 addresses of global scope. The kernel adds and removes a device's IPv6
+// link-local address by itself (and marks it tentative, then not): no news about the path.
+std::optional<std::string> followed_address(int family, int scope, const void* bytes, int length) {
+  if (family == AF_INET && length == 4) return IpAddress::from_bytes(AF_INET, bytes).text();
+  if (family == AF_INET6 && length == 16 && scope == RT_SCOPE_UNIVERSE) {
+    return IpAddress::from_bytes(AF_INET6, bytes).text();
+  }
+  return std::nullopt;
 }
 
 struct CacheFree {
@@ -53,7 +60,8 @@ LinkMonitor::LinkMonitor(const NetworkNamespace& client_ns, PathOfDevice path_of
       throw_nl("opening an rtnetlink socket in", ns_name_, err);
     }
   }
-  if (const int err = nl_socket_add_memberships(events_.get(), RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, 0); err < 0) {
+  if (const int err = nl_socket_add_memberships(events_.get(), RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
+      err < 0) {
     throw_nl("joining the link and address groups in", ns_name_, err);
   }
   if (const int err = nl_socket_set_nonblocking(events_.get()); err < 0) {
@@ -91,11 +99,10 @@ LinkMonitor::Devices LinkMonitor::read_state() {
     auto* address = reinterpret_cast<rtnl_addr*>(object);
     const auto device = devices.find(rtnl_addr_get_ifindex(address));
     nl_addr* local = rtnl_addr_get_local(address);
-    if (rtnl_addr_get_family(address) != AF_INET || device == devices.end() || local == nullptr ||
-        nl_addr_get_len(local) != 4) {
-      continue;
-    }
-    device->second.addresses.insert(dotted(nl_addr_get_binary_addr(local)));
+    if (device == devices.end() || local == nullptr) continue;
+    const auto text = followed_address(rtnl_addr_get_family(address), rtnl_addr_get_scope(address),
+                                       nl_addr_get_binary_addr(local), static_cast<int>(nl_addr_get_len(local)));
+    if (text) device->second.addresses.insert(*text);
   }
   return devices;
 }
@@ -166,15 +173,16 @@ void LinkMonitor::on_link(nlmsghdr* message) {
 void LinkMonitor::on_address(nlmsghdr* message) {
   if (nlmsg_datalen(message) < static_cast<int>(sizeof(ifaddrmsg))) return;
   const auto* info = static_cast<const ifaddrmsg*>(nlmsg_data(message));
-  if (info->ifa_family != AF_INET) return;
   const auto device = devices_.find(static_cast<int>(info->ifa_index));
   if (device == devices_.end()) return;
   // IFA_LOCAL is the interface's own address; IFA_ADDRESS differs from it only on point-to-point
   // links (the peer's), where it is the fallback.
   nlattr* attr = nlmsg_find_attr(message, sizeof(ifaddrmsg), IFA_LOCAL);
   if (attr == nullptr) attr = nlmsg_find_attr(message, sizeof(ifaddrmsg), IFA_ADDRESS);
-  if (attr == nullptr || nla_len(attr) != 4) return;
-  const std::string address = dotted(nla_data(attr));
+  if (attr == nullptr) return;
+  const auto followed = followed_address(info->ifa_family, info->ifa_scope, nla_data(attr), nla_len(attr));
+  if (!followed) return;
+  const std::string& address = *followed;
   if (message->nlmsg_type == RTM_NEWADDR) {
     // RTM_NEWADDR also announces changes to a known address (flags, lifetimes): not news.
     if (device->second.addresses.insert(address).second) on_change_(device->second.path, LinkChange::address_back);

@@ -87,6 +87,29 @@ TEST(LinkMonitor, ReportsAddressGoneThenBackAroundAReaddress) {
   EXPECT_EQ(recorder.changes, expected) << describe(recorder.changes);
 }
 
+// A path's IPv6 address of global scope is followed like an IPv4 one; the kernel's own link-local
+// addresses, which come and go with the link, are not news about the path.
+TEST(LinkMonitor, FollowsGlobalIPv6AddressesAndNotLinkLocalOnes) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(test::small_scenario(2));
+  const std::string ip = "ip -n " + topology.client().name() + " ";
+  test::run_command(ip + "addr add 2001:db8:1:2::1/64 dev " + client_device(1) + " nodad");
+  Recorder recorder(topology);  // the address is there from the start
+
+  test::run_command(ip + "addr add fe80::99/64 dev " + client_device(1) + " nodad");
+  test::run_command(ip + "addr del fe80::99/64 dev " + client_device(1));
+  recorder.wait_for(1, 300ms);
+  EXPECT_TRUE(recorder.changes.empty()) << describe(recorder.changes);
+
+  test::run_command(ip + "addr del 2001:db8:1:2::1/64 dev " + client_device(1));
+  recorder.wait_for(1);
+  test::run_command(ip + "addr add 2001:db8:1:2::1/64 dev " + client_device(1) + " nodad");
+  recorder.wait_for(2);
+  recorder.wait_for(3, 300ms);
+  const std::vector<Change> expected{{1, LinkChange::address_gone}, {1, LinkChange::address_back}};
+  EXPECT_EQ(recorder.changes, expected) << describe(recorder.changes);
+}
+
 TEST(LinkMonitor, ReadsTheInitialStateAndReportsOnlyChanges) {
   MPRECOVER_REQUIRE_NETNS();
   Topology topology(test::small_scenario(2));
