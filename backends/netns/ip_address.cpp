@@ -1,7 +1,6 @@
 #include "backends/netns/ip_address.h"
 
 #include <arpa/inet.h>
-
 #include <netinet/in.h>
 
 #include <algorithm>
