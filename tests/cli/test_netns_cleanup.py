@@ -3,7 +3,6 @@
 thread ends with the run, and its rules and queues live in the run's router namespaces only (the
 root namespace's ruleset and bound queues stay as they were)."""
 import json
-import os
 import pathlib
 import signal
 import subprocess

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import SOURCE, backends, mprecover, run_sim, short_scenario
+from conftest import backends, mprecover, run_sim, short_scenario
 
 pytestmark = pytest.mark.skipif("sim\t" not in backends(), reason="this build has no sim backend")
 
@@ -66,7 +66,7 @@ def test_a_run_writes_the_whole_results_folder_under_results(tmp_path):
     r = mprecover("run", short_scenario(tmp_path), "--seed", "3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     run = tmp_path / "results" / "short-reset" / "sim-rebuild-3"
-    assert f"results in results/short-reset/sim-rebuild-3" in r.stdout
+    assert "results in results/short-reset/sim-rebuild-3" in r.stdout
     for name in ("summary.json", "timeseries.csv", "events.csv", "scenario.yaml", "metadata.json"):
         assert (run / name).is_file(), name
     summary = json.loads((run / "summary.json").read_text())
