@@ -30,7 +30,8 @@ std::uint16_t port_of(const sockaddr_storage& address) {
 
 int dual_stack_socket(int type, int protocol) {
   const int fd = socket(AF_INET6, type, protocol);
-  if (fd < 0) return errno == EAFNOSUPPORT ? socket(AF_INET, type, protocol) : -1;
+  // No IPv6, or (EPROTONOSUPPORT) MPTCP built without CONFIG_MPTCP_IPV6: IPv4 alone.
+  if (fd < 0) return errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT ? socket(AF_INET, type, protocol) : -1;
   const int off = 0;
   setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
   return fd;

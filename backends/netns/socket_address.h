@@ -35,8 +35,8 @@ SocketAddress socket_address(const IpAddress& address, std::uint16_t port);
 std::uint16_t port_of(const sockaddr_storage& address);
 
 // A socket that serves every address of both families: an IPv6 one that takes IPv4 too
-// (IPV6_V6ONLY off), or an IPv4 one on a kernel without IPv6. -1 with errno on failure. Open it
-// inside the namespace it serves.
+// (IPV6_V6ONLY off), or an IPv4 one on a kernel without IPv6 (or without MPTCP over IPv6). -1
+// with errno on failure. Open it inside the namespace it serves.
 int dual_stack_socket(int type, int protocol);
 
 // The wildcard address of `fd`'s family ("::" or "0.0.0.0") on `port`, to bind() it to.
