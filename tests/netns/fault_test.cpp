@@ -130,18 +130,12 @@ TEST(SocketDestroyer, KillsIPv6Connections) {
   if (listener.get() < 0 || client.get() < 0) {
     GTEST_SKIP() << "no IPv6 here: " << std::strerror(errno);
   }
-  sockaddr_in6 server_address{};
-  server_address.sin6_family = AF_INET6;
-  server_address.sin6_port = htons(kPort);
-  server_address.sin6_addr = in6addr_loopback;
-  sockaddr_in6 client_address{};
-  client_address.sin6_family = AF_INET6;
-  ASSERT_EQ(inet_pton(AF_INET6, "2001:db8::2", &client_address.sin6_addr), 1);
-  ASSERT_EQ(bind(listener.get(), reinterpret_cast<const sockaddr*>(&server_address), sizeof server_address), 0);
+  const SocketAddress server_address = socket_address(*IpAddress::parse("::1"), kPort);
+  const SocketAddress client_address = socket_address(*IpAddress::parse("2001:db8::2"), 0);
+  ASSERT_EQ(bind(listener.get(), server_address.get(), server_address.size), 0);
   ASSERT_EQ(listen(listener.get(), 1), 0);
-  ASSERT_EQ(bind(client.get(), reinterpret_cast<const sockaddr*>(&client_address), sizeof client_address), 0)
-      << std::strerror(errno);
-  ASSERT_EQ(connect(client.get(), reinterpret_cast<const sockaddr*>(&server_address), sizeof server_address), 0);
+  ASSERT_EQ(bind(client.get(), client_address.get(), client_address.size), 0) << std::strerror(errno);
+  ASSERT_EQ(connect(client.get(), server_address.get(), server_address.size), 0);
   Fd server(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
 
   const auto before = list_tcp_sockets(ns, "2001:db8::2");

@@ -133,15 +133,10 @@ TEST(MptcpEvents, CarryIPv6Addresses) {
   if (server_listener.get() < 0 || client.get() < 0) {
     GTEST_SKIP() << "no IPv6 MPTCP socket here: " << std::strerror(errno);
   }
-  sockaddr_in6 loopback{};
-  loopback.sin6_family = AF_INET6;
-  loopback.sin6_port = htons(kPort);
-  loopback.sin6_addr = in6addr_loopback;
-  ASSERT_EQ(bind(server_listener.get(), reinterpret_cast<const sockaddr*>(&loopback), sizeof loopback), 0)
-      << std::strerror(errno);
+  const SocketAddress loopback = socket_address(*IpAddress::parse("::1"), kPort);
+  ASSERT_EQ(bind(server_listener.get(), loopback.get(), loopback.size), 0) << std::strerror(errno);
   ASSERT_EQ(listen(server_listener.get(), 1), 0);
-  ASSERT_EQ(connect(client.get(), reinterpret_cast<const sockaddr*>(&loopback), sizeof loopback), 0)
-      << std::strerror(errno);
+  ASSERT_EQ(connect(client.get(), loopback.get(), loopback.size), 0) << std::strerror(errno);
 
   std::vector<KernelMptcpEvent> seen;
   const auto created = wait_for(listener, seen, EventType::created);
