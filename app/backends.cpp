@@ -17,12 +17,12 @@ const std::vector<BackendEntry>& compiled_backends() {
 #ifdef MPRECOVER_HAVE_SIM
     e.push_back({"sim", "ns-3 3.37 simulation with an MPTCP model over ns-3 TCP subflows", true,
                  [] { return std::optional<std::string>{}; }, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::request_response},
-                 make_sim_network});
+                 sim_family_unavailable, make_sim_network});
 #endif
 #ifdef MPRECOVER_HAVE_NETNS
     e.push_back({"netns", "network namespaces on this machine's kernel: kernel MPTCP over netlink, real sockets",
                  false, netns_backend_unavailable, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::request_response, TrafficKind::command},
-                 make_netns_network});
+                 netns_family_unavailable, make_netns_network});
 #endif
     return e;
   }();
@@ -52,6 +52,12 @@ std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const S
                              " traffic (it carries " + carried + ")" +
                              (kind == TrafficKind::command ? ": commands run in the netns backend's namespaces" : "") +
                              (others.empty() ? "" : "; run it with " + others));
+  }
+  if (const auto reason = backend.family_unavailable(scenario.family)) {
+    const std::string key = "topology.family";
+    return ScenarioError(scenario.source_file, scenario.positions.of(key), key,
+                         "the " + backend.name + " backend cannot run a " + std::string(name_of(scenario.family)) +
+                             " network here: " + *reason);
   }
   return std::nullopt;
 }

@@ -1,6 +1,8 @@
 #include "backends/netns/netns_backend.h"
 
 #include <sys/resource.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,6 +40,19 @@ std::optional<std::string> netns_backend_unavailable() {
   if (!std::filesystem::exists("/proc/sys/net/mptcp/enabled")) {
     return "the kernel has no MPTCP (CONFIG_MPTCP; /proc/sys/net/mptcp is missing)";
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> netns_family_unavailable(IpFamily family) {
+  if (family == IpFamily::ipv4) return std::nullopt;
+  if (!std::filesystem::exists("/proc/sys/net/ipv6")) return "the kernel has no IPv6 (CONFIG_IPV6; /proc/sys/net/ipv6 is missing)";
+  std::ifstream disabled("/proc/sys/net/ipv6/conf/default/disable_ipv6");
+  if (std::string value; disabled >> value && value != "0") {
+    return "IPv6 is disabled on this machine (net.ipv6.conf.default.disable_ipv6 = " + value + ")";
+  }
+  const int fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP);
+  if (fd < 0) return "the kernel's MPTCP has no IPv6 (CONFIG_MPTCP_IPV6: an IPv6 MPTCP socket cannot be made)";
+  close(fd);
   return std::nullopt;
 }
 

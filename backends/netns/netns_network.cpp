@@ -50,7 +50,7 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario, const DelaySupport& delay)
                     [this](PathId path, LinkChange change) { deliver(LinkChanged{path, change}); }),
       responders_(topology_.server(), loop_),
       prober_(topology_.client(), loop_,
-              [this](PathId path) { return ProbeSource{client_device(path), topology_.client_address_of(path)}; },
+              [this](PathId path) { return ProbeSource{client_device(path), topology_.client_address_of(path), topology_.plan().server_address()}; },
               [this](PathId path, std::uint64_t probe_id, bool ok) { deliver(ProbeResult{path, probe_id, ok}); }),
       readdresses_(scenario.paths.size()) {
   if (scenario.command_group() == nullptr) server_.emplace(topology_.server(), loop_, kMptcpPort);
@@ -112,7 +112,7 @@ void NetnsNetwork::on_kernel_events() {
       own_by_token_.erase(e.token);
       command_tokens_.erase(e.token);
     }
-    if (const auto event = to_engine_event(e, path_of_client_address)) deliver(*event);
+    if (const auto event = to_engine_event(e, path_of_client())) deliver(*event);
   }
 }
 
@@ -227,7 +227,7 @@ int NetnsNetwork::create_subflow(ConnectionToken token, PathId path, bool backup
     client_pm_.create_subflow(token,
                               {topology_.client_address_of(path), 0, subflow_local_id(path),
                                backup ? mptcp_pm::EndpointFlag::backup : 0U},
-                              {kServerAddress, kMptcpPort, 0});
+                              {topology_.plan().server_address(), kMptcpPort, 0});
   } catch (const NetnsError& e) {
     return e.error() != 0 ? e.error() : EIO;
   }
@@ -247,7 +247,7 @@ void NetnsNetwork::destroy_subflow(ConnectionToken token, PathId path) {
   // The kernel destroys a subflow by its addresses and ports; a connecting one's port is only
   // known from the connection's own subflow list.
   for (const SubflowInfo& subflow : subflows_of(token)) {
-    if (path_of_client_address(subflow.local_address) != path) continue;
+    if (topology_.plan().path_of_client_address(subflow.local_address) != path) continue;
     try {
       client_pm_.destroy_subflow(token, {subflow.local_address, subflow.local_port, 0},
                                  {subflow.remote_address, subflow.remote_port, 0});
@@ -259,7 +259,7 @@ void NetnsNetwork::destroy_subflow(ConnectionToken token, PathId path) {
 
 void NetnsNetwork::retire_subflow(ConnectionToken token, PathId path, std::uint16_t port) {
   for (const SubflowInfo& subflow : subflows_of(token)) {
-    if (subflow.local_port != port || path_of_client_address(subflow.local_address) != path) continue;
+    if (subflow.local_port != port || topology_.plan().path_of_client_address(subflow.local_address) != path) continue;
     try {
       client_pm_.destroy_subflow(token, {subflow.local_address, subflow.local_port, 0},
                                  {subflow.remote_address, subflow.remote_port, 0});
@@ -274,7 +274,7 @@ void NetnsNetwork::send_probe(const SendProbe& probe) {
 }
 
 void NetnsNetwork::open_connection(const ConnectionRequest& request) {
-  own_connections_.push_back({std::make_unique<BulkClient>(topology_.client(), loop_, kServerAddress, kMptcpPort,
+  own_connections_.push_back({std::make_unique<BulkClient>(topology_.client(), loop_, topology_.plan().server_address(), kMptcpPort,
                                                            BulkRequest{request.direction, request.bytes, request.rate},
                                                            request.exchange),
                               request.group});
@@ -284,7 +284,7 @@ void NetnsNetwork::run_commands(const TrafficCommands& commands) {
   try {
     client_diag_.emplace(topology_.client());
     commands_ = std::make_unique<CommandTraffic>(
-        topology_.server(), topology_.client(), loop_, commands, kServerAddress, kMptcpPort,
+        topology_.server(), topology_.client(), loop_, commands, topology_.plan().server_address(), kMptcpPort,
         [this](const std::string& how) {
           if (observer_ != nullptr) observer_->on_traffic_over("the client command " + how);
         });
@@ -310,10 +310,14 @@ std::vector<SubflowSample> NetnsNetwork::sample() {
   return samples;
 }
 
+PathOfAddress NetnsNetwork::path_of_client() const {
+  return [plan = topology_.plan()](std::string_view address) { return plan.path_of_client_address(address); };
+}
+
 void NetnsNetwork::count(ConnectionToken token, std::size_t group, std::vector<SubflowInfo> subflows,
                          std::vector<SubflowSample>& samples) {
   SubflowByteCounter& counter = bytes_by_token_[token];
-  counter.update(subflows, path_of_client_address);
+  counter.update(subflows, path_of_client());
   for (PathId p = 0; p < scenario_.paths.size(); ++p)
     samples.push_back({token, p, counter.bytes(p), counter.subflow_up(p), group});
   sampled_subflows_[token] = std::move(subflows);
@@ -333,7 +337,7 @@ std::vector<SubflowDetail> NetnsNetwork::subflow_details() {
   std::vector<SubflowDetail> details;
   for (const auto& [token, subflows] : sampled_subflows_) {
     for (const SubflowInfo& s : subflows) {
-      const std::optional<PathId> path = path_of_client_address(s.local_address);
+      const std::optional<PathId> path = topology_.plan().path_of_client_address(s.local_address);
       if (!s.established || !path) continue;
       details.push_back({token, *path, s.local_address, s.local_port, s.remote_address, s.remote_port, s.bytes_acked + s.bytes_received,
                          s.rtt_us > 0 ? std::optional<double>(s.rtt_us / 1e6) : std::nullopt, s.cwnd,

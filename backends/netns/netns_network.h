@@ -104,6 +104,8 @@ class NetnsNetwork final : public NetworkPort {
   const OwnConnection* own_connection(ConnectionToken token) const;
   // The connection's subflows now: through its socket if it is ours, else through sock_diag.
   std::vector<SubflowInfo> subflows_of(ConnectionToken token);
+  // The path whose LAN a client address is on (the plan's family), as the kernel's readers take it.
+  PathOfAddress path_of_client() const;
   // One reading of a connection's subflows into its per-path counters and the samples.
   void count(ConnectionToken token, std::size_t group, std::vector<SubflowInfo> subflows,
              std::vector<SubflowSample>& samples);

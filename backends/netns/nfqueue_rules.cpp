@@ -21,7 +21,6 @@ namespace mprecover::netns {
 
 namespace {
 
-constexpr const char* kProgram = "iptables-nft";
 
 struct Fd {
   int fd = -1;
@@ -72,25 +71,28 @@ std::pair<int, std::string> run(const std::vector<std::string>& argv, const std:
 
 }  // namespace
 
-std::optional<std::string> find_iptables_nft() {
+std::optional<std::string> find_iptables_nft(IpFamily family) {
+  const char* program = family == IpFamily::ipv6 ? "ip6tables-nft" : "iptables-nft";
   std::string directories = "/usr/sbin:/sbin:/usr/bin:/bin";
   if (const char* path = std::getenv("PATH")) directories = std::string(path) + ":" + directories;
   std::istringstream list(directories);
   for (std::string directory; std::getline(list, directory, ':');) {
     if (directory.empty()) continue;
-    const std::string candidate = directory + "/" + kProgram;
+    const std::string candidate = directory + "/" + program;
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return std::nullopt;
 }
 
-void queue_forwarded_packets(const NetworkNamespace& ns, const std::string& in_device, std::uint16_t queue) {
+void queue_forwarded_packets(const NetworkNamespace& ns, const std::string& in_device, std::uint16_t queue,
+                             IpFamily family) {
   const std::string action = "adding the NFQUEUE rule (queue " + std::to_string(queue) + " for packets from " +
                              in_device + ") in";
-  const auto program = find_iptables_nft();
+  const auto program = find_iptables_nft(family);
   if (!program) {
     throw NetnsError(action, ns.name(),
-                     "iptables-nft is not installed (Debian package iptables); it makes the NFQUEUE rule, as "
+                     std::string(family == IpFamily::ipv6 ? "ip6tables-nft" : "iptables-nft") +
+                         " is not installed (Debian package iptables); it makes the NFQUEUE rule, as "
                      "nftables' own `queue` statement is missing from this kernel");
   }
   NamespaceScope scope(ns);

@@ -41,9 +41,9 @@ std::string PathFaults::readdress(PathId path) {
   unsigned& readdresses = topology_.client_readdresses_.at(path);
   if (readdresses >= max_readdresses) {
     throw NetnsError("readdressing", "path " + std::to_string(path),
-                     "no address left in " + lan_subnet(path) + " (the client has " + old_address + ")");
+                     "no address left in " + topology_.plan().lan_subnet(path) + " (the client has " + old_address + ")");
   }
-  const std::string new_address = client_address(path, ++readdresses);
+  const std::string new_address = topology_.plan().client_address(path, ++readdresses);
   RouteSocket& client = topology_.client_route();
   const std::string device = client_device(path);
   // Old address out before the new one is in, as a reconnect does it (and as the sim backend
@@ -51,10 +51,11 @@ std::string PathFaults::readdress(PathId path) {
   // routes of the new address go in before the address does: a path manager (mptcpd) opens
   // subflows from it the moment it appears, and a subflow bound to the device that finds no route
   // takes the server for on-link, resolves it by ARP and fails with EHOSTUNREACH 3 s later.
-  client.delete_address(device, old_address + "/24");
+  const std::string prefix = numbered("/", static_cast<std::uint32_t>(topology_.plan().prefix_length()));
+  client.delete_address(device, old_address + prefix);
   client.add_source_rule(new_address, client_table(path), client_rule_priority(path));
   topology_.put_client_routes(path);
-  client.add_address(device, new_address + "/24");
+  client.add_address(device, new_address + prefix);
   client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
   topology_.client_addresses_.at(path) = new_address;
   return new_address;

@@ -25,10 +25,10 @@ class NetworkNamespace;
 struct ProbeSource {
   std::string device;
   std::string address;
-  std::string target = kServerAddress;
+  std::string target;
 };
 
-// Probes the server (kServerAddress, answered by ProbeResponders) from the client namespace.
+// Probes the server (ProbeSource.target, answered by ProbeResponders) from the client namespace.
 // Every result is reported exactly once, from the event loop: ok on an answer; not ok on a socket
 // error (ICMP unreachable, refused, no route, the source address gone) or on no answer in time.
 class PathProber {

@@ -50,7 +50,8 @@ int open_server_socket(const NetworkNamespace& ns, int type, std::uint16_t port,
 
 std::array<std::uint8_t, 4> server_address_bytes() {
   std::array<std::uint8_t, 4> bytes{};
-  inet_pton(AF_INET, kServerAddress, bytes.data());
+  // The answer's A record: the probe only needs an answer, of either family.
+  inet_pton(AF_INET, ipv4_plan.server_address().c_str(), bytes.data());
   return bytes;
 }
 

@@ -24,7 +24,7 @@ std::uint64_t queue_bytes(const QueueSize& queue) {
 }
 
 Topology::Topology(const Scenario& scenario, const DelaySupport& delay)
-    : stem_(make_run_stem()), delay_(delay), server_delay_(scenario.server.delay) {
+    : stem_(make_run_stem()), plan_(address_plan(scenario.family)), delay_(delay), server_delay_(scenario.server.delay) {
   if (scenario.paths.empty() || scenario.paths.size() > max_paths) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,
                      std::to_string(scenario.paths.size()) + " paths; 1 to " + std::to_string(max_paths) +
@@ -45,7 +45,9 @@ std::optional<std::string> Topology::delay_unavailable() const {
   return delay_.reason;
 }
 
-// Namespaces `<stem>-client`, `-r<i>` (one per path), `-agg`, `-server`; path i has n = i + 1:
+// Namespaces `<stem>-client`, `-r<i>` (one per path), `-agg`, `-server`; path i has n = i + 1
+// (drawn with IPv4's addresses; topology.family ipv6 has the plan's 2001:db8:<net>:<n>::/64 instead,
+// core/network/address_plan.h):
 //
 //            10.1.n.0/24                      10.2.n.0/24                       10.3.0.0/24
 //  ┌────────┐            ┌───────────┐                     ┌─────────────┐                ┌────────┐
@@ -65,6 +67,9 @@ std::optional<std::string> Topology::delay_unavailable() const {
 // Only the routers and the aggregation forward; routers have no default route, so while the
 // client's side is down a packet for it dies at the router. rp_filter is off everywhere (the
 // client's answers come back on the path they left by, which the main table would not pick).
+// On IPv6, duplicate address detection is off in every namespace (accept_dad 0, set before any
+// device is made): the plan's addresses are unique by construction, and the kernel's link-local
+// ones would otherwise stay tentative for a second or two while the first probes go out.
 //
 // Delay: path i's one-way delay is its scenario delay plus the server link's, each way, all of it
 // in router[i] (PathFaults::set_delay), so that its round trip is 2 x (path + server delay), as in
@@ -75,18 +80,24 @@ std::optional<std::string> Topology::delay_unavailable() const {
 // devices. The server link itself has no delay of its own.
 void Topology::build(const Scenario& scenario) {
   const std::size_t paths = scenario.paths.size();
-  auto make_ns = [this](const std::string& role) {
+  const bool v6 = plan_.family() == IpFamily::ipv6;
+  auto make_ns = [this, v6](const std::string& role) {
     auto ns = std::make_unique<NetworkNamespace>(NetworkNamespace::create(namespace_name(stem_, role)));
     set_sysctl(*ns, "net.ipv4.conf.all.rp_filter", "0");
     set_sysctl(*ns, "net.ipv4.conf.default.rp_filter", "0");
+    if (v6) {
+      set_sysctl(*ns, "net.ipv6.conf.all.accept_dad", "0");
+      set_sysctl(*ns, "net.ipv6.conf.default.accept_dad", "0");
+    }
     return ns;
   };
   client_ = make_ns("client");
   for (PathId p = 0; p < paths; ++p) routers_.push_back(make_ns(router_role(p)));
   aggregation_ = make_ns("agg");
   server_ = make_ns("server");
-  for (const auto& router : routers_) set_sysctl(*router, "net.ipv4.ip_forward", "1");
-  set_sysctl(*aggregation_, "net.ipv4.ip_forward", "1");
+  const char* forwarding = v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+  for (const auto& router : routers_) set_sysctl(*router, forwarding, "1");
+  set_sysctl(*aggregation_, forwarding, "1");
 
   client_route_ = std::make_unique<RouteSocket>(*client_);
   for (const auto& router : routers_) router_routes_.push_back(std::make_unique<RouteSocket>(*router));
@@ -101,14 +112,15 @@ void Topology::build(const Scenario& scenario) {
   aggregation_route_->add_veth(kAggregationServerDevice, kServerDevice, server_->fd());
 
   // Addresses, all links up.
+  const std::string prefix = numbered("/", static_cast<std::uint32_t>(plan_.prefix_length()));
   for (PathId p = 0; p < paths; ++p) {
-    client_route_->add_address(client_device(p), client_address(p) + "/24");
-    router_routes_[p]->add_address(kRouterLanDevice, router_lan_address(p) + "/24");
-    router_routes_[p]->add_address(kRouterWanDevice, router_wan_address(p) + "/24");
-    aggregation_route_->add_address(client_device(p), aggregation_wan_address(p) + "/24");
+    client_route_->add_address(client_device(p), plan_.client_address(p) + prefix);
+    router_routes_[p]->add_address(kRouterLanDevice, plan_.router_lan_address(p) + prefix);
+    router_routes_[p]->add_address(kRouterWanDevice, plan_.router_wan_address(p) + prefix);
+    aggregation_route_->add_address(client_device(p), plan_.aggregation_wan_address(p) + prefix);
   }
-  aggregation_route_->add_address(kAggregationServerDevice, std::string(kAggregationServerAddress) + "/24");
-  server_route_->add_address(kServerDevice, std::string(kServerAddress) + "/24");
+  aggregation_route_->add_address(kAggregationServerDevice, plan_.aggregation_server_address() + prefix);
+  server_route_->add_address(kServerDevice, plan_.server_address() + prefix);
   for (RouteSocket* route : {client_route_.get(), aggregation_route_.get(), server_route_.get()}) {
     route->set_link_up("lo", true);
   }
@@ -125,13 +137,13 @@ void Topology::build(const Scenario& scenario) {
   // Routes and the client's source routing.
   for (PathId p = 0; p < paths; ++p) {
     put_client_routes(p);
-    client_route_->add_source_rule(client_address(p), client_table(p), client_rule_priority(p));
-    client_addresses_.push_back(client_address(p));
+    client_route_->add_source_rule(plan_.client_address(p), client_table(p), client_rule_priority(p));
+    client_addresses_.push_back(plan_.client_address(p));
     client_readdresses_.push_back(0);
-    router_routes_[p]->add_route(kServerSubnet, aggregation_wan_address(p));
-    aggregation_route_->add_route(lan_subnet(p), router_wan_address(p));
+    router_routes_[p]->add_route(plan_.server_subnet(), plan_.aggregation_wan_address(p));
+    aggregation_route_->add_route(plan_.lan_subnet(p), plan_.router_wan_address(p));
   }
-  server_route_->add_route("default", kAggregationServerAddress);
+  server_route_->add_route("default", plan_.aggregation_server_address());
 
   // Rates: each path's WAN hop both ways, and the server link both ways.
   for (PathId p = 0; p < paths; ++p) {
@@ -159,8 +171,8 @@ void Topology::build(const Scenario& scenario) {
     for (const auto& router : routers_) routers.push_back(router.get());
     delay_line_ = std::make_unique<DelayLine>(routers, scenario.seed);
     for (PathId p = 0; p < paths; ++p) {
-      queue_forwarded_packets(*routers_[p], kRouterLanDevice, DelayLine::queue_of(Direction::to_server));
-      queue_forwarded_packets(*routers_[p], kRouterWanDevice, DelayLine::queue_of(Direction::to_client));
+      queue_forwarded_packets(*routers_[p], kRouterLanDevice, DelayLine::queue_of(Direction::to_server), plan_.family());
+      queue_forwarded_packets(*routers_[p], kRouterWanDevice, DelayLine::queue_of(Direction::to_client), plan_.family());
     }
   }
   wait_until_operational(paths);
@@ -200,8 +212,8 @@ void Topology::wait_until_operational(std::size_t paths) {
 }
 
 void Topology::put_client_routes(PathId p) {
-  client_route_->replace_onlink_route("default", router_lan_address(p), client_device(p), client_table(p));
-  if (p == 0) client_route_->replace_onlink_route("default", router_lan_address(0), client_device(0));
+  client_route_->replace_onlink_route("default", plan_.router_lan_address(p), client_device(p), client_table(p));
+  if (p == 0) client_route_->replace_onlink_route("default", plan_.router_lan_address(0), client_device(0));
 }
 
 }  // namespace mprecover::netns

@@ -34,6 +34,8 @@ class Topology {
   ~Topology();
 
   std::size_t path_count() const { return routers_.size(); }
+  // The scenario's addresses (its topology.family).
+  const AddressPlan& plan() const { return plan_; }
   // `mprecover-<pid>-<suffix>`: every namespace of this topology is `<stem>-<role>`.
   const std::string& stem() const { return stem_; }
 
@@ -47,7 +49,7 @@ class Topology {
   RouteSocket& aggregation_route() { return *aggregation_route_; }
   NftContext& router_nft(PathId p) { return *router_nfts_.at(p); }
 
-  // The client's current address on path p: client_address(p) until PathFaults::readdress()
+  // The client's current address on path p: plan().client_address(p) until PathFaults::readdress()
   // gives it another one.
   const std::string& client_address_of(PathId p) const { return client_addresses_.at(p); }
 
@@ -73,6 +75,7 @@ class Topology {
   void put_client_routes(PathId p);
 
   std::string stem_;
+  AddressPlan plan_;
   std::vector<std::string> leftovers_removed_;
   DelaySupport delay_;
   Duration server_delay_{};

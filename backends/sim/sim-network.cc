@@ -427,4 +427,15 @@ make_sim_network(const Scenario& scenario)
     return std::make_unique<sim::SimNetwork>(scenario);
 }
 
+std::optional<std::string>
+sim_family_unavailable(IpFamily family)
+{
+    if (family == IpFamily::ipv4)
+    {
+        return std::nullopt;
+    }
+    return "the simulated network is IPv4 only so far (its source routing, probes and MPTCP model "
+           "run on ns-3's IPv4 stack)";
+}
+
 } // namespace mprecover

@@ -1,21 +1,38 @@
 // The addresses of a scenario's network, the same on every backend, so that events.csv, the
-// probes and the kernel's MPTCP events read the same whichever backend ran:
+// probes and the kernel's MPTCP events read the same whichever backend ran. For path i with
+// n = i + 1, on IPv4 (documentation-style private ranges) and on IPv6 (2001:db8::/32, the
+// documentation prefix), the same numbers in the same places:
 //
-//   client ── 10.1.n.0/24 ── router r<i> ── 10.2.n.0/24 ── aggregation ── 10.3.0.0/24 ── server
-//   .1 (.2, .3 ... after readdresses)  .254   .1                   .2   .1                  .2
+//   client ── LAN ── router r<i> ── WAN ── aggregation ── server link ── server
 //
-// for path i with n = i + 1.
+//                 IPv4            IPv6
+//   LAN of i      10.1.n.0/24     2001:db8:1:n::/64    client .1 / ::1 (.2, ::2 ... after
+//                                                      readdresses), router .254 / ::254
+//   WAN of i      10.2.n.0/24     2001:db8:2:n::/64    router .1 / ::1, aggregation .2 / ::2
+//   server link   10.3.0.0/24     2001:db8:3::/64      aggregation .1 / ::1, server .2 / ::2
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "engine/enum_names.h"
 #include "engine/ids.h"
 
 namespace mprecover {
+
+// The IP version of a scenario's network (its `topology.family`).
+enum class IpFamily { ipv4, ipv6 };
+
+template <>
+struct EnumNames<IpFamily> {
+  static constexpr std::array<std::pair<IpFamily, std::string_view>, 2> table{
+      {{IpFamily::ipv4, "ipv4"}, {IpFamily::ipv6, "ipv6"}}};
+};
 
 // A scenario's paths: the kernel's in-kernel path manager takes at most 8 subflows per connection
 // (MPTCP_PM_ADDR_MAX), so more paths could not all carry a subflow. The plan itself has room for 253.
@@ -31,22 +48,41 @@ inline std::string numbered(const char* prefix, std::uint32_t number, const char
   return text;
 }
 
-inline std::string lan_subnet(PathId p) { return numbered("10.1.", p + 1, ".0/24"); }
-// The client's address on path p after `readdresses` changes of it.
-inline std::string client_address(PathId p, unsigned readdresses = 0) {
-  std::string text = numbered("10.1.", p + 1, ".");
-  text += std::to_string(1 + readdresses);
-  return text;
-}
-inline std::string router_lan_address(PathId p) { return numbered("10.1.", p + 1, ".254"); }
-inline std::string router_wan_address(PathId p) { return numbered("10.2.", p + 1, ".1"); }
-inline std::string aggregation_wan_address(PathId p) { return numbered("10.2.", p + 1, ".2"); }
-inline constexpr const char* kServerSubnet = "10.3.0.0/24";
-inline constexpr const char* kAggregationServerAddress = "10.3.0.1";
-inline constexpr const char* kServerAddress = "10.3.0.2";
-inline constexpr int kLanPrefixLength = 24;
+// The plan's addresses of one family, as text (IPv6 in its canonical form, as inet_ntop writes
+// it, so that addresses the kernel reports compare equal to the plan's).
+class AddressPlan {
+ public:
+  constexpr explicit AddressPlan(IpFamily family) : family_(family) {}
 
-// The path whose LAN a client address (any 10.1.n.x, readdressed ones included) is on.
-std::optional<PathId> path_of_client_address(std::string_view address);
+  IpFamily family() const { return family_; }
+  int prefix_length() const { return v6() ? 64 : 24; }
+
+  std::string lan_subnet(PathId p) const;
+  // The client's address on path p after `readdresses` changes of it.
+  std::string client_address(PathId p, unsigned readdresses = 0) const;
+  std::string router_lan_address(PathId p) const;
+  std::string router_wan_address(PathId p) const;
+  std::string aggregation_wan_address(PathId p) const;
+  std::string server_subnet() const;
+  std::string aggregation_server_address() const;
+  std::string server_address() const;
+
+  // The path whose LAN a client address (readdressed ones included) is on; nothing for an address
+  // of the other family or outside the paths' LANs.
+  std::optional<PathId> path_of_client_address(std::string_view address) const;
+
+ private:
+  bool v6() const { return family_ == IpFamily::ipv6; }
+  // "10.<net>.<n>." or "2001:db8:<net>:<n>::": the start of an address on a numbered link.
+  std::string link_prefix(unsigned net, std::uint32_t n) const;
+
+  IpFamily family_;
+};
+
+inline constexpr AddressPlan ipv4_plan{IpFamily::ipv4};
+inline constexpr AddressPlan ipv6_plan{IpFamily::ipv6};
+inline constexpr const AddressPlan& address_plan(IpFamily family) {
+  return family == IpFamily::ipv6 ? ipv6_plan : ipv4_plan;
+}
 
 }  // namespace mprecover

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/network/address_plan.h"
 #include "core/network/outage_kinds.h"
 #include "core/network/path_shape.h"
 #include "core/network/request_response.h"
@@ -124,6 +125,7 @@ struct Scenario {
   std::string source_file;  // as given to the loader; empty for text loaded from memory
   Duration duration = std::chrono::seconds{60};
   std::uint64_t seed = 1;
+  IpFamily family = IpFamily::ipv4;  // of every address in the network (core/network/address_plan.h)
   ServerSpec server;
   std::vector<PathSpec> paths;
   // Groups of connections, each of its own kind, started on their own schedules: at least one.

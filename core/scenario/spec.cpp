@@ -172,6 +172,13 @@ std::vector<SpecEntry> make_entries() {
        .meaning = "seed of every random choice of the run (sim backend); same seed, same events",
        .set = [](Scenario& s, std::size_t, std::string_view t) { s.seed = parse_whole_number(t, 0, UINT64_MAX); },
        .get = [](const Scenario& s, std::size_t) -> Text { return std::to_string(s.seed); }},
+      {.key = "topology.family",
+       .type = ValueType::choice,
+       .choices = names_list<IpFamily>(),
+       .meaning = "IP version of every address: ipv4 (10.x.y.z) or ipv6 (2001:db8::/32, the documentation prefix); "
+                  "the addresses are listed under Addresses",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.family = parse_choice<IpFamily>(t); },
+       .get = [](const Scenario& s, std::size_t) -> Text { return choice_text(s.family); }},
       {.key = "topology.server.rate",
        .type = ValueType::rate,
        .meaning = "rate of the link from the aggregation router to the server, shared by all paths",

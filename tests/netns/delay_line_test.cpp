@@ -134,7 +134,7 @@ class Pinger {
       : responders_(topology.server(), loop_),
         prober_(
             topology.client(), loop_,
-            [&topology](PathId path) { return ProbeSource{client_device(path), topology.client_address_of(path)}; },
+            [&topology](PathId path) { return ProbeSource{client_device(path), topology.client_address_of(path), topology.plan().server_address()}; },
             [this](PathId, std::uint64_t, bool ok) {
               answered_ = ok;
               loop_.quit();
@@ -248,12 +248,12 @@ constexpr std::uint16_t kUdpPort = 5300;
 class OneWay {
  public:
   explicit OneWay(Topology& topology)
-      : client_(udp_socket(topology.client(), client_address(0), kUdpPort, client_device(0))),
-        server_(udp_socket(topology.server(), kServerAddress, kUdpPort, "")) {}
+      : client_(udp_socket(topology.client(), ipv4_plan.client_address(0), kUdpPort, client_device(0))),
+        server_(udp_socket(topology.server(), ipv4_plan.server_address(), kUdpPort, "")) {}
 
   // Sends `count` datagrams `gap` apart; returns what arrived, in arrival order.
-  std::vector<Datagram> to_server(std::size_t count, Duration gap) { return carry(client_, server_, kServerAddress, count, gap); }
-  std::vector<Datagram> to_client(std::size_t count, Duration gap) { return carry(server_, client_, client_address(0), count, gap); }
+  std::vector<Datagram> to_server(std::size_t count, Duration gap) { return carry(client_, server_, ipv4_plan.server_address(), count, gap); }
+  std::vector<Datagram> to_client(std::size_t count, Duration gap) { return carry(server_, client_, ipv4_plan.client_address(0), count, gap); }
 
   static Duration shortest(const std::vector<Datagram>& datagrams) {
     Duration d = 1h;

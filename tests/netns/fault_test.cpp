@@ -72,30 +72,30 @@ TEST(SocketDestroyer, KillsThePathsTcpConnectionAndLeavesTheOtherPathsAlone) {
   MPRECOVER_REQUIRE_NETNS();
   Topology topology(test::small_scenario(2));
   Fd listener = test::listen_tcp(topology.server(), kPort);
-  Fd client0 = test::connect_tcp(topology.client(), {"", client_address(0)}, kServerAddress, kPort, 2s);
+  Fd client0 = test::connect_tcp(topology.client(), {"", ipv4_plan.client_address(0)}, ipv4_plan.server_address(), kPort, 2s);
   Fd server0;
-  ASSERT_EQ(test::accept_peer(listener.get(), 1s, &server0), client_address(0));
-  Fd client1 = test::connect_tcp(topology.client(), {"", client_address(1)}, kServerAddress, kPort, 2s);
+  ASSERT_EQ(test::accept_peer(listener.get(), 1s, &server0), ipv4_plan.client_address(0));
+  Fd client1 = test::connect_tcp(topology.client(), {"", ipv4_plan.client_address(1)}, ipv4_plan.server_address(), kPort, 2s);
   Fd server1;
-  ASSERT_EQ(test::accept_peer(listener.get(), 1s, &server1), client_address(1));
+  ASSERT_EQ(test::accept_peer(listener.get(), 1s, &server1), ipv4_plan.client_address(1));
 
-  const auto before = list_tcp_sockets(topology.client(), client_address(1));
+  const auto before = list_tcp_sockets(topology.client(), ipv4_plan.client_address(1));
   ASSERT_EQ(before.size(), 1U);
-  EXPECT_EQ(before[0].remote_address, kServerAddress);
+  EXPECT_EQ(before[0].remote_address, ipv4_plan.server_address());
   EXPECT_EQ(before[0].remote_port, kPort);
   EXPECT_EQ(before[0].state, TCP_ESTABLISHED);
 
-  EXPECT_EQ(destroy_tcp_sockets(topology.client(), client_address(1)), 1U);
-  EXPECT_TRUE(list_tcp_sockets(topology.client(), client_address(1)).empty());
+  EXPECT_EQ(destroy_tcp_sockets(topology.client(), ipv4_plan.client_address(1)), 1U);
+  EXPECT_TRUE(list_tcp_sockets(topology.client(), ipv4_plan.client_address(1)).empty());
 
   char buffer[16];
   EXPECT_EQ(read_within(client1.get(), buffer, sizeof buffer, 1s), -ECONNABORTED) << "the destroyed socket's own end";
   EXPECT_EQ(read_within(server1.get(), buffer, sizeof buffer, 2s), -ECONNRESET) << "the peer got an RST";
 
-  EXPECT_EQ(list_tcp_sockets(topology.client(), client_address(0)).size(), 1U);
+  EXPECT_EQ(list_tcp_sockets(topology.client(), ipv4_plan.client_address(0)).size(), 1U);
   EXPECT_EQ(carry(client0.get(), server0.get(), 1000), 1000U) << "path 0's connection works on";
   EXPECT_EQ(carry(server0.get(), client0.get(), 1000), 1000U);
-  EXPECT_EQ(destroy_tcp_sockets(topology.client(), client_address(1)), 0U) << "nothing left on path 1";
+  EXPECT_EQ(destroy_tcp_sockets(topology.client(), ipv4_plan.client_address(1)), 0U) << "nothing left on path 1";
 }
 
 TEST(SocketDestroyer, LeavesListenersAloneByDefault) {
@@ -106,11 +106,11 @@ TEST(SocketDestroyer, LeavesListenersAloneByDefault) {
     NamespaceScope scope(topology.server());
     listener = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   }
-  const sockaddr_in sa = inet_address(kServerAddress, kPort);
+  const sockaddr_in sa = inet_address(ipv4_plan.server_address(), kPort);
   ASSERT_EQ(bind(listener.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa), 0);
   ASSERT_EQ(listen(listener.get(), 8), 0);
-  EXPECT_EQ(destroy_tcp_sockets(topology.server(), kServerAddress), 0U);
-  EXPECT_EQ(list_tcp_sockets(topology.server(), kServerAddress, std::uint32_t{1} << TCP_LISTEN).size(), 1U)
+  EXPECT_EQ(destroy_tcp_sockets(topology.server(), ipv4_plan.server_address()), 0U);
+  EXPECT_EQ(list_tcp_sockets(topology.server(), ipv4_plan.server_address(), std::uint32_t{1} << TCP_LISTEN).size(), 1U)
       << "the listener is still there";
 }
 
@@ -186,8 +186,8 @@ MptcpConnection connect_mptcp(Topology& topology) {
     NamespaceScope scope(topology.client());
     c.client = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
   }
-  const sockaddr_in src = inet_address(client_address(0), 0);
-  const sockaddr_in dst = inet_address(kServerAddress, kPort);
+  const sockaddr_in src = inet_address(ipv4_plan.client_address(0), 0);
+  const sockaddr_in dst = inet_address(ipv4_plan.server_address(), kPort);
   EXPECT_EQ(bind(c.client.get(), reinterpret_cast<const sockaddr*>(&src), sizeof src), 0);
   EXPECT_EQ(connect(c.client.get(), reinterpret_cast<const sockaddr*>(&dst), sizeof dst), 0) << std::strerror(errno);
   c.server = Fd(accept4(c.listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -202,7 +202,7 @@ std::optional<KernelMptcpEvent> wait_for(MptcpEventListener& listener, std::vect
   const auto end = std::chrono::steady_clock::now() + timeout;
   for (std::size_t next = 0;;) {
     for (; next < seen.size(); ++next) {
-      if (seen[next].type == type && path_of_client_address(seen[next].saddr) == path) return seen[next];
+      if (seen[next].type == type && ipv4_plan.path_of_client_address(seen[next].saddr) == path) return seen[next];
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
@@ -219,7 +219,7 @@ TEST(SocketDestroyer, KillsAnMptcpSubflowAndTheConnectionLivesOnTheOtherPath) {
   MptcpPmClient client_pm(topology.client());
   MptcpPmClient(topology.server()).set_limits(2, 2);
   client_pm.set_limits(2, 2);
-  client_pm.add_endpoint({client_address(1), 2, mptcp_pm::EndpointFlag::subflow,
+  client_pm.add_endpoint({ipv4_plan.client_address(1), 2, mptcp_pm::EndpointFlag::subflow,
                           topology.client_route().ifindex(client_device(1))});
 
   MptcpEventListener events(topology.client());
@@ -227,11 +227,11 @@ TEST(SocketDestroyer, KillsAnMptcpSubflowAndTheConnectionLivesOnTheOtherPath) {
   MptcpConnection connection = connect_mptcp(topology);
   const auto joined = wait_for(events, seen, EventType::sub_established, 1);
   ASSERT_TRUE(joined) << "the endpoint's subflow on path 1 was not established";
-  const auto subflows = list_tcp_sockets(topology.client(), client_address(1));
+  const auto subflows = list_tcp_sockets(topology.client(), ipv4_plan.client_address(1));
   ASSERT_EQ(subflows.size(), 1U) << "an MPTCP subflow is a TCP socket in the TCP tables";
   EXPECT_EQ(subflows[0].local_port, joined->sport);
 
-  EXPECT_EQ(destroy_tcp_sockets(topology.client(), client_address(1)), 1U);
+  EXPECT_EQ(destroy_tcp_sockets(topology.client(), ipv4_plan.client_address(1)), 1U);
   const auto closed = wait_for(events, seen, EventType::sub_closed, 1);
   ASSERT_TRUE(closed) << "no sub_closed for the destroyed subflow";
   EXPECT_EQ(closed->token, joined->token);
@@ -241,10 +241,10 @@ TEST(SocketDestroyer, KillsAnMptcpSubflowAndTheConnectionLivesOnTheOtherPath) {
   RecordProperty("sub_closed_error", closed->error);
 
   // The MPTCP-level socket is not in the TCP tables, so it survives, and so does path 0's subflow.
-  EXPECT_EQ(list_tcp_sockets(topology.client(), client_address(0)).size(), 1U);
+  EXPECT_EQ(list_tcp_sockets(topology.client(), ipv4_plan.client_address(0)).size(), 1U);
   const std::string mptcp_sockets =
       test::run_command("ip netns exec " + topology.client().name() + " ss -HnM state established");
-  EXPECT_NE(mptcp_sockets.find(std::string(kServerAddress) + ":" + std::to_string(kPort)), std::string::npos)
+  EXPECT_NE(mptcp_sockets.find(std::string(ipv4_plan.server_address()) + ":" + std::to_string(kPort)), std::string::npos)
       << mptcp_sockets;
   EXPECT_EQ(carry(connection.client.get(), connection.server.get(), 256 * 1024), 256U * 1024U);
   EXPECT_EQ(carry(connection.server.get(), connection.client.get(), 256 * 1024), 256U * 1024U);
@@ -259,11 +259,11 @@ TEST(PathFaults, ReaddressMovesTheAddressTheRuleAndKeepsThePathRoutable) {
   PathFaults faults(topology);
   Fd listener = test::listen_tcp(topology.server(), kPort);
   const std::string client = topology.client().name();
-  EXPECT_EQ(topology.client_address_of(1), client_address(1));
+  EXPECT_EQ(topology.client_address_of(1), ipv4_plan.client_address(1));
 
   EXPECT_EQ(faults.readdress(1), "10.1.2.2");
   EXPECT_EQ(topology.client_address_of(1), "10.1.2.2");
-  EXPECT_EQ(topology.client_address_of(0), client_address(0)) << "the other path keeps its address";
+  EXPECT_EQ(topology.client_address_of(0), ipv4_plan.client_address(0)) << "the other path keeps its address";
   const std::string rules = test::run_command("ip -n " + client + " rule show");
   EXPECT_NE(rules.find("from 10.1.2.2 lookup 101"), std::string::npos) << rules;
   EXPECT_EQ(rules.find("from 10.1.2.1 "), std::string::npos) << rules;
@@ -273,12 +273,12 @@ TEST(PathFaults, ReaddressMovesTheAddressTheRuleAndKeepsThePathRoutable) {
   const std::string table = test::run_command("ip -n " + client + " route show table 101");
   EXPECT_NE(table.find("default via 10.1.2.254 dev path1"), std::string::npos) << table;
 
-  Fd fresh = test::connect_tcp(topology.client(), {"", "10.1.2.2"}, kServerAddress, kPort, 2s);
+  Fd fresh = test::connect_tcp(topology.client(), {"", "10.1.2.2"}, ipv4_plan.server_address(), kPort, 2s);
   ASSERT_GE(fresh.get(), 0) << "no connection from the new address";
   EXPECT_EQ(test::accept_peer(listener.get(), 1s), "10.1.2.2");
 
   EXPECT_EQ(faults.readdress(1), "10.1.2.3") << "each readdress takes the next address";
-  Fd again = test::connect_tcp(topology.client(), {"path1", "10.1.2.3"}, kServerAddress, kPort, 2s);
+  Fd again = test::connect_tcp(topology.client(), {"path1", "10.1.2.3"}, ipv4_plan.server_address(), kPort, 2s);
   EXPECT_GE(again.get(), 0);
   EXPECT_EQ(test::accept_peer(listener.get(), 1s), "10.1.2.3");
 }
@@ -292,7 +292,7 @@ TEST(PathFaults, ReaddressOfPathZeroPutsBackTheMainDefaultRoute) {
   const std::string main = test::run_command("ip -n " + topology.client().name() + " route show");
   EXPECT_NE(main.find("default via 10.1.1.254 dev path0"), std::string::npos) << main;
   // No source address: the main table's default picks path 0 and its new address.
-  Fd unbound = test::connect_tcp(topology.client(), ConnectFrom{}, kServerAddress, kPort, 2s);
+  Fd unbound = test::connect_tcp(topology.client(), ConnectFrom{}, ipv4_plan.server_address(), kPort, 2s);
   ASSERT_GE(unbound.get(), 0);
   EXPECT_EQ(test::accept_peer(listener.get(), 1s), "10.1.1.2");
 }

@@ -26,6 +26,8 @@
 namespace mprecover::netns {
 namespace {
 
+const PathOfAddress path_of_ipv4_client = [](std::string_view a) { return ipv4_plan.path_of_client_address(a); };
+
 using namespace std::chrono_literals;
 using mptcp_pm::EventType;
 using test::Fd;
@@ -57,8 +59,8 @@ MptcpConnection connect_mptcp(Topology& topology) {
     NamespaceScope scope(topology.client());
     c.client = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP));
   }
-  const sockaddr_in src = inet_address(client_address(0), 0);
-  const sockaddr_in dst = inet_address(kServerAddress, kPort);
+  const sockaddr_in src = inet_address(ipv4_plan.client_address(0), 0);
+  const sockaddr_in dst = inet_address(ipv4_plan.server_address(), kPort);
   EXPECT_EQ(bind(c.client.get(), reinterpret_cast<const sockaddr*>(&src), sizeof src), 0);
   EXPECT_EQ(connect(c.client.get(), reinterpret_cast<const sockaddr*>(&dst), sizeof dst), 0) << std::strerror(errno);
   c.server = Fd(accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -77,7 +79,7 @@ std::optional<KernelMptcpEvent> wait_for(MptcpEventListener& listener, std::vect
   const auto end = std::chrono::steady_clock::now() + timeout;
   for (std::size_t next = 0;;) {
     for (; next < seen.size(); ++next) {
-      if (seen[next].type == type && (!path || path_of_client_address(seen[next].saddr) == path)) return seen[next];
+      if (seen[next].type == type && (!path || ipv4_plan.path_of_client_address(seen[next].saddr) == path)) return seen[next];
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
@@ -101,19 +103,19 @@ TEST(MptcpEvents, BecomeEngineEvents) {
   e.saddr = "10.1.2.1";
   e.type = EventType::sub_closed;
   e.error = 104;
-  const auto ev = to_engine_event(e, path_of_client_address);
+  const auto ev = to_engine_event(e, path_of_ipv4_client);
   ASSERT_TRUE(ev && std::holds_alternative<MptcpSubClosed>(*ev));
   EXPECT_EQ(std::get<MptcpSubClosed>(*ev).path, 1U);
   EXPECT_EQ(std::get<MptcpSubClosed>(*ev).error, 104);
   e.saddr = "192.0.2.1";
-  EXPECT_FALSE(to_engine_event(e, path_of_client_address)) << "no path owns that address";
+  EXPECT_FALSE(to_engine_event(e, path_of_ipv4_client)) << "no path owns that address";
   e.type = EventType::closed;
-  EXPECT_TRUE(to_engine_event(e, path_of_client_address)) << "closed needs no address";
+  EXPECT_TRUE(to_engine_event(e, path_of_ipv4_client)) << "closed needs no address";
   e.type = EventType::announced;
   e.saddr = "10.1.1.1";
-  EXPECT_FALSE(to_engine_event(e, path_of_client_address));
-  EXPECT_EQ(path_of_client_address("10.1.3.7"), 2U);
-  EXPECT_FALSE(path_of_client_address("10.2.1.1"));
+  EXPECT_FALSE(to_engine_event(e, path_of_ipv4_client));
+  EXPECT_EQ(ipv4_plan.path_of_client_address("10.1.3.7"), 2U);
+  EXPECT_FALSE(ipv4_plan.path_of_client_address("10.2.1.1"));
 }
 
 // An MPTCP connection over IPv6 loopback in a namespace of its own: its events carry the IPv6
@@ -169,7 +171,7 @@ TEST(MptcpPm, InKernelEndpointOpensASubflowAndDeletingItClosesIt) {
   MptcpPmClient server_pm(topology.server());
   client_pm.set_limits(2, 2);
   server_pm.set_limits(2, 2);
-  client_pm.add_endpoint({client_address(1), 2, mptcp_pm::EndpointFlag::subflow,
+  client_pm.add_endpoint({ipv4_plan.client_address(1), 2, mptcp_pm::EndpointFlag::subflow,
                           topology.client_route().ifindex(client_device(1))});
   const std::string endpoints = test::run_command("ip -n " + topology.client().name() + " mptcp endpoint show");
   EXPECT_NE(endpoints.find("10.1.2.1 id 2 subflow dev path1"), std::string::npos) << endpoints;
@@ -182,13 +184,13 @@ TEST(MptcpPm, InKernelEndpointOpensASubflowAndDeletingItClosesIt) {
   const auto created = wait_for(listener, seen, EventType::created, 0);
   ASSERT_TRUE(created) << "no created event";
   EXPECT_FALSE(created->server_side);
-  EXPECT_EQ(created->daddr, kServerAddress);
+  EXPECT_EQ(created->daddr, ipv4_plan.server_address());
   EXPECT_EQ(created->dport, kPort);
   ASSERT_TRUE(wait_for(listener, seen, EventType::established, 0));
   const auto sub = wait_for(listener, seen, EventType::sub_established, 1);
   ASSERT_TRUE(sub) << "the endpoint's subflow was not established";
   EXPECT_EQ(sub->token, created->token);
-  const auto engine_event = to_engine_event(*sub, path_of_client_address);
+  const auto engine_event = to_engine_event(*sub, path_of_ipv4_client);
   ASSERT_TRUE(engine_event && std::holds_alternative<MptcpSubEstablished>(*engine_event));
   EXPECT_EQ(std::get<MptcpSubEstablished>(*engine_event).path, 1U);
 
@@ -218,7 +220,7 @@ TEST(MptcpPm, UserspacePmCreatesAndDestroysASubflowPerToken) {
   ASSERT_TRUE(created);
   ASSERT_TRUE(wait_for(listener, seen, EventType::established, 0));
 
-  client_pm.create_subflow(created->token, {client_address(1), 0, 2}, {kServerAddress, kPort, 0});
+  client_pm.create_subflow(created->token, {ipv4_plan.client_address(1), 0, 2}, {ipv4_plan.server_address(), kPort, 0});
   const auto sub = wait_for(listener, seen, EventType::sub_established, 1);
   if (!sub) {
     for (const auto& e : seen) {
@@ -230,7 +232,7 @@ TEST(MptcpPm, UserspacePmCreatesAndDestroysASubflowPerToken) {
   EXPECT_EQ(sub->token, created->token);
   EXPECT_NE(sub->sport, 0);
 
-  client_pm.destroy_subflow(created->token, {client_address(1), sub->sport, 0}, {kServerAddress, kPort, 0});
+  client_pm.destroy_subflow(created->token, {ipv4_plan.client_address(1), sub->sport, 0}, {ipv4_plan.server_address(), kPort, 0});
   const auto closed = wait_for(listener, seen, EventType::sub_closed, 1);
   ASSERT_TRUE(closed) << "SUBFLOW_DESTROY did not close it";
   EXPECT_EQ(closed->sport, sub->sport);

@@ -121,7 +121,7 @@ class PathProbeTest : public ::testing::TestWithParam<ProbeMode> {
 
   ProbeSource source_of(PathId path) const {
     const auto it = sources_.find(path);
-    return it != sources_.end() ? it->second : ProbeSource{client_device(path), client_address(path)};
+    return it != sources_.end() ? it->second : ProbeSource{client_device(path), ipv4_plan.client_address(path), ipv4_plan.server_address()};
   }
 
   // Sends a probe of the test's mode; its result must not come back from within send().
@@ -211,7 +211,7 @@ TEST_P(PathProbeTest, APathWithoutCarrierFails) {
 }
 
 TEST_P(PathProbeTest, ASourceAddressThatIsNotThereFailsAtOnceWithoutThrowing) {
-  sources_[1] = {client_device(1), "10.1.2.77"};  // as after a readdress the prober has not seen
+  sources_[1] = {client_device(1), "10.1.2.77", ipv4_plan.server_address()};  // as after a readdress the prober has not seen
   EXPECT_NO_THROW(send(1, 40, kAnswerTimeout));
   await_results(1, kAnswerTimeout + 2s);
   EXPECT_FALSE(result_of(40).ok);
@@ -227,7 +227,7 @@ TEST_P(PathProbeTest, DestroyingTheProberDropsItsProbesUnreported) {
   PathFaults(*topology_).set_blackhole(1, true);
   const std::size_t fds_before = open_fds();
   send(1, 50, 300ms);
-  sources_[0] = {client_device(0), "10.1.1.77"};
+  sources_[0] = {client_device(0), "10.1.1.77", ipv4_plan.server_address()};
   send(0, 51, 300ms);  // a failure scheduled for the loop's next turn
   prober_.reset();
   EXPECT_EQ(open_fds(), fds_before) << "the probes' sockets are closed";
@@ -285,7 +285,7 @@ TEST(ProbeResponders, IgnoreMalformedDnsAndAnswerTheNextQuery) {
     NamespaceScope scope(topology.client());
     client = test::Fd(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   }
-  const sockaddr_in server = inet_address(kServerAddress, kProbeDnsPort);
+  const sockaddr_in server = inet_address(ipv4_plan.server_address(), kProbeDnsPort);
   ASSERT_EQ(connect(client.get(), reinterpret_cast<const sockaddr*>(&server), sizeof server), 0);
 
   dns::Bytes cut = dns::make_query(1, "probe.mprecover.");

@@ -68,7 +68,7 @@ TEST(RootNamespace, UnchangedByATopologyAndItsFaults) {
     {
       // Traffic through the delay line both ways, where there is one.
       test::Fd listener = test::listen_tcp(topology.server(), 5390);
-      test::Fd connection = test::connect_tcp(topology.client(), {client_device(0), client_address(0)}, kServerAddress,
+      test::Fd connection = test::connect_tcp(topology.client(), {client_device(0), ipv4_plan.client_address(0)}, ipv4_plan.server_address(),
                                               5390, std::chrono::seconds{3});
       EXPECT_GE(connection.get(), 0) << "path 0 carries a connection";
     }

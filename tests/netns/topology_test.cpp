@@ -37,13 +37,13 @@ std::vector<std::string> namespaces_of(const std::string& stem) {
 
 // Connects from the client on `from`; returns the address the server saw, or "" on no answer.
 std::string reach(Topology& topology, int listener, const ConnectFrom& from, std::chrono::milliseconds timeout = 2s) {
-  Fd connection = test::connect_tcp(topology.client(), from, kServerAddress, kPort, timeout);
+  Fd connection = test::connect_tcp(topology.client(), from, ipv4_plan.server_address(), kPort, timeout);
   if (connection.get() < 0) return "";
   return test::accept_peer(listener, 1s).value_or("accepted nothing");
 }
 
-ConnectFrom via_path(PathId p) { return {client_device(p), client_address(p)}; }
-ConnectFrom from_address(PathId p) { return {"", client_address(p)}; }
+ConnectFrom via_path(PathId p) { return {client_device(p), ipv4_plan.client_address(p)}; }
+ConnectFrom from_address(PathId p) { return {"", ipv4_plan.client_address(p)}; }
 
 TEST(Topology, BuildsEveryNamespaceAndRemovesThemAll) {
   MPRECOVER_REQUIRE_NETNS();
@@ -68,7 +68,7 @@ TEST(Topology, EveryPathReachesTheServerFromItsDevice) {
   Fd listener = test::listen_tcp(topology.server(), kPort);
   for (PathId p = 0; p < 3; ++p) {
     const LinkCounters before = topology.router_route(p).counters(kRouterWanDevice);
-    EXPECT_EQ(reach(topology, listener.get(), via_path(p)), client_address(p)) << "path " << p;
+    EXPECT_EQ(reach(topology, listener.get(), via_path(p)), ipv4_plan.client_address(p)) << "path " << p;
     EXPECT_GT(topology.router_route(p).counters(kRouterWanDevice).tx_packets, before.tx_packets)
         << "path " << p << "'s SYN went through its own router";
   }
@@ -82,12 +82,12 @@ TEST(Topology, SourceAddressPicksThePathAndBlackholeBlocksAndUnblocks) {
 
   faults.set_blackhole(0, true);
   // Only source routing takes 10.1.2.1 around path 0, which the main table's default route uses.
-  EXPECT_EQ(reach(topology, listener.get(), from_address(1)), client_address(1));
+  EXPECT_EQ(reach(topology, listener.get(), from_address(1)), ipv4_plan.client_address(1));
   EXPECT_EQ(reach(topology, listener.get(), from_address(0), 1500ms), "") << "path 0 is blackholed";
   EXPECT_TRUE(topology.client_route().has_carrier(client_device(0))) << "a blackhole keeps the link up";
 
   faults.set_blackhole(0, false);
-  EXPECT_EQ(reach(topology, listener.get(), from_address(0)), client_address(0));
+  EXPECT_EQ(reach(topology, listener.get(), from_address(0)), ipv4_plan.client_address(0));
 }
 
 TEST(Topology, LinkDownDropsCarrierAndComesBack) {
@@ -99,12 +99,12 @@ TEST(Topology, LinkDownDropsCarrierAndComesBack) {
   faults.set_link(1, false);
   EXPECT_FALSE(topology.client_route().has_carrier(client_device(1)));
   EXPECT_EQ(reach(topology, listener.get(), via_path(1), 1500ms), "");
-  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), client_address(0)) << "the other path is untouched";
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), ipv4_plan.client_address(0)) << "the other path is untouched";
 
   faults.set_link(1, true);
   for (int i = 0; i < 50 && !topology.client_route().has_carrier(client_device(1)); ++i) std::this_thread::sleep_for(20ms);
   EXPECT_TRUE(topology.client_route().has_carrier(client_device(1)));
-  EXPECT_EQ(reach(topology, listener.get(), via_path(1)), client_address(1)) << "address and routes survived";
+  EXPECT_EQ(reach(topology, listener.get(), via_path(1)), ipv4_plan.client_address(1)) << "address and routes survived";
 }
 
 TEST(Topology, LossIsAnNftablesRandomDrop) {
@@ -120,14 +120,14 @@ TEST(Topology, LossIsAnNftablesRandomDrop) {
   faults.set_loss(0, 1.0);
   EXPECT_EQ(reach(topology, listener.get(), via_path(0), 1500ms), "");
   faults.set_loss(0, 0.0);
-  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), client_address(0));
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), ipv4_plan.client_address(0));
   EXPECT_THROW(faults.set_loss(0, 1.5), NetnsError);
 }
 
 // Bytes per second the server receives over one connection from path `p`'s address.
 double measured_rate(Topology& topology, PathId p) {
   Fd listener = test::listen_tcp(topology.server(), kPort);
-  Fd sender = test::connect_tcp(topology.client(), from_address(p), kServerAddress, kPort, 2s);
+  Fd sender = test::connect_tcp(topology.client(), from_address(p), ipv4_plan.server_address(), kPort, 2s);
   Fd receiver;
   if (sender.get() < 0) {
     ADD_FAILURE() << "no connection from path " << p;
@@ -235,7 +235,7 @@ TEST(Topology, BuildsEveryShippedScenario) {
     Topology topology(scenario);
     Fd listener = test::listen_tcp(topology.server(), kPort);
     for (PathId p = 0; p < topology.path_count(); ++p) {
-      EXPECT_EQ(reach(topology, listener.get(), via_path(p)), client_address(p)) << "path " << p;
+      EXPECT_EQ(reach(topology, listener.get(), via_path(p)), ipv4_plan.client_address(p)) << "path " << p;
     }
     const std::string qdisc = test::run_command("ip netns exec " + topology.router(0).name() + " tc qdisc show dev wan");
     EXPECT_NE(qdisc.find("tbf"), std::string::npos) << qdisc;

@@ -10,6 +10,8 @@
 namespace mprecover::netns {
 namespace {
 
+const PathOfAddress path_of_client = [](std::string_view a) { return ipv4_plan.path_of_client_address(a); };
+
 TEST(BytePattern, AnyStretchMatchesItsOffsetAndNoOther) {
   std::vector<std::byte> whole(1000);
   fill_pattern(0, whole);
@@ -35,26 +37,26 @@ SubflowInfo subflow(const char* address, std::uint16_t port, std::uint64_t acked
 
 TEST(SubflowByteCounter, SumsPerPathAcrossSubflowsThatComeAndGo) {
   SubflowByteCounter counter;
-  counter.update({subflow("10.1.1.1", 40000, 100), subflow("10.1.2.1", 40001, 50)}, path_of_client_address);
+  counter.update({subflow("10.1.1.1", 40000, 100), subflow("10.1.2.1", 40001, 50)}, path_of_client);
   EXPECT_EQ(counter.bytes(0), 100U);
   EXPECT_EQ(counter.bytes(1), 50U);
   EXPECT_TRUE(counter.subflow_up(1));
   // Path 1's subflow dies: its bytes stay counted, the path is down.
-  counter.update({subflow("10.1.1.1", 40000, 300)}, path_of_client_address);
+  counter.update({subflow("10.1.1.1", 40000, 300)}, path_of_client);
   EXPECT_EQ(counter.bytes(0), 300U);
   EXPECT_EQ(counter.bytes(1), 50U);
   EXPECT_FALSE(counter.subflow_up(1));
   // A rebuilt subflow, connecting then established, counts from zero on top.
-  counter.update({subflow("10.1.1.1", 40000, 300), subflow("10.1.2.1", 40002, 0, false)}, path_of_client_address);
+  counter.update({subflow("10.1.1.1", 40000, 300), subflow("10.1.2.1", 40002, 0, false)}, path_of_client);
   EXPECT_FALSE(counter.subflow_up(1));
-  counter.update({subflow("10.1.1.1", 40000, 310), subflow("10.1.2.1", 40002, 20)}, path_of_client_address);
+  counter.update({subflow("10.1.1.1", 40000, 310), subflow("10.1.2.1", 40002, 20)}, path_of_client);
   EXPECT_EQ(counter.bytes(1), 70U);
   EXPECT_TRUE(counter.subflow_up(1));
   // A new subflow on an old one's port, with a smaller count, is a new subflow.
-  counter.update({subflow("10.1.1.1", 40000, 5)}, path_of_client_address);
+  counter.update({subflow("10.1.1.1", 40000, 5)}, path_of_client);
   EXPECT_EQ(counter.bytes(0), 315U);
   // Addresses of no path are ignored.
-  counter.update({subflow("192.0.2.1", 1, 1000)}, path_of_client_address);
+  counter.update({subflow("192.0.2.1", 1, 1000)}, path_of_client);
   EXPECT_EQ(counter.bytes(0), 315U);
 }
 
@@ -62,10 +64,10 @@ TEST(SubflowByteCounter, CountsWhatASubflowCarriesEitherWay) {
   SubflowByteCounter counter;
   SubflowInfo download = subflow("10.1.2.1", 40000, 1);  // a download: the client acknowledges, the server sends
   download.bytes_received = 5000;
-  counter.update({download}, path_of_client_address);
+  counter.update({download}, path_of_client);
   EXPECT_EQ(counter.bytes(1), 5001U);
   download.bytes_received = 9000;
-  counter.update({download}, path_of_client_address);
+  counter.update({download}, path_of_client);
   EXPECT_EQ(counter.bytes(1), 9001U);
 }
 

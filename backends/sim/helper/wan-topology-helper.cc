@@ -156,15 +156,15 @@ WanTopology::WanTopology(const Scenario& scenario)
                                  scenario.server.rate,
                                  scenario.server.delay,
                                  ToNs3(mprecover::QueueSize{}, "the server link"));
-    AddInterface(m_aggregation, serverLink.Get(0), PlanAddress(kAggregationServerAddress));
-    m_serverAddress = PlanAddress(kServerAddress);
+    AddInterface(m_aggregation, serverLink.Get(0), PlanAddress(ipv4_plan.aggregation_server_address()));
+    m_serverAddress = PlanAddress(ipv4_plan.server_address());
     const uint32_t serverInterface = AddInterface(m_server, serverLink.Get(1), m_serverAddress);
-    StaticRouting(m_server)->SetDefaultRoute(PlanAddress(kAggregationServerAddress), serverInterface);
+    StaticRouting(m_server)->SetDefaultRoute(PlanAddress(ipv4_plan.aggregation_server_address()), serverInterface);
 
     for (PathId id = 0; id < scenario.paths.size(); ++id)
     {
         BuildPath(id, scenario.paths[id]);
-        sourceRouting->AddGateway(m_paths.back().clientInterface, PlanAddress(router_lan_address(id)));
+        sourceRouting->AddGateway(m_paths.back().clientInterface, PlanAddress(ipv4_plan.router_lan_address(id)));
     }
     AssignStreams(0);
     // Traffic control takes up its queue discs when the node is initialized, in the
@@ -189,9 +189,9 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize(kLanQueue));
     path.clientDevice = P2pDevice(lan, 0);
     path.neighbour = NeighbourQueueDisc::Install(path.clientDevice);
-    path.clientAddress = PlanAddress(client_address(id));
+    path.clientAddress = PlanAddress(ipv4_plan.client_address(id));
     path.clientInterface = AddInterface(m_client, lan.Get(0), path.clientAddress);
-    path.routerLanInterface = AddInterface(path.router, lan.Get(1), PlanAddress(router_lan_address(id)));
+    path.routerLanInterface = AddInterface(path.router, lan.Get(1), PlanAddress(ipv4_plan.router_lan_address(id)));
 
     // The path's queue sits on both ends of the WAN hop: it is the bottleneck either way.
     const auto wan =
@@ -200,9 +200,9 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     path.aggregationWanDevice = P2pDevice(wan, 1);
     path.wanChannel = DynamicCast<PointToPointChannel>(path.routerWanDevice->GetChannel());
     const uint32_t routerWanInterface =
-        AddInterface(path.router, wan.Get(0), PlanAddress(router_wan_address(id)));
+        AddInterface(path.router, wan.Get(0), PlanAddress(ipv4_plan.router_wan_address(id)));
     const uint32_t aggregationWanInterface =
-        AddInterface(m_aggregation, wan.Get(1), PlanAddress(aggregation_wan_address(id)));
+        AddInterface(m_aggregation, wan.Get(1), PlanAddress(ipv4_plan.aggregation_wan_address(id)));
 
     // Loss (and blackholes) on the receiving end of the WAN hop, in both directions.
     for (auto* errors : {&path.routerWanErrors, &path.aggregationWanErrors})
@@ -215,14 +215,14 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     ApplyErrorRate(path);
 
     StaticRouting(path.router)
-        ->AddNetworkRouteTo(SubnetAddress(kServerSubnet),
+        ->AddNetworkRouteTo(SubnetAddress(ipv4_plan.server_subnet()),
                             kMask,
-                            PlanAddress(aggregation_wan_address(id)),
+                            PlanAddress(ipv4_plan.aggregation_wan_address(id)),
                             routerWanInterface);
     StaticRouting(m_aggregation)
-        ->AddNetworkRouteTo(SubnetAddress(lan_subnet(id)),
+        ->AddNetworkRouteTo(SubnetAddress(ipv4_plan.lan_subnet(id)),
                             kMask,
-                            PlanAddress(router_wan_address(id)),
+                            PlanAddress(ipv4_plan.router_wan_address(id)),
                             aggregationWanInterface);
     m_paths.push_back(path);
 }
@@ -369,7 +369,7 @@ WanTopology::Readdress(PathId path)
     auto clientIpv4 = m_client->GetObject<Ipv4>();
     clientIpv4->RemoveAddress(p.clientInterface, p.clientAddress);
     Notify(path, LinkChange::address_gone);
-    p.clientAddress = PlanAddress(client_address(path, ++p.readdresses));
+    p.clientAddress = PlanAddress(ipv4_plan.client_address(path, ++p.readdresses));
     clientIpv4->AddAddress(p.clientInterface, Ipv4InterfaceAddress(p.clientAddress, kMask));
     Notify(path, LinkChange::address_back);
     return p.clientAddress;
