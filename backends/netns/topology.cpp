@@ -69,7 +69,9 @@ std::optional<std::string> Topology::delay_unavailable() const {
 // client's answers come back on the path they left by, which the main table would not pick).
 // On IPv6, duplicate address detection is off in every namespace (accept_dad 0, set before any
 // device is made): the plan's addresses are unique by construction, and the kernel's link-local
-// ones would otherwise stay tentative for a second or two while the first probes go out.
+// ones would otherwise stay tentative for a second or two while the first probes go out. And a
+// device set down keeps its IPv6 addresses (keep_addr_on_down 1), as it keeps its IPv4 ones: the
+// `down` fault sets the router's LAN side down, and its address must be there when it comes back.
 //
 // Delay: path i's one-way delay is its scenario delay plus the server link's, each way, all of it
 // in router[i] (PathFaults::set_delay), so that its round trip is 2 x (path + server delay), as in
@@ -88,6 +90,8 @@ void Topology::build(const Scenario& scenario) {
     if (v6) {
       set_sysctl(*ns, "net.ipv6.conf.all.accept_dad", "0");
       set_sysctl(*ns, "net.ipv6.conf.default.accept_dad", "0");
+      set_sysctl(*ns, "net.ipv6.conf.all.keep_addr_on_down", "1");
+      set_sysctl(*ns, "net.ipv6.conf.default.keep_addr_on_down", "1");
     }
     return ns;
   };

@@ -1,5 +1,5 @@
 // The faults that act on the client: SOCK_DESTROY of a path's TCP sockets (the `reset` fault,
-// plain TCP and MPTCP subflows) and the readdress of a path.
+// plain TCP and MPTCP subflows). The readdress of a path is in topology_test.cpp, for both IP families.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -249,52 +249,6 @@ TEST(SocketDestroyer, KillsAnMptcpSubflowAndTheConnectionLivesOnTheOtherPath) {
   EXPECT_EQ(carry(connection.client.get(), connection.server.get(), 256 * 1024), 256U * 1024U);
   EXPECT_EQ(carry(connection.server.get(), connection.client.get(), 256 * 1024), 256U * 1024U);
   for (const auto& e : seen) EXPECT_NE(e.type, EventType::closed) << "the MPTCP connection closed";
-}
-
-// --- readdress --------------------------------------------------------------------------------
-
-TEST(PathFaults, ReaddressMovesTheAddressTheRuleAndKeepsThePathRoutable) {
-  MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(2));
-  PathFaults faults(topology);
-  Fd listener = test::listen_tcp(topology.server(), kPort);
-  const std::string client = topology.client().name();
-  EXPECT_EQ(topology.client_address_of(1), ipv4_plan.client_address(1));
-
-  EXPECT_EQ(faults.readdress(1), "10.1.2.2");
-  EXPECT_EQ(topology.client_address_of(1), "10.1.2.2");
-  EXPECT_EQ(topology.client_address_of(0), ipv4_plan.client_address(0)) << "the other path keeps its address";
-  const std::string rules = test::run_command("ip -n " + client + " rule show");
-  EXPECT_NE(rules.find("from 10.1.2.2 lookup 101"), std::string::npos) << rules;
-  EXPECT_EQ(rules.find("from 10.1.2.1 "), std::string::npos) << rules;
-  const std::string addresses = test::run_command("ip -n " + client + " -4 addr show dev path1");
-  EXPECT_NE(addresses.find("10.1.2.2/24"), std::string::npos) << addresses;
-  EXPECT_EQ(addresses.find("10.1.2.1/"), std::string::npos) << addresses;
-  const std::string table = test::run_command("ip -n " + client + " route show table 101");
-  EXPECT_NE(table.find("default via 10.1.2.254 dev path1"), std::string::npos) << table;
-
-  Fd fresh = test::connect_tcp(topology.client(), {"", "10.1.2.2"}, ipv4_plan.server_address(), kPort, 2s);
-  ASSERT_GE(fresh.get(), 0) << "no connection from the new address";
-  EXPECT_EQ(test::accept_peer(listener.get(), 1s), "10.1.2.2");
-
-  EXPECT_EQ(faults.readdress(1), "10.1.2.3") << "each readdress takes the next address";
-  Fd again = test::connect_tcp(topology.client(), {"path1", "10.1.2.3"}, ipv4_plan.server_address(), kPort, 2s);
-  EXPECT_GE(again.get(), 0);
-  EXPECT_EQ(test::accept_peer(listener.get(), 1s), "10.1.2.3");
-}
-
-TEST(PathFaults, ReaddressOfPathZeroPutsBackTheMainDefaultRoute) {
-  MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(2));
-  PathFaults faults(topology);
-  Fd listener = test::listen_tcp(topology.server(), kPort);
-  EXPECT_EQ(faults.readdress(0), "10.1.1.2");
-  const std::string main = test::run_command("ip -n " + topology.client().name() + " route show");
-  EXPECT_NE(main.find("default via 10.1.1.254 dev path0"), std::string::npos) << main;
-  // No source address: the main table's default picks path 0 and its new address.
-  Fd unbound = test::connect_tcp(topology.client(), ConnectFrom{}, ipv4_plan.server_address(), kPort, 2s);
-  ASSERT_GE(unbound.get(), 0);
-  EXPECT_EQ(test::accept_peer(listener.get(), 1s), "10.1.1.2");
 }
 
 }  // namespace

@@ -84,11 +84,11 @@ int Fd::release() { return std::exchange(fd_, -1); }
 
 Fd listen_tcp(const NetworkNamespace& ns, std::uint16_t port) {
   NamespaceScope scope(ns);
-  Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  Fd fd(dual_stack_socket(SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   const int one = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  const sockaddr_in sa = inet_address("0.0.0.0", port);
-  if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 || listen(fd.get(), 64) != 0) {
+  const SocketAddress any = wildcard_address(fd.get(), port);
+  if (bind(fd.get(), any.get(), any.size) != 0 || listen(fd.get(), 64) != 0) {
     ADD_FAILURE() << "listen on port " << port << " in " << ns.name() << ": " << std::strerror(errno);
     return Fd{};
   }
@@ -97,10 +97,15 @@ Fd listen_tcp(const NetworkNamespace& ns, std::uint16_t port) {
 
 Fd connect_tcp(const NetworkNamespace& ns, const ConnectFrom& from, const std::string& dst, std::uint16_t port,
                std::chrono::milliseconds timeout) {
+  const std::optional<IpAddress> destination = IpAddress::parse(dst);
+  if (!destination) {
+    ADD_FAILURE() << "not an address: " << dst;
+    return Fd{};
+  }
   Fd fd;
   {
     NamespaceScope scope(ns);
-    fd = Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    fd = Fd(socket(destination->family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   }
   if (!from.device.empty() &&
       setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, from.device.c_str(), static_cast<socklen_t>(from.device.size())) != 0) {
@@ -108,14 +113,15 @@ Fd connect_tcp(const NetworkNamespace& ns, const ConnectFrom& from, const std::s
     return Fd{};
   }
   if (!from.source.empty()) {
-    const sockaddr_in src = inet_address(from.source, 0);
-    if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0) {
+    const std::optional<IpAddress> source = IpAddress::parse(from.source);
+    const SocketAddress src = socket_address(source.value_or(*destination), 0);
+    if (!source || bind(fd.get(), src.get(), src.size) != 0) {
       ADD_FAILURE() << "bind " << from.source << ": " << std::strerror(errno);
       return Fd{};
     }
   }
-  const sockaddr_in sa = inet_address(dst, port);
-  if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0 && errno != EINPROGRESS) return Fd{};
+  const SocketAddress sa = socket_address(*destination, port);
+  if (connect(fd.get(), sa.get(), sa.size) != 0 && errno != EINPROGRESS) return Fd{};
   pollfd pfd{fd.get(), POLLOUT, 0};
   if (poll(&pfd, 1, static_cast<int>(timeout.count())) != 1) return Fd{};
   int error = 0;
@@ -130,14 +136,13 @@ Fd connect_tcp(const NetworkNamespace& ns, const ConnectFrom& from, const std::s
 std::optional<std::string> accept_peer(int listener, std::chrono::milliseconds timeout, Fd* accepted) {
   pollfd pfd{listener, POLLIN, 0};
   if (poll(&pfd, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
-  sockaddr_in peer{};
+  sockaddr_storage peer{};
   socklen_t len = sizeof peer;
   Fd fd(accept4(listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC));
   if (fd.get() < 0) return std::nullopt;
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
   if (accepted != nullptr) *accepted = std::move(fd);
-  return std::string(text);
+  // An IPv4 peer of the dual-stack listener reads as IPv4, not as ::ffff:a.b.c.d.
+  return IpAddress::of_socket_address(reinterpret_cast<const sockaddr*>(&peer)).unmapped().text();
 }
 
 std::string run_command(const std::string& command) {

@@ -35,15 +35,31 @@ std::vector<std::string> namespaces_of(const std::string& stem) {
   return names;
 }
 
-// Connects from the client on `from`; returns the address the server saw, or "" on no answer.
-std::string reach(Topology& topology, int listener, const ConnectFrom& from, std::chrono::milliseconds timeout = 2s) {
-  Fd connection = test::connect_tcp(topology.client(), from, ipv4_plan.server_address(), kPort, timeout);
+// Connects from the client on `from` to the server of `plan`; returns the address the server saw,
+// or "" on no answer.
+std::string reach(Topology& topology, int listener, const ConnectFrom& from, const AddressPlan& plan = ipv4_plan,
+                  std::chrono::milliseconds timeout = 2s) {
+  Fd connection = test::connect_tcp(topology.client(), from, plan.server_address(), kPort, timeout);
   if (connection.get() < 0) return "";
   return test::accept_peer(listener, 1s).value_or("accepted nothing");
 }
 
-ConnectFrom via_path(PathId p) { return {client_device(p), ipv4_plan.client_address(p)}; }
-ConnectFrom from_address(PathId p) { return {"", ipv4_plan.client_address(p)}; }
+ConnectFrom via_path(PathId p, const AddressPlan& plan = ipv4_plan) { return {client_device(p), plan.client_address(p)}; }
+ConnectFrom from_address(PathId p, const AddressPlan& plan = ipv4_plan) { return {"", plan.client_address(p)}; }
+
+// The topology tests that hold for either IP family run for both (topology.family).
+class TopologyOfFamily : public testing::TestWithParam<IpFamily> {
+ protected:
+  const AddressPlan& plan() const { return address_plan(GetParam()); }
+  Scenario scenario(std::size_t paths) const {
+    Scenario s = test::small_scenario(paths);
+    s.family = GetParam();
+    return s;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Family, TopologyOfFamily, testing::Values(IpFamily::ipv4, IpFamily::ipv6),
+                         [](const testing::TestParamInfo<IpFamily>& family) { return std::string(name_of(family.param)); });
 
 TEST(Topology, BuildsEveryNamespaceAndRemovesThemAll) {
   MPRECOVER_REQUIRE_NETNS();
@@ -62,54 +78,54 @@ TEST(Topology, BuildsEveryNamespaceAndRemovesThemAll) {
   EXPECT_TRUE(namespaces_of(stem).empty());
 }
 
-TEST(Topology, EveryPathReachesTheServerFromItsDevice) {
+TEST_P(TopologyOfFamily, EveryPathReachesTheServerFromItsDevice) {
   MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(3));
+  Topology topology(scenario(3));
   Fd listener = test::listen_tcp(topology.server(), kPort);
   for (PathId p = 0; p < 3; ++p) {
     const LinkCounters before = topology.router_route(p).counters(kRouterWanDevice);
-    EXPECT_EQ(reach(topology, listener.get(), via_path(p)), ipv4_plan.client_address(p)) << "path " << p;
+    EXPECT_EQ(reach(topology, listener.get(), via_path(p, plan()), plan()), plan().client_address(p)) << "path " << p;
     EXPECT_GT(topology.router_route(p).counters(kRouterWanDevice).tx_packets, before.tx_packets)
         << "path " << p << "'s SYN went through its own router";
   }
 }
 
-TEST(Topology, SourceAddressPicksThePathAndBlackholeBlocksAndUnblocks) {
+TEST_P(TopologyOfFamily, SourceAddressPicksThePathAndBlackholeBlocksAndUnblocks) {
   MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(2));
+  Topology topology(scenario(2));
   PathFaults faults(topology);
   Fd listener = test::listen_tcp(topology.server(), kPort);
 
   faults.set_blackhole(0, true);
-  // Only source routing takes 10.1.2.1 around path 0, which the main table's default route uses.
-  EXPECT_EQ(reach(topology, listener.get(), from_address(1)), ipv4_plan.client_address(1));
-  EXPECT_EQ(reach(topology, listener.get(), from_address(0), 1500ms), "") << "path 0 is blackholed";
+  // Only source routing takes path 1's address around path 0, which the main table's default route uses.
+  EXPECT_EQ(reach(topology, listener.get(), from_address(1, plan()), plan()), plan().client_address(1));
+  EXPECT_EQ(reach(topology, listener.get(), from_address(0, plan()), plan(), 1500ms), "") << "path 0 is blackholed";
   EXPECT_TRUE(topology.client_route().has_carrier(client_device(0))) << "a blackhole keeps the link up";
 
   faults.set_blackhole(0, false);
-  EXPECT_EQ(reach(topology, listener.get(), from_address(0)), ipv4_plan.client_address(0));
+  EXPECT_EQ(reach(topology, listener.get(), from_address(0, plan()), plan()), plan().client_address(0));
 }
 
-TEST(Topology, LinkDownDropsCarrierAndComesBack) {
+TEST_P(TopologyOfFamily, LinkDownDropsCarrierAndComesBack) {
   MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(2));
+  Topology topology(scenario(2));
   PathFaults faults(topology);
   Fd listener = test::listen_tcp(topology.server(), kPort);
 
   faults.set_link(1, false);
   EXPECT_FALSE(topology.client_route().has_carrier(client_device(1)));
-  EXPECT_EQ(reach(topology, listener.get(), via_path(1), 1500ms), "");
-  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), ipv4_plan.client_address(0)) << "the other path is untouched";
+  EXPECT_EQ(reach(topology, listener.get(), via_path(1, plan()), plan(), 1500ms), "");
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0, plan()), plan()), plan().client_address(0)) << "the other path is untouched";
 
   faults.set_link(1, true);
   for (int i = 0; i < 50 && !topology.client_route().has_carrier(client_device(1)); ++i) std::this_thread::sleep_for(20ms);
   EXPECT_TRUE(topology.client_route().has_carrier(client_device(1)));
-  EXPECT_EQ(reach(topology, listener.get(), via_path(1)), ipv4_plan.client_address(1)) << "address and routes survived";
+  EXPECT_EQ(reach(topology, listener.get(), via_path(1, plan()), plan()), plan().client_address(1)) << "address and routes survived";
 }
 
-TEST(Topology, LossIsAnNftablesRandomDrop) {
+TEST_P(TopologyOfFamily, LossIsAnNftablesRandomDrop) {
   MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(1));
+  Topology topology(scenario(1));
   PathFaults faults(topology);
   Fd listener = test::listen_tcp(topology.server(), kPort);
 
@@ -118,10 +134,49 @@ TEST(Topology, LossIsAnNftablesRandomDrop) {
   EXPECT_NE(table.find("numgen random mod 10000 < 2500 drop"), std::string::npos) << table;
 
   faults.set_loss(0, 1.0);
-  EXPECT_EQ(reach(topology, listener.get(), via_path(0), 1500ms), "");
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0, plan()), plan(), 1500ms), "");
   faults.set_loss(0, 0.0);
-  EXPECT_EQ(reach(topology, listener.get(), via_path(0)), ipv4_plan.client_address(0));
+  EXPECT_EQ(reach(topology, listener.get(), via_path(0, plan()), plan()), plan().client_address(0));
   EXPECT_THROW(faults.set_loss(0, 1.5), NetnsError);
+}
+
+TEST_P(TopologyOfFamily, ReaddressMovesTheAddressTheRuleAndKeepsThePathRoutable) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(scenario(2));
+  PathFaults faults(topology);
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+  const std::string ip = "ip " + std::string(GetParam() == IpFamily::ipv6 ? "-6" : "-4") + " -n " + topology.client().name();
+  const std::string first = plan().client_address(1);
+  const std::string second = plan().client_address(1, 1);
+
+  EXPECT_EQ(faults.readdress(1), second);
+  EXPECT_EQ(topology.client_address_of(1), second);
+  EXPECT_EQ(topology.client_address_of(0), plan().client_address(0)) << "the other path keeps its address";
+  const std::string rules = test::run_command(ip + " rule show");
+  EXPECT_NE(rules.find("from " + second + " lookup 101"), std::string::npos) << rules;
+  EXPECT_EQ(rules.find("from " + first + " "), std::string::npos) << rules;
+  const std::string addresses = test::run_command(ip + " addr show dev path1");
+  EXPECT_NE(addresses.find(second + "/" + std::to_string(plan().prefix_length())), std::string::npos) << addresses;
+  EXPECT_EQ(addresses.find(first + "/"), std::string::npos) << addresses;
+  const std::string table = test::run_command(ip + " route show table 101");
+  EXPECT_NE(table.find("default via " + plan().router_lan_address(1) + " dev path1"), std::string::npos) << table;
+
+  EXPECT_EQ(reach(topology, listener.get(), {"", second}, plan()), second) << "a connection from the new address";
+  EXPECT_EQ(faults.readdress(1), plan().client_address(1, 2)) << "each readdress takes the next address";
+  EXPECT_EQ(reach(topology, listener.get(), {"path1", plan().client_address(1, 2)}, plan()), plan().client_address(1, 2));
+}
+
+TEST_P(TopologyOfFamily, ReaddressOfPathZeroPutsBackTheMainDefaultRoute) {
+  MPRECOVER_REQUIRE_NETNS();
+  Topology topology(scenario(2));
+  PathFaults faults(topology);
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+  EXPECT_EQ(faults.readdress(0), plan().client_address(0, 1));
+  const std::string ip = "ip " + std::string(GetParam() == IpFamily::ipv6 ? "-6" : "-4") + " -n " + topology.client().name();
+  const std::string main = test::run_command(ip + " route show");
+  EXPECT_NE(main.find("default via " + plan().router_lan_address(0) + " dev path0"), std::string::npos) << main;
+  // No source address: the main table's default picks path 0 and its new address.
+  EXPECT_EQ(reach(topology, listener.get(), ConnectFrom{}, plan()), plan().client_address(0, 1));
 }
 
 // Bytes per second the server receives over one connection from path `p`'s address.
