@@ -24,9 +24,9 @@ struct BackendEntry {
   std::function<std::optional<std::string>()> unavailable;
   // The kinds of traffic it carries; a scenario with another is refused before anything is built.
   std::vector<TrafficKind> traffic_kinds;
-  // Why it cannot build a network of this IP family (topology.family) here, or nothing when it can;
-  // such a scenario is refused, too, before anything is built.
-  std::function<std::optional<std::string>(IpFamily family)> family_unavailable;
+  // Why it cannot build a network of these addresses (topology.family) here, or nothing when it
+  // can; such a scenario is refused, too, before anything is built.
+  std::function<std::optional<std::string>(NetworkFamily family)> family_unavailable;
   // Builds the scenario's network; it lives until the returned port is destroyed.
   std::function<std::unique_ptr<NetworkPort>(const Scenario& scenario)> make;
 };

@@ -27,10 +27,11 @@ constexpr std::size_t kReceiveBufferBytes = 64 * 1024;
 
 bool has_carrier(unsigned flags) { return (flags & IFF_UP) != 0 && (flags & IFF_LOWER_UP) != 0; }
 
-// The address a path's device has, in text form, if it is one the monitor follows: any IPv4
-// address, and IPv6 addresses of global scope. The kernel adds and removes a device's IPv6
-// link-local address by itself (and marks it tentative, then not): no news about the path.
-std::optional<std::string> followed_address(int family, int scope, const void* bytes, int length) {
+// The address a path's device has, in text form, if it is one the monitor follows: of its family,
+// any IPv4 address, and IPv6 addresses of global scope. The kernel adds and removes a device's
+// IPv6 link-local address by itself (and marks it tentative, then not): no news about the path.
+std::optional<std::string> followed_address(int followed, int family, int scope, const void* bytes, int length) {
+  if (family != followed) return std::nullopt;
   if (family == AF_INET && length == 4) return IpAddress::from_bytes(AF_INET, bytes).text();
   if (family == AF_INET6 && length == 16 && scope == RT_SCOPE_UNIVERSE) {
     return IpAddress::from_bytes(AF_INET6, bytes).text();
@@ -47,8 +48,10 @@ using Cache = std::unique_ptr<nl_cache, CacheFree>;
 
 void LinkMonitor::NlSockFree::operator()(nl_sock* sock) const { nl_socket_free(sock); }
 
-LinkMonitor::LinkMonitor(const NetworkNamespace& client_ns, PathOfDevice path_of_device, OnChange on_change)
+LinkMonitor::LinkMonitor(const NetworkNamespace& client_ns, IpFamily family, PathOfDevice path_of_device,
+                         OnChange on_change)
     : ns_name_(client_ns.name()),
+      family_(family == IpFamily::ipv6 ? AF_INET6 : AF_INET),
       path_of_device_(std::move(path_of_device)),
       on_change_(std::move(on_change)),
       buffer_(kReceiveBufferBytes) {
@@ -100,7 +103,7 @@ LinkMonitor::Devices LinkMonitor::read_state() {
     const auto device = devices.find(rtnl_addr_get_ifindex(address));
     nl_addr* local = rtnl_addr_get_local(address);
     if (device == devices.end() || local == nullptr) continue;
-    const auto text = followed_address(rtnl_addr_get_family(address), rtnl_addr_get_scope(address),
+    const auto text = followed_address(family_, rtnl_addr_get_family(address), rtnl_addr_get_scope(address),
                                        nl_addr_get_binary_addr(local), static_cast<int>(nl_addr_get_len(local)));
     if (text) device->second.addresses.insert(*text);
   }
@@ -180,7 +183,7 @@ void LinkMonitor::on_address(nlmsghdr* message) {
   nlattr* attr = nlmsg_find_attr(message, sizeof(ifaddrmsg), IFA_LOCAL);
   if (attr == nullptr) attr = nlmsg_find_attr(message, sizeof(ifaddrmsg), IFA_ADDRESS);
   if (attr == nullptr) return;
-  const auto followed = followed_address(info->ifa_family, info->ifa_scope, nla_data(attr), nla_len(attr));
+  const auto followed = followed_address(family_, info->ifa_family, info->ifa_scope, nla_data(attr), nla_len(attr));
   if (!followed) return;
   const std::string& address = *followed;
   if (message->nlmsg_type == RTM_NEWADDR) {

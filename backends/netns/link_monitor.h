@@ -1,5 +1,6 @@
-// The client's link events for the engine: a path device's carrier going down or up, an IPv4
-// address leaving or joining it, from rtnetlink's multicast groups in the client namespace.
+// The client's link events for the engine: a path device's carrier going down or up, an address
+// of the connections' family leaving or joining it, from rtnetlink's multicast groups in the client
+// namespace.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/network/address_plan.h"
 #include "engine/events.h"
 #include "engine/ids.h"
 
@@ -31,9 +33,10 @@ class LinkMonitor {
   using PathOfDevice = std::function<std::optional<PathId>(const std::string& device)>;
   using OnChange = std::function<void(PathId, LinkChange)>;
 
-  // Subscribes first, then reads the initial state, so that no change falls in between.
-  // Throws NetnsError.
-  LinkMonitor(const NetworkNamespace& client_ns, PathOfDevice path_of_device, OnChange on_change);
+  // Subscribes first, then reads the initial state, so that no change falls in between. Follows
+  // the addresses of `family` only (of a dual-stack network, those of the connections' family: a
+  // readdress changes both, and the path lost and got back one address). Throws NetnsError.
+  LinkMonitor(const NetworkNamespace& client_ns, IpFamily family, PathOfDevice path_of_device, OnChange on_change);
   ~LinkMonitor();
   LinkMonitor(const LinkMonitor&) = delete;
   LinkMonitor& operator=(const LinkMonitor&) = delete;
@@ -53,7 +56,7 @@ class LinkMonitor {
     std::string name;
     PathId path = 0;
     bool carrier = false;
-    std::set<std::string> addresses;  // IPv4, dotted
+    std::set<std::string> addresses;  // the followed ones, as text
   };
   using Devices = std::map<int, Device>;  // by ifindex, path devices only
   struct NlSockFree {
@@ -67,6 +70,7 @@ class LinkMonitor {
   void resync();
 
   std::string ns_name_;
+  int family_;  // AF_INET or AF_INET6
   PathOfDevice path_of_device_;
   OnChange on_change_;
   NlSock events_;   // the multicast groups only

@@ -43,8 +43,8 @@ std::optional<std::string> netns_backend_unavailable() {
   return std::nullopt;
 }
 
-std::optional<std::string> netns_family_unavailable(IpFamily family) {
-  if (family == IpFamily::ipv4) return std::nullopt;
+std::optional<std::string> netns_family_unavailable(NetworkFamily family) {
+  if (!has_family(family, IpFamily::ipv6)) return std::nullopt;
   if (!std::filesystem::exists("/proc/sys/net/ipv6")) return "the kernel has no IPv6 (CONFIG_IPV6; /proc/sys/net/ipv6 is missing)";
   std::ifstream disabled("/proc/sys/net/ipv6/conf/default/disable_ipv6");
   if (std::string value; disabled >> value && value != "0") {

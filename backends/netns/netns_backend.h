@@ -20,8 +20,8 @@ std::unique_ptr<NetworkPort> make_netns_network(const Scenario& scenario);
 // or nothing when it can.
 std::optional<std::string> netns_backend_unavailable();
 
-// Why this kernel cannot carry MPTCP over `family` (no IPv6, IPv6 disabled, MPTCP without IPv6),
-// or nothing when it can.
-std::optional<std::string> netns_family_unavailable(IpFamily family);
+// Why this kernel cannot build a network of `family` (no IPv6, IPv6 disabled, MPTCP without
+// IPv6), or nothing when it can.
+std::optional<std::string> netns_family_unavailable(NetworkFamily family);
 
 }  // namespace mprecover

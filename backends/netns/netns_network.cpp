@@ -46,7 +46,7 @@ NetnsNetwork::NetnsNetwork(const Scenario& scenario, const DelaySupport& delay)
       client_pm_(topology_.client()),
       server_pm_(topology_.server()),
       kernel_events_(topology_.client()),
-      link_monitor_(topology_.client(), path_of_client_device,
+      link_monitor_(topology_.client(), topology_.plan().family(), path_of_client_device,
                     [this](PathId path, LinkChange change) { deliver(LinkChanged{path, change}); }),
       responders_(topology_.server(), loop_),
       prober_(topology_.client(), loop_,

@@ -37,28 +37,33 @@ void PathFaults::set_rate(PathId path, BitRate rate, const QueueSize& queue) {
 }
 
 std::string PathFaults::readdress(PathId path) {
-  const std::string old_address = topology_.client_address_of(path);
   unsigned& readdresses = topology_.client_readdresses_.at(path);
   if (readdresses >= max_readdresses) {
     throw NetnsError("readdressing", "path " + std::to_string(path),
-                     "no address left in " + topology_.plan().lan_subnet(path) + " (the client has " + old_address + ")");
+                     "no address left in " + topology_.plan().lan_subnet(path) + " (the client has " +
+                         topology_.client_address_of(path) + ")");
   }
-  const std::string new_address = topology_.plan().client_address(path, ++readdresses);
   RouteSocket& client = topology_.client_route();
   const std::string device = client_device(path);
+  // Every family's address changes, as when a reconnect brings a new IPv4 lease and a new prefix.
   // Old address out before the new one is in, as a reconnect does it (and as the sim backend
   // reports it). With the device's last address the kernel flushes its routes. The rule and the
   // routes of the new address go in before the address does: a path manager (mptcpd) opens
   // subflows from it the moment it appears, and a subflow bound to the device that finds no route
   // takes the server for on-link, resolves it by ARP and fails with EHOSTUNREACH 3 s later.
-  const std::string prefix = numbered("/", static_cast<std::uint32_t>(topology_.plan().prefix_length()));
-  client.delete_address(device, old_address + prefix);
-  client.add_source_rule(new_address, client_table(path), client_rule_priority(path));
-  topology_.put_client_routes(path);
-  client.add_address(device, new_address + prefix);
-  client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
-  topology_.client_addresses_.at(path) = new_address;
-  return new_address;
+  for (const AddressPlan& plan : topology_.plans()) {
+    const std::string old_address = plan.client_address(path, readdresses);
+    const std::string new_address = plan.client_address(path, readdresses + 1);
+    const std::string prefix = numbered("/", static_cast<std::uint32_t>(plan.prefix_length()));
+    client.delete_address(device, old_address + prefix);
+    client.add_source_rule(new_address, client_table(path), client_rule_priority(path));
+    topology_.put_client_routes(path, plan);
+    client.add_address(device, new_address + prefix);
+    client.delete_source_rule(old_address, client_table(path), client_rule_priority(path));
+  }
+  ++readdresses;
+  topology_.client_addresses_.at(path) = topology_.plan().client_address(path, readdresses);
+  return topology_.client_addresses_.at(path);
 }
 
 void PathFaults::set_delay(PathId path, Duration delay) {

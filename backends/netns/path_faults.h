@@ -26,8 +26,9 @@ class PathFaults {
   void set_loss(PathId path, Ratio loss);
   // The path's rate, both ways (tbf replaced); `queue` as in the scenario.
   void set_rate(PathId path, BitRate rate, const QueueSize& queue);
-  // A new client address on the path, as a PPPoE reconnect gives: the next one in the path's /24
-  // (10.1.n.1, then .2, .3, ...; Topology::client_address_of() has the current one). The old
+  // A new client address on the path, as a PPPoE reconnect gives: the next one in the path's LAN
+  // (10.1.n.1, then .2, .3, ...; of every family a dual-stack network has; Topology::client_address_of()
+  // has the current one of the connections' family, which it returns). The old
   // address goes first, then the new one comes (the kernel announces RTM_DELADDR, RTM_NEWADDR:
   // address_gone, address_back), the routes the kernel flushed with the old address are put
   // back and the source rule moves to the new address. Returns the new address. The kernel leaves

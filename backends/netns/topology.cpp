@@ -24,12 +24,14 @@ std::uint64_t queue_bytes(const QueueSize& queue) {
 }
 
 Topology::Topology(const Scenario& scenario, const DelaySupport& delay)
-    : stem_(make_run_stem()), plan_(address_plan(scenario.family)), delay_(delay), server_delay_(scenario.server.delay) {
+    : stem_(make_run_stem()), delay_(delay), server_delay_(scenario.server.delay) {
   if (scenario.paths.empty() || scenario.paths.size() > max_paths) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,
                      std::to_string(scenario.paths.size()) + " paths; 1 to " + std::to_string(max_paths) +
                          " are supported");
   }
+  plans_.push_back(address_plan(connection_family(scenario.family)));
+  if (scenario.family == NetworkFamily::dual) plans_.push_back(ipv4_plan);
   leftovers_removed_ = remove_leftover_namespaces();
   if (delay_.method == DelayMethod::none && scenario.netns.require_delay) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,
@@ -47,7 +49,7 @@ std::optional<std::string> Topology::delay_unavailable() const {
 
 // Namespaces `<stem>-client`, `-r<i>` (one per path), `-agg`, `-server`; path i has n = i + 1
 // (drawn with IPv4's addresses; topology.family ipv6 has the plan's 2001:db8:<net>:<n>::/64 instead,
-// core/network/address_plan.h):
+// core/network/address_plan.h, and dual has both, each with its own routes, rules and delay rules):
 //
 //            10.1.n.0/24                      10.2.n.0/24                       10.3.0.0/24
 //  ┌────────┐            ┌───────────┐                     ┌─────────────┐                ┌────────┐
@@ -82,7 +84,7 @@ std::optional<std::string> Topology::delay_unavailable() const {
 // devices. The server link itself has no delay of its own.
 void Topology::build(const Scenario& scenario) {
   const std::size_t paths = scenario.paths.size();
-  const bool v6 = plan_.family() == IpFamily::ipv6;
+  const bool v6 = has_family(scenario.family, IpFamily::ipv6);
   auto make_ns = [this, v6](const std::string& role) {
     auto ns = std::make_unique<NetworkNamespace>(NetworkNamespace::create(namespace_name(stem_, role)));
     set_sysctl(*ns, "net.ipv4.conf.all.rp_filter", "0");
@@ -99,9 +101,11 @@ void Topology::build(const Scenario& scenario) {
   for (PathId p = 0; p < paths; ++p) routers_.push_back(make_ns(router_role(p)));
   aggregation_ = make_ns("agg");
   server_ = make_ns("server");
-  const char* forwarding = v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
-  for (const auto& router : routers_) set_sysctl(*router, forwarding, "1");
-  set_sysctl(*aggregation_, forwarding, "1");
+  for (const AddressPlan& plan : plans_) {
+    const char* forwarding = plan.family() == IpFamily::ipv6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+    for (const auto& router : routers_) set_sysctl(*router, forwarding, "1");
+    set_sysctl(*aggregation_, forwarding, "1");
+  }
 
   client_route_ = std::make_unique<RouteSocket>(*client_);
   for (const auto& router : routers_) router_routes_.push_back(std::make_unique<RouteSocket>(*router));
@@ -116,15 +120,17 @@ void Topology::build(const Scenario& scenario) {
   aggregation_route_->add_veth(kAggregationServerDevice, kServerDevice, server_->fd());
 
   // Addresses, all links up.
-  const std::string prefix = numbered("/", static_cast<std::uint32_t>(plan_.prefix_length()));
-  for (PathId p = 0; p < paths; ++p) {
-    client_route_->add_address(client_device(p), plan_.client_address(p) + prefix);
-    router_routes_[p]->add_address(kRouterLanDevice, plan_.router_lan_address(p) + prefix);
-    router_routes_[p]->add_address(kRouterWanDevice, plan_.router_wan_address(p) + prefix);
-    aggregation_route_->add_address(client_device(p), plan_.aggregation_wan_address(p) + prefix);
+  for (const AddressPlan& plan : plans_) {
+    const std::string prefix = numbered("/", static_cast<std::uint32_t>(plan.prefix_length()));
+    for (PathId p = 0; p < paths; ++p) {
+      client_route_->add_address(client_device(p), plan.client_address(p) + prefix);
+      router_routes_[p]->add_address(kRouterLanDevice, plan.router_lan_address(p) + prefix);
+      router_routes_[p]->add_address(kRouterWanDevice, plan.router_wan_address(p) + prefix);
+      aggregation_route_->add_address(client_device(p), plan.aggregation_wan_address(p) + prefix);
+    }
+    aggregation_route_->add_address(kAggregationServerDevice, plan.aggregation_server_address() + prefix);
+    server_route_->add_address(kServerDevice, plan.server_address() + prefix);
   }
-  aggregation_route_->add_address(kAggregationServerDevice, plan_.aggregation_server_address() + prefix);
-  server_route_->add_address(kServerDevice, plan_.server_address() + prefix);
   for (RouteSocket* route : {client_route_.get(), aggregation_route_.get(), server_route_.get()}) {
     route->set_link_up("lo", true);
   }
@@ -139,15 +145,19 @@ void Topology::build(const Scenario& scenario) {
   server_route_->set_link_up(kServerDevice, true);
 
   // Routes and the client's source routing.
-  for (PathId p = 0; p < paths; ++p) {
-    put_client_routes(p);
-    client_route_->add_source_rule(plan_.client_address(p), client_table(p), client_rule_priority(p));
-    client_addresses_.push_back(plan_.client_address(p));
-    client_readdresses_.push_back(0);
-    router_routes_[p]->add_route(plan_.server_subnet(), plan_.aggregation_wan_address(p));
-    aggregation_route_->add_route(plan_.lan_subnet(p), plan_.router_wan_address(p));
+  for (const AddressPlan& plan : plans_) {
+    for (PathId p = 0; p < paths; ++p) {
+      put_client_routes(p, plan);
+      client_route_->add_source_rule(plan.client_address(p), client_table(p), client_rule_priority(p));
+      router_routes_[p]->add_route(plan.server_subnet(), plan.aggregation_wan_address(p));
+      aggregation_route_->add_route(plan.lan_subnet(p), plan.router_wan_address(p));
+    }
+    server_route_->add_route("default", plan.aggregation_server_address());
   }
-  server_route_->add_route("default", plan_.aggregation_server_address());
+  for (PathId p = 0; p < paths; ++p) {
+    client_addresses_.push_back(plan().client_address(p));
+    client_readdresses_.push_back(0);
+  }
 
   // Rates: each path's WAN hop both ways, and the server link both ways.
   for (PathId p = 0; p < paths; ++p) {
@@ -175,8 +185,10 @@ void Topology::build(const Scenario& scenario) {
     for (const auto& router : routers_) routers.push_back(router.get());
     delay_line_ = std::make_unique<DelayLine>(routers, scenario.seed);
     for (PathId p = 0; p < paths; ++p) {
-      queue_forwarded_packets(*routers_[p], kRouterLanDevice, DelayLine::queue_of(Direction::to_server), plan_.family());
-      queue_forwarded_packets(*routers_[p], kRouterWanDevice, DelayLine::queue_of(Direction::to_client), plan_.family());
+      for (const AddressPlan& plan : plans_) {
+        queue_forwarded_packets(*routers_[p], kRouterLanDevice, DelayLine::queue_of(Direction::to_server), plan.family());
+        queue_forwarded_packets(*routers_[p], kRouterWanDevice, DelayLine::queue_of(Direction::to_client), plan.family());
+      }
     }
   }
   wait_until_operational(paths);
@@ -215,9 +227,9 @@ void Topology::wait_until_operational(std::size_t paths) {
   }
 }
 
-void Topology::put_client_routes(PathId p) {
-  client_route_->replace_onlink_route("default", plan_.router_lan_address(p), client_device(p), client_table(p));
-  if (p == 0) client_route_->replace_onlink_route("default", plan_.router_lan_address(0), client_device(0));
+void Topology::put_client_routes(PathId p, const AddressPlan& plan) {
+  client_route_->replace_onlink_route("default", plan.router_lan_address(p), client_device(p), client_table(p));
+  if (p == 0) client_route_->replace_onlink_route("default", plan.router_lan_address(0), client_device(0));
 }
 
 }  // namespace mprecover::netns

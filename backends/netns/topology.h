@@ -34,8 +34,10 @@ class Topology {
   ~Topology();
 
   std::size_t path_count() const { return routers_.size(); }
-  // The scenario's addresses (its topology.family).
-  const AddressPlan& plan() const { return plan_; }
+  // The addresses of the connections' family (topology.family; of a dual-stack network, IPv6's).
+  const AddressPlan& plan() const { return plans_.front(); }
+  // Every family's addresses the network has: plan() first, then IPv4's on a dual-stack network.
+  const std::vector<AddressPlan>& plans() const { return plans_; }
   // `mprecover-<pid>-<suffix>`: every namespace of this topology is `<stem>-<role>`.
   const std::string& stem() const { return stem_; }
 
@@ -70,12 +72,12 @@ class Topology {
 
   void build(const Scenario& scenario);
   void wait_until_operational(std::size_t paths);
-  // The client's routes through path p: its table's default, and main's default for path 0.
-  // Added, or replaced when they are there already.
-  void put_client_routes(PathId p);
+  // The client's routes through path p in `plan`'s family: its table's default, and main's default
+  // for path 0. Added, or replaced when they are there already.
+  void put_client_routes(PathId p, const AddressPlan& plan);
 
   std::string stem_;
-  AddressPlan plan_;
+  std::vector<AddressPlan> plans_;
   std::vector<std::string> leftovers_removed_;
   DelaySupport delay_;
   Duration server_delay_{};

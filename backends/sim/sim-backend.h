@@ -16,6 +16,6 @@ namespace mprecover {
 std::unique_ptr<NetworkPort> make_sim_network(const Scenario& scenario);
 
 // Why the simulation cannot model a network of `family`, or nothing when it can.
-std::optional<std::string> sim_family_unavailable(IpFamily family);
+std::optional<std::string> sim_family_unavailable(NetworkFamily family);
 
 }  // namespace mprecover

@@ -428,9 +428,9 @@ make_sim_network(const Scenario& scenario)
 }
 
 std::optional<std::string>
-sim_family_unavailable(IpFamily family)
+sim_family_unavailable(NetworkFamily family)
 {
-    if (family == IpFamily::ipv4)
+    if (family == NetworkFamily::ipv4)
     {
         return std::nullopt;
     }

@@ -25,7 +25,7 @@
 
 namespace mprecover {
 
-// The IP version of a scenario's network (its `topology.family`).
+// The IP version of an address.
 enum class IpFamily { ipv4, ipv6 };
 
 template <>
@@ -33,6 +33,26 @@ struct EnumNames<IpFamily> {
   static constexpr std::array<std::pair<IpFamily, std::string_view>, 2> table{
       {{IpFamily::ipv4, "ipv4"}, {IpFamily::ipv6, "ipv6"}}};
 };
+
+// The addresses of a scenario's network (its `topology.family`): of one family, or dual-stack,
+// where every link has both and the connections, their subflows and the probes use IPv6, as a
+// dual-stack host prefers it.
+enum class NetworkFamily { ipv4, ipv6, dual };
+
+template <>
+struct EnumNames<NetworkFamily> {
+  static constexpr std::array<std::pair<NetworkFamily, std::string_view>, 3> table{
+      {{NetworkFamily::ipv4, "ipv4"}, {NetworkFamily::ipv6, "ipv6"}, {NetworkFamily::dual, "dual"}}};
+};
+
+// The family of the connections, their subflows and the probes.
+constexpr IpFamily connection_family(NetworkFamily network) {
+  return network == NetworkFamily::ipv4 ? IpFamily::ipv4 : IpFamily::ipv6;
+}
+// Whether the network has addresses of `family` (dual: both).
+constexpr bool has_family(NetworkFamily network, IpFamily family) {
+  return network == NetworkFamily::dual || connection_family(network) == family;
+}
 
 // A scenario's paths: the kernel's in-kernel path manager takes at most 8 subflows per connection
 // (MPTCP_PM_ADDR_MAX), so more paths could not all carry a subflow. The plan itself has room for 253.

@@ -125,7 +125,7 @@ struct Scenario {
   std::string source_file;  // as given to the loader; empty for text loaded from memory
   Duration duration = std::chrono::seconds{60};
   std::uint64_t seed = 1;
-  IpFamily family = IpFamily::ipv4;  // of every address in the network (core/network/address_plan.h)
+  NetworkFamily family = NetworkFamily::ipv4;  // of the network's addresses (core/network/address_plan.h)
   ServerSpec server;
   std::vector<PathSpec> paths;
   // Groups of connections, each of its own kind, started on their own schedules: at least one.

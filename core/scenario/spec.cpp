@@ -174,10 +174,10 @@ std::vector<SpecEntry> make_entries() {
        .get = [](const Scenario& s, std::size_t) -> Text { return std::to_string(s.seed); }},
       {.key = "topology.family",
        .type = ValueType::choice,
-       .choices = names_list<IpFamily>(),
-       .meaning = "IP version of every address: ipv4 (10.x.y.z) or ipv6 (2001:db8::/32, the documentation prefix); "
-                  "the addresses are listed under Addresses",
-       .set = [](Scenario& s, std::size_t, std::string_view t) { s.family = parse_choice<IpFamily>(t); },
+       .choices = names_list<NetworkFamily>(),
+       .meaning = "the network's addresses: ipv4 (10.x.y.z), ipv6 (2001:db8::/32) or dual (both on every link; "
+                  "connections, subflows and probes use IPv6, a readdress changes both); see IP families",
+       .set = [](Scenario& s, std::size_t, std::string_view t) { s.family = parse_choice<NetworkFamily>(t); },
        .get = [](const Scenario& s, std::size_t) -> Text { return choice_text(s.family); }},
       {.key = "topology.server.rate",
        .type = ValueType::rate,

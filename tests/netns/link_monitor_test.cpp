@@ -23,7 +23,7 @@ using Change = std::pair<PathId, LinkChange>;
 struct Recorder {
   explicit Recorder(Topology& topology)
       : monitor(
-            topology.client(),
+            topology.client(), topology.plan().family(),
             [count = topology.path_count()](const std::string& device) -> std::optional<PathId> {
               for (PathId p = 0; p < count; ++p) {
                 if (device == client_device(p)) return p;
@@ -74,9 +74,19 @@ TEST(LinkMonitor, ReportsCarrierDownAndUpOfThePathsDeviceOnly) {
   EXPECT_EQ(recorder.changes, expected) << describe(recorder.changes);
 }
 
-TEST(LinkMonitor, ReportsAddressGoneThenBackAroundAReaddress) {
+// One address gone, then one back, of the connections' family: on a dual-stack network the IPv4
+// address changes too, and is not news of its own.
+class LinkMonitorOfFamily : public testing::TestWithParam<NetworkFamily> {};
+
+INSTANTIATE_TEST_SUITE_P(Family, LinkMonitorOfFamily,
+                         testing::Values(NetworkFamily::ipv4, NetworkFamily::ipv6, NetworkFamily::dual),
+                         [](const testing::TestParamInfo<NetworkFamily>& family) { return std::string(name_of(family.param)); });
+
+TEST_P(LinkMonitorOfFamily, ReportsAddressGoneThenBackAroundAReaddress) {
   MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(2));
+  Scenario scenario = test::small_scenario(2);
+  scenario.family = GetParam();
+  Topology topology(scenario);
   PathFaults faults(topology);
   Recorder recorder(topology);
 
@@ -87,14 +97,15 @@ TEST(LinkMonitor, ReportsAddressGoneThenBackAroundAReaddress) {
   EXPECT_EQ(recorder.changes, expected) << describe(recorder.changes);
 }
 
-// A path's IPv6 address of global scope is followed like an IPv4 one; the kernel's own link-local
-// addresses, which come and go with the link, are not news about the path.
+// The kernel's own IPv6 link-local addresses, which come and go with the link, are not news about
+// the path; its global ones are.
 TEST(LinkMonitor, FollowsGlobalIPv6AddressesAndNotLinkLocalOnes) {
   MPRECOVER_REQUIRE_NETNS();
-  Topology topology(test::small_scenario(2));
+  Scenario scenario = test::small_scenario(2);
+  scenario.family = NetworkFamily::ipv6;
+  Topology topology(scenario);
   const std::string ip = "ip -n " + topology.client().name() + " ";
-  test::run_command(ip + "addr add 2001:db8:1:2::1/64 dev " + client_device(1) + " nodad");
-  Recorder recorder(topology);  // the address is there from the start
+  Recorder recorder(topology);
 
   test::run_command(ip + "addr add fe80::99/64 dev " + client_device(1) + " nodad");
   test::run_command(ip + "addr del fe80::99/64 dev " + client_device(1));

@@ -48,9 +48,9 @@ ConnectFrom via_path(PathId p, const AddressPlan& plan = ipv4_plan) { return {cl
 ConnectFrom from_address(PathId p, const AddressPlan& plan = ipv4_plan) { return {"", plan.client_address(p)}; }
 
 // The topology tests that hold for either IP family run for both (topology.family).
-class TopologyOfFamily : public testing::TestWithParam<IpFamily> {
+class TopologyOfFamily : public testing::TestWithParam<NetworkFamily> {
  protected:
-  const AddressPlan& plan() const { return address_plan(GetParam()); }
+  const AddressPlan& plan() const { return address_plan(connection_family(GetParam())); }
   Scenario scenario(std::size_t paths) const {
     Scenario s = test::small_scenario(paths);
     s.family = GetParam();
@@ -58,8 +58,9 @@ class TopologyOfFamily : public testing::TestWithParam<IpFamily> {
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Family, TopologyOfFamily, testing::Values(IpFamily::ipv4, IpFamily::ipv6),
-                         [](const testing::TestParamInfo<IpFamily>& family) { return std::string(name_of(family.param)); });
+INSTANTIATE_TEST_SUITE_P(Family, TopologyOfFamily,
+                         testing::Values(NetworkFamily::ipv4, NetworkFamily::ipv6, NetworkFamily::dual),
+                         [](const testing::TestParamInfo<NetworkFamily>& family) { return std::string(name_of(family.param)); });
 
 TEST(Topology, BuildsEveryNamespaceAndRemovesThemAll) {
   MPRECOVER_REQUIRE_NETNS();
@@ -145,7 +146,7 @@ TEST_P(TopologyOfFamily, ReaddressMovesTheAddressTheRuleAndKeepsThePathRoutable)
   Topology topology(scenario(2));
   PathFaults faults(topology);
   Fd listener = test::listen_tcp(topology.server(), kPort);
-  const std::string ip = "ip " + std::string(GetParam() == IpFamily::ipv6 ? "-6" : "-4") + " -n " + topology.client().name();
+  const std::string ip = "ip " + std::string(plan().family() == IpFamily::ipv6 ? "-6" : "-4") + " -n " + topology.client().name();
   const std::string first = plan().client_address(1);
   const std::string second = plan().client_address(1, 1);
 
@@ -172,11 +173,39 @@ TEST_P(TopologyOfFamily, ReaddressOfPathZeroPutsBackTheMainDefaultRoute) {
   PathFaults faults(topology);
   Fd listener = test::listen_tcp(topology.server(), kPort);
   EXPECT_EQ(faults.readdress(0), plan().client_address(0, 1));
-  const std::string ip = "ip " + std::string(GetParam() == IpFamily::ipv6 ? "-6" : "-4") + " -n " + topology.client().name();
+  const std::string ip = "ip " + std::string(plan().family() == IpFamily::ipv6 ? "-6" : "-4") + " -n " + topology.client().name();
   const std::string main = test::run_command(ip + " route show");
   EXPECT_NE(main.find("default via " + plan().router_lan_address(0) + " dev path0"), std::string::npos) << main;
   // No source address: the main table's default picks path 0 and its new address.
   EXPECT_EQ(reach(topology, listener.get(), ConnectFrom{}, plan()), plan().client_address(0, 1));
+}
+
+// A dual-stack network: every path carries both families by its own source routing, and a
+// readdress gives the path a new address of each.
+TEST(Topology, DualStackPathsCarryBothFamiliesAndReaddressBoth) {
+  MPRECOVER_REQUIRE_NETNS();
+  Scenario scenario = test::small_scenario(2);
+  scenario.family = NetworkFamily::dual;
+  Topology topology(scenario);
+  ASSERT_EQ(topology.plans().size(), 2U);
+  EXPECT_EQ(topology.plan().family(), IpFamily::ipv6) << "connections start on IPv6";
+  PathFaults faults(topology);
+  Fd listener = test::listen_tcp(topology.server(), kPort);
+  auto check_both = [&](unsigned readdresses) {
+    for (const AddressPlan* plan : {&ipv6_plan, &ipv4_plan}) {
+      for (PathId p = 0; p < 2; ++p) {
+        const std::string address = plan->client_address(p, p == 1 ? readdresses : 0);
+        EXPECT_EQ(reach(topology, listener.get(), {"", address}, *plan), address);
+      }
+    }
+  };
+  check_both(0);
+  faults.set_blackhole(1, true);
+  EXPECT_EQ(reach(topology, listener.get(), from_address(1, ipv4_plan), ipv4_plan, 1500ms), "") << "both families blackholed";
+  faults.set_blackhole(1, false);
+  EXPECT_EQ(faults.readdress(1), ipv6_plan.client_address(1, 1));
+  EXPECT_EQ(topology.client_address_of(1), ipv6_plan.client_address(1, 1));
+  check_both(1);
 }
 
 // Bytes per second the server receives over one connection from path `p`'s address.
