@@ -35,8 +35,7 @@ test::Fd listen_mptcp(const NetworkNamespace& ns) {
 
 TEST(BulkClient, SendsNothingUntilTheServerGreetsIt) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "sender"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("sender");
   const test::Fd listener = listen_mptcp(ns);
   ASSERT_GE(listener.get(), 0);
 
@@ -58,8 +57,7 @@ TEST(BulkClient, SendsNothingUntilTheServerGreetsIt) {
 // Both directions through the bulk server: what one end writes, the other counts and checks.
 TEST(BulkClient, UploadsToAndDownloadsFromTheBulkServer) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "bulk"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("bulk");
   EventLoop loop;
   std::atomic<bool> stop{false};
   BulkServer server(ns, loop, kPort);
@@ -111,8 +109,7 @@ TEST(BulkClient, UploadsToAndDownloadsFromTheBulkServer) {
 // whole of it is in, and the next goes out 20 ms after the answer; both streams are checked.
 TEST(BulkClient, AsksAndIsAnsweredOneRequestAtATime) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "rr"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("rr");
   EventLoop loop;
   std::atomic<bool> stop{false};
   BulkServer server(ns, loop, kPort);

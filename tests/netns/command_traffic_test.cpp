@@ -27,15 +27,9 @@ using namespace std::chrono_literals;
 
 constexpr std::uint16_t kPort = 5201;
 
-NetworkNamespace namespace_with_loopback(const char* role) {
-  NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), role));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
-  return ns;
-}
-
 TEST(MptcpSubflowDiag, FindsAConnectionsSubflowsByItsToken) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = namespace_with_loopback("diag");
+  const NetworkNamespace ns = test::namespace_with_loopback("diag");
   test::Fd listener;
   {
     NamespaceScope scope(ns);
@@ -77,7 +71,7 @@ TEST(MptcpSubflowDiag, FindsAConnectionsSubflowsByItsToken) {
 // listener is reported with its IPv4 address, not the mapped ::ffff: form.
 TEST(MptcpSubflowDiag, ReportsIPv6SubflowsAndIPv4PeersOfADualStackListener) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = namespace_with_loopback("diag6");
+  const NetworkNamespace ns = test::namespace_with_loopback("diag6");
   EventLoop loop;
   std::atomic<bool> stop{false};
   BulkServer server(ns, loop, kPort);
@@ -132,7 +126,7 @@ void run_for(EventLoop& loop, Duration how_long) {
 
 TEST(CommandTraffic, RunsIperf3UnderMptcpizeServerFirst) {
   REQUIRE_IPERF3();
-  const NetworkNamespace ns = namespace_with_loopback("iperf3");
+  const NetworkNamespace ns = test::namespace_with_loopback("iperf3");
   EventLoop loop;
   CommandTraffic commands(ns, ns, loop, {"iperf3 -s -1 -p {port}", "iperf3 -c {server} -p {port} -t {duration}", 1s},
                           "127.0.0.1", kPort);
@@ -153,7 +147,7 @@ TEST(CommandTraffic, RunsIperf3UnderMptcpizeServerFirst) {
 
 TEST(CommandTraffic, AClientThatFailsIsReportedWithWhatItPrinted) {
   REQUIRE_IPERF3();
-  const NetworkNamespace ns = namespace_with_loopback("iperf3");
+  const NetworkNamespace ns = test::namespace_with_loopback("iperf3");
   EventLoop loop;
   CommandTraffic commands(ns, ns, loop, {"iperf3 -s -p {port}", "iperf3 -c {server} -p 9 -t 1", 1s}, "127.0.0.1",
                           kPort);
@@ -171,7 +165,7 @@ TEST(CommandTraffic, AClientThatFailsIsReportedWithWhatItPrinted) {
 
 TEST(CommandTraffic, AServerThatEndsBeforeItListensStopsEverythingWithItsOutput) {
   REQUIRE_IPERF3();
-  const NetworkNamespace ns = namespace_with_loopback("iperf3");
+  const NetworkNamespace ns = test::namespace_with_loopback("iperf3");
   EventLoop loop;
   try {
     CommandTraffic commands(ns, ns, loop, {"sh -c 'echo cannot bind; exit 3'", "iperf3 -c {server}", 1s},

@@ -117,8 +117,7 @@ TEST(SocketDestroyer, LeavesListenersAloneByDefault) {
 // The same over IPv6: a client on 2001:db8::2 and a server on ::1, both on the loopback device.
 TEST(SocketDestroyer, KillsIPv6Connections) {
   MPRECOVER_REQUIRE_NETNS();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("v6");
   test::run_command("ip -n " + ns.name() + " addr add 2001:db8::2/128 dev lo nodad");
   Fd listener;
   Fd client;

@@ -122,8 +122,7 @@ TEST(MptcpEvents, BecomeEngineEvents) {
 // addresses (the kernel sends them in saddr6/daddr6, not saddr4/daddr4).
 TEST(MptcpEvents, CarryIPv6Addresses) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("v6");
   MptcpEventListener listener(ns);
   Fd server_listener;
   Fd client;
@@ -151,8 +150,7 @@ TEST(MptcpEvents, CarryIPv6Addresses) {
 // The in-kernel PM's endpoints take IPv6 addresses as they take IPv4 ones, and list them back.
 TEST(MptcpPm, EndpointsTakeIPv6Addresses) {
   MPRECOVER_REQUIRE_MPTCP();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("v6");
   MptcpPmClient pm(ns);
   pm.add_endpoint({"2001:db8:1::2", 3, mptcp_pm::EndpointFlag::signal, 0});
   pm.add_endpoint({"10.1.1.1", 4, mptcp_pm::EndpointFlag::signal, 0});

@@ -247,8 +247,7 @@ class PathProbeIPv6Test : public ::testing::TestWithParam<ProbeMode> {};
 
 TEST_P(PathProbeIPv6Test, AnswersFromItsIPv6TargetAndFailsWithoutItsSource) {
   MPRECOVER_REQUIRE_NETNS();
-  const NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), "v6"));
-  test::run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  const NetworkNamespace ns = test::namespace_with_loopback("v6");
   if (test::run_command("ip -n " + ns.name() + " -6 addr show dev lo").find("::1") == std::string::npos) {
     GTEST_SKIP() << "no IPv6 on this kernel";
   }

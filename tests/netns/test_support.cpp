@@ -68,6 +68,12 @@ Scenario small_scenario(std::size_t paths, BitRate rate) {
   return scenario;
 }
 
+NetworkNamespace namespace_with_loopback(const char* role) {
+  NetworkNamespace ns = NetworkNamespace::create(namespace_name(make_run_stem(), role));
+  run_command("ip netns exec " + ns.name() + " ip link set lo up");
+  return ns;
+}
+
 Fd& Fd::operator=(Fd&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) close(fd_);

@@ -31,6 +31,9 @@ std::optional<std::string> mptcp_unavailable();
     }                                                                      \
   } while (false)
 
+// A namespace of this test run (`<stem>-<role>`) with its loopback up, for tests that need no topology.
+NetworkNamespace namespace_with_loopback(const char* role);
+
 // A scenario of `paths` paths at `rate` bit/s each, nothing else.
 Scenario small_scenario(std::size_t paths, BitRate rate = 100'000'000);
 
