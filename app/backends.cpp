@@ -56,8 +56,8 @@ std::optional<ScenarioError> backend_misfit(const BackendEntry& backend, const S
   if (const auto reason = backend.family_unavailable(scenario.family)) {
     const std::string key = "topology.family";
     return ScenarioError(scenario.source_file, scenario.positions.of(key), key,
-                         "the " + backend.name + " backend cannot run a " + std::string(name_of(scenario.family)) +
-                             " network here: " + *reason);
+                         "the " + backend.name + " backend cannot build a network of family " +
+                             std::string(name_of(scenario.family)) + " here: " + *reason);
   }
   return std::nullopt;
 }
