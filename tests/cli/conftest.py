@@ -3,6 +3,10 @@ import json
 import os
 import pathlib
 import subprocess
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from short_reset import short_reset  # noqa: E402  (tests/support is no package)
 
 BIN = os.environ.get("MPRECOVER_BIN", "build/mprecover")
 SOURCE = pathlib.Path(os.environ.get("MPRECOVER_SOURCE_DIR", "."))
@@ -38,17 +42,7 @@ def short_scenario(folder, name="short-reset"):
     goodput baseline), for tests of the command line rather than of recovery figures: its sim run
     takes a tenth of wan-reset's."""
     path = folder / f"{name}.yaml"
-    path.write_text(f"""name: {name}
-duration: 23s
-topology:
-  paths:
-    - {{name: wan1, rate: 10Mbit, delay: 10ms}}
-    - {{name: wan2, rate: 10Mbit, delay: 20ms}}
-traffic: {{connections: 4, start: 1s}}
-events:
-  - {{at: 8s, path: wan2, action: reset}}
-  - {{at: 13s, path: wan2, action: restore}}
-""")
+    path.write_text(short_reset(name))
     return path
 
 

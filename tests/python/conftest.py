@@ -7,10 +7,14 @@ source tree.
 
 import os
 import pathlib
+import sys
 
 import pytest
 
 import mprecover
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from short_reset import short_reset  # noqa: E402  (tests/support is no package)
 
 SOURCE_DIR = pathlib.Path(os.environ.get("MPRECOVER_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 SCENARIOS = SOURCE_DIR / "scenarios"
@@ -68,28 +72,15 @@ def sweep_runs(tmp_path_factory):
     return get
 
 
-# A campaign's base scenario: wan-reset shortened to 8 s (a second or so of wall time on the sim),
-# wan2 reset from 2 s to 5.1 s.
-SHORT_SCENARIO = """\
-name: short-reset
-duration: {duration}
-seed: 1
-topology:
-  paths:
-    - {{name: wan1, rate: 10Mbit, delay: 10ms}}
-    - {{name: wan2, rate: 10Mbit, delay: 20ms}}
-traffic: {{connections: 2, start: 0.5s}}
-events:
-  - {{at: 2s, path: wan2, action: reset}}
-  - {{at: 5.1s, path: wan2, action: restore}}
-"""
 
 
 def write_campaign(folder, text, duration="8s", name="sweep.yaml"):
     """Writes the short scenario and a campaign file (`text`, whose scenario is short.yaml) into
     `folder`; returns the campaign file's path."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "short.yaml").write_text(SHORT_SCENARIO.format(duration=duration))
+    # A second or so of wall time on the sim for 8 s.
+    (folder / "short.yaml").write_text(
+        short_reset(duration=duration, connections=2, start="0.5s", reset="2s", restore="5.1s"))
     (folder / name).write_text(text)
     return folder / name
 
