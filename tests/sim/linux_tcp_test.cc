@@ -192,7 +192,7 @@ TEST_F(TopologyLinuxTcp, SynRetransmissionsFollowLinuxsSchedule)
                                Callback<void, Ptr<Socket>>(
                                    [&failedAt](Ptr<Socket>) { failedAt = Simulator::Now(); }));
     const double start = 1.0;
-    At(start, [&] { socket->Connect(InetSocketAddress(topology.GetServerAddress(), kSinkPort)); });
+    At(start, [&] { socket->Connect(IpSocketAddress(topology.GetServerAddress(), kSinkPort)); });
     RunUntil(140);
 
     const std::vector<double> expected{0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67};
@@ -256,7 +256,7 @@ TEST_F(TopologyLinuxTcp, ConnectOnALinkWithoutCarrierFailsWithHostUnreachableAft
     At(1.0, [&] { topology.SetLinkDown(1); });
     int connected = -1;
     At(2.0, [&] {
-        connected = socket->Connect(InetSocketAddress(topology.GetServerAddress(), kSinkPort));
+        connected = socket->Connect(IpSocketAddress(topology.GetServerAddress(), kSinkPort));
     });
     RunUntil(10);
 
@@ -279,7 +279,7 @@ TEST_F(TopologyLinuxTcp, AThousandSubflowCreatesAfterAResetAllEstablishWithinASe
     auto server = CreateObject<MptcpServer>(topology.GetServer(), port);
     auto pm = CreateObject<MptcpPathManager>(
         MakeCallback(&WanTopology::CreateBoundTcpSocket, &topology),
-        InetSocketAddress(topology.GetServerAddress(), port),
+        IpSocketAddress(topology.GetServerAddress(), port),
         MptcpPathManager::Mode::USERSPACE);
     std::vector<std::pair<Time, MptcpSubEstablished>> joined;
     pm->SetEventCallback([&joined](const Event& event) {
