@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ns3/packet.h"
+#include "ns3/uinteger.h"
 #include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
@@ -385,6 +386,31 @@ TEST_P(TopologyTest, DegradeChangesThroughput)
     EXPECT_GT(mbits(4.5, 6), 3.5); // 5 Mbit/s less headers: 4.8
     EXPECT_LT(mbits(4.5, 6), 5.5);
     EXPECT_GT(mbits(8, 10), 40);
+}
+
+// The segment size is Linux's MSS on a 1500-byte MTU for the family (1448 bytes on IPv4, 1428
+// on IPv6): a full segment is a 1500-byte IP packet either way.
+TEST_P(TopologyTest, FullSegmentsAreFifteenHundredBytePackets)
+{
+    WanTopology topology(Make({MakePath("a", 50, 10)}));
+    Sink sink(topology.GetServer(), kSinkPort);
+    BulkSender sender(topology.CreateBoundTcpSocket(0),
+                      topology.GetServerAddress(),
+                      kSinkPort,
+                      1'000'000);
+    uint32_t largest = 0;
+    topology.GetClientDevice(0)->TraceConnectWithoutContext(
+        "PhyTxBegin",
+        Callback<void, Ptr<const Packet>>([&largest](Ptr<const Packet> packet) {
+            largest = std::max(largest, packet->GetSize());
+        }));
+    RunUntil(2);
+
+    UintegerValue segmentSize;
+    sender.GetSocket()->GetAttribute("SegmentSize", segmentSize);
+    EXPECT_EQ(segmentSize.Get(), GetParam() == IpFamily::ipv6 ? 1428U : 1448U);
+    EXPECT_EQ(largest, 1500U + 2); // and the PPP header
+    EXPECT_EQ(sink.Bytes(), 1'000'000U);
 }
 
 // (g) The same seed gives the same losses, packet for packet; another seed other ones.
