@@ -121,12 +121,6 @@ NodeIp::NodeIp(Ptr<Node> node)
                     "NodeIp: node " << node->GetId() << " has no internet stack");
 }
 
-IpFamily
-NodeIp::GetFamily() const
-{
-    return m_family;
-}
-
 uint32_t
 NodeIp::AddInterface(Ptr<NetDevice> device, const Address& address)
 {

@@ -37,7 +37,6 @@ class NodeIp
 
     explicit NodeIp(ns3::Ptr<ns3::Node> node);
 
-    IpFamily GetFamily() const;
     /// Adds the device with one address and brings it up. By hand, not with the address helpers,
     /// because they also install an FqCoDel queue disc on the device, which would take the
     /// bottleneck queue's place.
