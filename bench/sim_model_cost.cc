@@ -42,6 +42,7 @@
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 #include "backends/sim/helper/wan-topology-helper.h"
+#include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/mptcp-path-manager.h"
 #include "backends/sim/model/mptcp-server.h"
 
@@ -142,7 +143,7 @@ struct PlainTcpRun {
   void Start() {
     for (PathId p = 0; p < topology.GetPathCount(); ++p) {
       senders.push_back(std::make_unique<BulkSender>(topology.CreateBoundTcpSocket(p), payload));
-      senders.back()->Connect(ns3::InetSocketAddress(topology.GetServerAddress(), kPort));
+      senders.back()->Connect(mprecover::sim::IpSocketAddress(topology.GetServerAddress(), kPort));
     }
   }
 
@@ -176,7 +177,7 @@ struct MptcpModelRun {
         server(ns3::CreateObject<MptcpServer>(topology.GetServer(), kPort)),
         pathManager(ns3::CreateObject<MptcpPathManager>(
             ns3::MakeCallback(&WanTopology::CreateBoundTcpSocket, &topology),
-            ns3::InetSocketAddress(topology.GetServerAddress(), kPort),
+            mprecover::sim::IpSocketAddress(topology.GetServerAddress(), kPort),
             MptcpPathManager::Mode::USERSPACE, 1)) {
     // As a userspace PM daemon would: a subflow on every other path once established, from an
     // event of its own rather than inside the model's callback.

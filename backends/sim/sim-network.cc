@@ -1,12 +1,11 @@
 #include "sim-network.h"
 
+#include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/probe-responder.h"
 #include "backends/sim/sim-backend.h"
-#include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 
 namespace mprecover
@@ -27,14 +26,6 @@ ToNs3(Duration d)
     return ns3::NanoSeconds(static_cast<uint64_t>(std::max<Duration::rep>(0, d.count())));
 }
 
-std::string
-Dotted(ns3::Ipv4Address address)
-{
-    std::ostringstream text;
-    text << address;
-    return text.str();
-}
-
 } // namespace
 
 SimulatorSession::SimulatorSession()
@@ -53,7 +44,7 @@ SimNetwork::SimNetwork(const Scenario& scenario)
       // The model offers both of the kernel's path managers; use_path_manager() picks.
       m_pathManager(ns3::CreateObject<MptcpPathManager>(
           ns3::MakeCallback(&WanTopology::CreateBoundTcpSocket, &m_topology),
-          ns3::InetSocketAddress(m_topology.GetServerAddress(), kMptcpPort),
+          IpSocketAddress(m_topology.GetServerAddress(), kMptcpPort),
           MptcpPathManager::Mode::IN_KERNEL,
           scenario.seed)),
       m_prober(ns3::MakeCallback(&WanTopology::CreateBoundSocket, &m_topology),
@@ -173,7 +164,7 @@ SimNetwork::abort_subflows(PathId path)
 void
 SimNetwork::readdress(PathId path)
 {
-    const std::string address = Dotted(m_topology.Readdress(path));
+    const std::string address = IpAddressToText(m_topology.Readdress(path));
     if (m_observer != nullptr)
     {
         m_observer->on_network_note("readdressed", path, address);
@@ -313,7 +304,7 @@ std::vector<SubflowDetail>
 SimNetwork::subflow_details()
 {
     std::vector<SubflowDetail> details;
-    const std::string server = Dotted(m_topology.GetServerAddress());
+    const std::string server = IpAddressToText(m_topology.GetServerAddress());
     for (const auto& connection : m_pathManager->GetConnections())
     {
         for (const auto& subflow : connection->GetSubflows())
@@ -325,7 +316,7 @@ SimNetwork::subflow_details()
             const uint32_t segment = std::max<uint32_t>(subflow->GetSegmentSize(), 1);
             details.push_back({connection->GetToken(),
                                subflow->GetPath(),
-                               Dotted(subflow->GetLocalAddress()),
+                               IpAddressToText(subflow->GetLocalAddress()),
                                subflow->GetLocalPort(),
                                server,
                                kMptcpPort,
@@ -427,15 +418,15 @@ make_sim_network(const Scenario& scenario)
     return std::make_unique<sim::SimNetwork>(scenario);
 }
 
+// The topology, the probes and the MPTCP model run on either of ns-3's stacks.
 std::optional<std::string>
 sim_family_unavailable(NetworkFamily family)
 {
-    if (family == NetworkFamily::ipv4)
+    if (family != NetworkFamily::dual)
     {
         return std::nullopt;
     }
-    return "the simulated network is IPv4 only so far (its source routing, probes and MPTCP model "
-           "run on ns-3's IPv4 stack)";
+    return "the simulated network has one family at a time so far (dual-stack links are netns only)";
 }
 
 } // namespace mprecover

@@ -1,6 +1,7 @@
 // The scenario topology's TCP against Linux 6.18's, where recovery depends on it: the RTO series
 // through a blackhole, SYN retransmissions, a link that loses its carrier (the neighbour queue,
-// local host unreachable, RFC 6069), and a thousand userspace SUBFLOW_CREATEs after a reset.
+// local host unreachable, RFC 6069, on IPv4 and IPv6), and a thousand userspace SUBFLOW_CREATEs
+// after a reset.
 #include "topology-test-support.h"
 
 #include "backends/sim/model/linux-tcp-socket.h"
@@ -94,6 +95,12 @@ class RtoLog
         Time to;
         Time srtt; ///< the estimate when it changed
     };
+
+    /// The RTO now.
+    Time Current() const
+    {
+        return m_changes.empty() ? Time() : m_changes.back().to;
+    }
 
     /// The first timeout at or after `since`: the RTO doubled.
     std::optional<Change> FirstDoublingSince(Time since) const
@@ -192,7 +199,7 @@ TEST_F(TopologyLinuxTcp, SynRetransmissionsFollowLinuxsSchedule)
                                Callback<void, Ptr<Socket>>(
                                    [&failedAt](Ptr<Socket>) { failedAt = Simulator::Now(); }));
     const double start = 1.0;
-    At(start, [&] { socket->Connect(InetSocketAddress(topology.GetServerAddress(), kSinkPort)); });
+    At(start, [&] { socket->Connect(IpSocketAddress(topology.GetServerAddress(), kSinkPort)); });
     RunUntil(140);
 
     const std::vector<double> expected{0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67};
@@ -244,9 +251,14 @@ TEST_F(TopologyLinuxTcp, AfterALinkDownASegmentLeavesWithinASecondOfTheCarriersR
 // connect() on a link without carrier succeeds (the route is there) and fails with
 // EHOSTUNREACH when the ARP cycle its SYN started ends, 3 x 1.024 s later; the SYN
 // retransmissions in between are refused, their copy still waiting.
-TEST_F(TopologyLinuxTcp, ConnectOnALinkWithoutCarrierFailsWithHostUnreachableAfterTheArpCycle)
+// A connect through a link without carrier: its SYN waits for the router's neighbour entry,
+// which fails after 3 probes; the local ICMP (host unreachable, or ICMPv6 address unreachable)
+// ends the connect with EHOSTUNREACH, on either family (tcp_v4_err, tcp_v6_err).
+void
+ExpectConnectFailsAfterTheNeighbourCycle(NetworkFamily family)
 {
-    WanTopology topology(MakeScenario({MakePath("wan1", 50, 10), MakePath("wan2", 50, 20)}));
+    WanTopology topology(
+        MakeScenario({MakePath("wan1", 50, 10), MakePath("wan2", 50, 20)}, 1, family));
     PathTxLog tx(topology, 1);
     Ptr<Socket> socket = topology.CreateBoundTcpSocket(1);
     std::optional<Time> failedAt;
@@ -256,7 +268,7 @@ TEST_F(TopologyLinuxTcp, ConnectOnALinkWithoutCarrierFailsWithHostUnreachableAft
     At(1.0, [&] { topology.SetLinkDown(1); });
     int connected = -1;
     At(2.0, [&] {
-        connected = socket->Connect(InetSocketAddress(topology.GetServerAddress(), kSinkPort));
+        connected = socket->Connect(IpSocketAddress(topology.GetServerAddress(), kSinkPort));
     });
     RunUntil(10);
 
@@ -265,6 +277,47 @@ TEST_F(TopologyLinuxTcp, ConnectOnALinkWithoutCarrierFailsWithHostUnreachableAft
     EXPECT_NEAR(failedAt->GetSeconds(), 2.0 + 3 * 1.024, 0.01);
     EXPECT_EQ(socket->GetErrno(), Socket::ERROR_NOROUTETOHOST);
     EXPECT_TRUE(tx.Between(Seconds(1.0), Seconds(10)).empty());
+}
+
+TEST_F(TopologyLinuxTcp, ConnectOnALinkWithoutCarrierFailsWithHostUnreachableAfterTheArpCycle)
+{
+    ExpectConnectFailsAfterTheNeighbourCycle(NetworkFamily::ipv4);
+}
+
+TEST_F(TopologyLinuxTcp, OnIpv6AConnectWithoutCarrierFailsWithHostUnreachableAfterTheNdpCycle)
+{
+    ExpectConnectFailsAfterTheNeighbourCycle(NetworkFamily::ipv6);
+}
+
+// A bulk sender's RTO after 20 s on a link without carrier.
+Time
+RtoAfterTwentySecondsWithoutCarrier(NetworkFamily family)
+{
+    WanTopology topology(
+        MakeScenario({MakePath("wan1", 50, 10), MakePath("wan2", 50, 20)}, 1, family));
+    Sink sink(topology.GetServer(), kSinkPort);
+    BulkSender sender(topology.CreateBoundTcpSocket(1),
+                      topology.GetServerAddress(),
+                      kSinkPort,
+                      std::nullopt);
+    RtoLog rto(sender.GetSocket());
+    At(10, [&] { topology.SetLinkDown(1); });
+    RunUntil(30);
+    const Time current = rto.Current();
+    Simulator::Destroy();
+    return current;
+}
+
+// Each failed neighbour entry undoes one backoff step of the connection on IPv4 (tcp_v4_err,
+// RFC 6069), so that the RTO stays near 16 x RTO0 (3 to 4 s); on IPv6 it does not (tcp_v6_err
+// reverts on "no route" only, and a failed NDP entry reports "address unreachable"): the RTO
+// doubles on as through a blackhole, to 16 s and more by then.
+TEST_F(TopologyLinuxTcp, AFailedNeighbourRevertsTheBackoffOnIpv4Only)
+{
+    const Time ipv4 = RtoAfterTwentySecondsWithoutCarrier(NetworkFamily::ipv4);
+    const Time ipv6 = RtoAfterTwentySecondsWithoutCarrier(NetworkFamily::ipv6);
+    EXPECT_LE(ipv4, Seconds(5)) << ipv4.As(Time::S);
+    EXPECT_GE(ipv6, Seconds(12)) << ipv6.As(Time::S);
 }
 
 // A thousand MPTCP connections lose their wan2 subflows to a reset; a thousand userspace
@@ -279,7 +332,7 @@ TEST_F(TopologyLinuxTcp, AThousandSubflowCreatesAfterAResetAllEstablishWithinASe
     auto server = CreateObject<MptcpServer>(topology.GetServer(), port);
     auto pm = CreateObject<MptcpPathManager>(
         MakeCallback(&WanTopology::CreateBoundTcpSocket, &topology),
-        InetSocketAddress(topology.GetServerAddress(), port),
+        IpSocketAddress(topology.GetServerAddress(), port),
         MptcpPathManager::Mode::USERSPACE);
     std::vector<std::pair<Time, MptcpSubEstablished>> joined;
     pm->SetEventCallback([&joined](const Event& event) {

@@ -42,7 +42,7 @@ class MptcpTestNetwork
         using namespace ns3;
         // The TCP the scenario topology runs, so that the model's tests exercise the same:
         // these defaults and LinuxTcpSocket.
-        ConfigureLinuxTcpDefaults();
+        ConfigureLinuxTcpDefaults(IpFamily::ipv4);
 
         m_client = CreateObject<Node>();
         Ptr<Node> router = CreateObject<Node>();

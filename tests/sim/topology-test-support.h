@@ -14,13 +14,17 @@
 #include <utility>
 #include <vector>
 
-#include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-header.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6.h"
 #include "ns3/packet.h"
 #include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "backends/sim/helper/wan-topology-helper.h"
+#include "backends/sim/model/ip-address.h"
+#include "core/network/address_plan.h"
 #include "core/scenario/scenario.h"
 
 namespace mprecover {
@@ -43,15 +47,37 @@ MakePath(std::string name, uint64_t rateMbit, int delayMs, double loss = 0.0)
 }
 
 inline Scenario
-MakeScenario(std::vector<PathSpec> paths, uint64_t seed = 1)
+MakeScenario(std::vector<PathSpec> paths, uint64_t seed = 1, NetworkFamily family = NetworkFamily::ipv4)
 {
     Scenario scenario;
     scenario.name = "topology-test";
+    scenario.family = family;
     scenario.seed = seed;
     scenario.server.rate = 1'000'000'000;
     scenario.server.delay = std::chrono::milliseconds{1};
     scenario.paths = std::move(paths);
     return scenario;
+}
+
+// The client's interface that has `address` (IPv4 or IPv6), or -1.
+inline int32_t
+InterfaceForAddress(Ptr<Node> node, const Address& address)
+{
+    if (IsIpv6Address(address))
+    {
+        return node->GetObject<Ipv6>()->GetInterfaceForAddress(Ipv6Address::ConvertFrom(address));
+    }
+    return node->GetObject<Ipv4>()->GetInterfaceForAddress(Ipv4Address::ConvertFrom(address));
+}
+
+inline int32_t
+InterfaceForDevice(Ptr<Node> node, Ptr<NetDevice> device)
+{
+    if (node->GetObject<Ipv6>())
+    {
+        return node->GetObject<Ipv6>()->GetInterfaceForDevice(device);
+    }
+    return node->GetObject<Ipv4>()->GetInterfaceForDevice(device);
 }
 
 inline void
@@ -84,7 +110,7 @@ class ClientTxMonitor
         }
     }
 
-    void Own(Ipv4Address address, PathId path)
+    void Own(const Address& address, PathId path)
     {
         m_owner[address] = path;
     }
@@ -94,14 +120,15 @@ class ClientTxMonitor
         return m_packets[path];
     }
 
-    /// Packets that left a device with a source address of another path (or of none).
+    /// Packets that left a device with a source address of another path (or of none, or another
+    /// family's).
     uint64_t WrongSource() const
     {
         return m_wrongSource;
     }
 
     /// When a packet with this source address last left, if ever.
-    std::optional<Time> LastFrom(Ipv4Address source) const
+    std::optional<Time> LastFrom(const Address& source) const
     {
         const auto last = m_lastFrom.find(source);
         return last == m_lastFrom.end() ? std::nullopt : std::optional<Time>(last->second);
@@ -113,11 +140,22 @@ class ClientTxMonitor
         auto copy = packet->Copy();
         PppHeader ppp;
         copy->RemoveHeader(ppp);
-        Ipv4Header ip;
-        copy->PeekHeader(ip);
+        Address source;
+        if (ppp.GetProtocol() == 0x0057) // PPP's IPv6
+        {
+            Ipv6Header ip;
+            copy->PeekHeader(ip);
+            source = ip.GetSource();
+        }
+        else
+        {
+            Ipv4Header ip;
+            copy->PeekHeader(ip);
+            source = ip.GetSource();
+        }
         ++m_packets[path];
-        m_lastFrom[ip.GetSource()] = Simulator::Now();
-        const auto owner = m_owner.find(ip.GetSource());
+        m_lastFrom[source] = Simulator::Now();
+        const auto owner = m_owner.find(source);
         if (owner == m_owner.end() || owner->second != path)
         {
             ++m_wrongSource;
@@ -125,8 +163,8 @@ class ClientTxMonitor
     }
 
     std::vector<uint64_t> m_packets;
-    std::map<Ipv4Address, PathId> m_owner;
-    std::map<Ipv4Address, Time> m_lastFrom;
+    std::map<Address, PathId> m_owner;
+    std::map<Address, Time> m_lastFrom;
     uint64_t m_wrongSource = 0;
 };
 
@@ -137,7 +175,7 @@ class Sink
     Sink(Ptr<Node> server, uint16_t port)
     {
         m_listener = Socket::CreateSocket(server, TcpSocketFactory::GetTypeId());
-        m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+        m_listener->Bind(AnySocketAddress(server, port));
         m_listener->Listen();
         m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                       MakeCallback(&Sink::OnAccept, this));
@@ -148,7 +186,7 @@ class Sink
         return m_bytes;
     }
 
-    uint64_t BytesFrom(Ipv4Address client) const
+    uint64_t BytesFrom(const Address& client) const
     {
         const auto bytes = m_bytesFrom.find(client);
         return bytes == m_bytesFrom.end() ? 0 : bytes->second;
@@ -157,7 +195,7 @@ class Sink
   private:
     void OnAccept(Ptr<Socket> socket, const Address& from)
     {
-        m_peers[PeekPointer(socket)] = InetSocketAddress::ConvertFrom(from).GetIpv4();
+        m_peers[PeekPointer(socket)] = IpOfSocketAddress(from);
         socket->SetRecvCallback(MakeCallback(&Sink::OnRecv, this));
     }
 
@@ -171,8 +209,8 @@ class Sink
     }
 
     Ptr<Socket> m_listener;
-    std::map<Socket*, Ipv4Address> m_peers;
-    std::map<Ipv4Address, uint64_t> m_bytesFrom;
+    std::map<Socket*, Address> m_peers;
+    std::map<Address, uint64_t> m_bytesFrom;
     uint64_t m_bytes = 0;
 };
 
@@ -180,14 +218,17 @@ class Sink
 class BulkSender
 {
   public:
-    BulkSender(Ptr<Socket> socket, Ipv4Address server, uint16_t port, std::optional<uint64_t> bytes)
+    BulkSender(Ptr<Socket> socket,
+               const Address& server,
+               uint16_t port,
+               std::optional<uint64_t> bytes)
         : m_socket(socket),
           m_left(bytes)
     {
         m_socket->SetConnectCallback(MakeCallback(&BulkSender::OnConnected, this),
                                      MakeNullCallback<void, Ptr<Socket>>());
         m_socket->SetSendCallback(MakeCallback(&BulkSender::Fill, this));
-        EXPECT_EQ(m_socket->Connect(InetSocketAddress(server, port)), 0);
+        EXPECT_EQ(m_socket->Connect(IpSocketAddress(server, port)), 0);
     }
 
     bool Connected() const

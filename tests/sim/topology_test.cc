@@ -1,5 +1,5 @@
-// WanTopology and the path probes on small scenarios: every packet leaves by its path, and each
-// fault does what it says and no more.
+// WanTopology and the path probes on small scenarios, on IPv4 and on IPv6: every packet leaves
+// by its path, and each fault does what it says and no more.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,10 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "ns3/inet-socket-address.h"
-#include "ns3/ipv4-header.h"
-#include "ns3/ipv4.h"
 #include "ns3/packet.h"
+#include "ns3/uinteger.h"
 #include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
@@ -28,11 +26,14 @@
 namespace {
 
 using namespace ns3;
+using mprecover::NetworkFamily;
 using mprecover::LinkChange;
 using mprecover::PathId;
 using mprecover::PathSpec;
 using mprecover::ProbeMode;
 using mprecover::Scenario;
+using mprecover::address_plan;
+using mprecover::sim::IpAddressToText;
 using mprecover::sim::PathProber;
 using mprecover::sim::ProbeResponder;
 using mprecover::sim::WanTopology;
@@ -48,21 +49,27 @@ struct LinkChangeLog
     std::vector<std::pair<PathId, LinkChange>> changes;
 };
 
-class TopologyTest : public ::testing::Test
+class TopologyTest : public ::testing::TestWithParam<NetworkFamily>
 {
   protected:
     void TearDown() override
     {
         Simulator::Destroy();
     }
+
+    // A scenario of the test's family.
+    static Scenario Make(std::vector<PathSpec> paths, uint64_t seed = 1)
+    {
+        return MakeScenario(std::move(paths), seed, GetParam());
+    }
 };
 
 // (a) Concurrent bulk transfers, one per path: each path's packets leave only through its
 // device with its address, and all bytes arrive.
 void
-ExpectEachTransferStaysOnItsPath(std::vector<PathSpec> paths)
+ExpectEachTransferStaysOnItsPath(std::vector<PathSpec> paths, NetworkFamily family)
 {
-    const WanTopology topology(MakeScenario(std::move(paths)));
+    const WanTopology topology(MakeScenario(std::move(paths), 1, family));
     ClientTxMonitor monitor(topology);
     Sink sink(topology.GetServer(), kSinkPort);
     constexpr uint64_t bytes = 1'000'000;
@@ -85,22 +92,22 @@ ExpectEachTransferStaysOnItsPath(std::vector<PathSpec> paths)
     }
 }
 
-TEST_F(TopologyTest, TwoPathsEachTransferLeavesThroughItsPath)
+TEST_P(TopologyTest, TwoPathsEachTransferLeavesThroughItsPath)
 {
-    ExpectEachTransferStaysOnItsPath({MakePath("a", 50, 10), MakePath("b", 20, 25)});
+    ExpectEachTransferStaysOnItsPath({MakePath("a", 50, 10), MakePath("b", 20, 25)}, GetParam());
 }
 
-TEST_F(TopologyTest, ThreePathsEachTransferLeavesThroughItsPath)
+TEST_P(TopologyTest, ThreePathsEachTransferLeavesThroughItsPath)
 {
     ExpectEachTransferStaysOnItsPath(
-        {MakePath("a", 50, 10), MakePath("b", 20, 25), MakePath("c", 10, 40)});
+        {MakePath("a", 50, 10), MakePath("b", 20, 25), MakePath("c", 10, 40)}, GetParam());
 }
 
 // (b) While the link is down nothing leaves by it, nothing leaves elsewhere with its address;
 // after it comes back the stalled connection resumes and a new one works.
-TEST_F(TopologyTest, LinkDownStopsThePathAndLinkUpBringsItsRoutesBack)
+TEST_P(TopologyTest, LinkDownStopsThePathAndLinkUpBringsItsRoutesBack)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
+    WanTopology topology(Make({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
     LinkChangeLog log;
     topology.SetLinkChangeCallback(MakeCallback(&LinkChangeLog::On, &log));
     ClientTxMonitor monitor(topology);
@@ -147,9 +154,9 @@ TEST_F(TopologyTest, LinkDownStopsThePathAndLinkUpBringsItsRoutesBack)
 }
 
 // (c) A blackhole drops everything while the client keeps sending; its end restores traffic.
-TEST_F(TopologyTest, BlackholeDropsEverythingUntilItEnds)
+TEST_P(TopologyTest, BlackholeDropsEverythingUntilItEnds)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
+    WanTopology topology(Make({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
     LinkChangeLog log;
     topology.SetLinkChangeCallback(MakeCallback(&LinkChangeLog::On, &log));
     ClientTxMonitor monitor(topology);
@@ -181,20 +188,20 @@ TEST_F(TopologyTest, BlackholeDropsEverythingUntilItEnds)
 }
 
 // (d) A readdress: new sockets use the new address, the old one is gone and never used again.
-TEST_F(TopologyTest, ReaddressReplacesTheClientAddress)
+TEST_P(TopologyTest, ReaddressReplacesTheClientAddress)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
+    WanTopology topology(Make({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
     LinkChangeLog log;
     topology.SetLinkChangeCallback(MakeCallback(&LinkChangeLog::On, &log));
     ClientTxMonitor monitor(topology);
     Sink sink(topology.GetServer(), kSinkPort);
-    const Ipv4Address oldAddress = topology.GetClientAddress(1);
+    const Address oldAddress = topology.GetClientAddress(1);
     BulkSender old(topology.CreateBoundTcpSocket(1),
                    topology.GetServerAddress(),
                    kSinkPort,
                    std::nullopt);
     std::unique_ptr<BulkSender> renewed;
-    Ipv4Address newAddress;
+    Address newAddress;
     At(1.0, [&] {
         newAddress = topology.Readdress(1);
         monitor.Own(newAddress, 1);
@@ -207,12 +214,13 @@ TEST_F(TopologyTest, ReaddressReplacesTheClientAddress)
     });
     RunUntil(3);
 
-    auto ipv4 = topology.GetClient()->GetObject<Ipv4>();
+    const auto client = topology.GetClient();
     EXPECT_NE(newAddress, oldAddress);
     EXPECT_EQ(topology.GetClientAddress(1), newAddress);
-    EXPECT_EQ(ipv4->GetInterfaceForAddress(oldAddress), -1);
-    EXPECT_EQ(ipv4->GetInterfaceForAddress(newAddress),
-              ipv4->GetInterfaceForDevice(topology.GetClientDevice(1)));
+    EXPECT_EQ(IpAddressToText(newAddress), address_plan(connection_family(GetParam())).client_address(1, 1));
+    EXPECT_EQ(InterfaceForAddress(client, oldAddress), -1);
+    EXPECT_EQ(InterfaceForAddress(client, newAddress),
+              InterfaceForDevice(client, topology.GetClientDevice(1)));
     ASSERT_TRUE(monitor.LastFrom(oldAddress).has_value());
     EXPECT_LT(*monitor.LastFrom(oldAddress), Seconds(1.0));
     EXPECT_GT(sink.BytesFrom(oldAddress), 1'000'000U);
@@ -225,18 +233,18 @@ TEST_F(TopologyTest, ReaddressReplacesTheClientAddress)
 
 // A readdress during a cut, as a PPPoE reconnect does: once the link is back, the new address
 // works and the old one is never used again.
-TEST_F(TopologyTest, ReaddressWhileDownWorksOnceTheLinkIsBack)
+TEST_P(TopologyTest, ReaddressWhileDownWorksOnceTheLinkIsBack)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
+    WanTopology topology(Make({MakePath("a", 50, 10), MakePath("b", 50, 10)}));
     ClientTxMonitor monitor(topology);
     Sink sink(topology.GetServer(), kSinkPort);
-    const Ipv4Address oldAddress = topology.GetClientAddress(1);
+    const Address oldAddress = topology.GetClientAddress(1);
     BulkSender old(topology.CreateBoundTcpSocket(1),
                    topology.GetServerAddress(),
                    kSinkPort,
                    std::nullopt);
     std::unique_ptr<BulkSender> renewed;
-    Ipv4Address newAddress;
+    Address newAddress;
     At(1.0, [&] { topology.SetLinkDown(1); });
     At(1.5, [&] {
         newAddress = topology.Readdress(1);
@@ -280,9 +288,9 @@ struct ProbeLog
     std::map<uint64_t, Answer> answers;
 };
 
-TEST_F(TopologyTest, ProbesAnswerThroughTheirPathOnly)
+TEST_P(TopologyTest, ProbesAnswerThroughTheirPathOnly)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 50, 10), MakePath("b", 50, 30)}));
+    WanTopology topology(Make({MakePath("a", 50, 10), MakePath("b", 50, 30)}));
     auto responder = CreateObject<ProbeResponder>();
     topology.GetServer()->AddApplication(responder);
     ClientTxMonitor monitor(topology);
@@ -354,9 +362,9 @@ TEST_F(TopologyTest, ProbesAnswerThroughTheirPathOnly)
 // (f) A degrade to 5 Mbit/s cuts a 50 Mbit/s path's goodput tenfold; its restore brings it back.
 // The windows leave the first second after each change out: a retransmission filling a hole
 // delivers a burst that could exceed the link's rate.
-TEST_F(TopologyTest, DegradeChangesThroughput)
+TEST_P(TopologyTest, DegradeChangesThroughput)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 50, 10)}));
+    WanTopology topology(Make({MakePath("a", 50, 10)}));
     Sink sink(topology.GetServer(), kSinkPort);
     BulkSender sender(topology.CreateBoundTcpSocket(0),
                       topology.GetServerAddress(),
@@ -380,11 +388,36 @@ TEST_F(TopologyTest, DegradeChangesThroughput)
     EXPECT_GT(mbits(8, 10), 40);
 }
 
+// The segment size is Linux's MSS on a 1500-byte MTU for the family (1448 bytes on IPv4, 1428
+// on IPv6): a full segment is a 1500-byte IP packet either way.
+TEST_P(TopologyTest, FullSegmentsAreFifteenHundredBytePackets)
+{
+    WanTopology topology(Make({MakePath("a", 50, 10)}));
+    Sink sink(topology.GetServer(), kSinkPort);
+    BulkSender sender(topology.CreateBoundTcpSocket(0),
+                      topology.GetServerAddress(),
+                      kSinkPort,
+                      1'000'000);
+    uint32_t largest = 0;
+    topology.GetClientDevice(0)->TraceConnectWithoutContext(
+        "PhyTxBegin",
+        Callback<void, Ptr<const Packet>>([&largest](Ptr<const Packet> packet) {
+            largest = std::max(largest, packet->GetSize());
+        }));
+    RunUntil(2);
+
+    UintegerValue segmentSize;
+    sender.GetSocket()->GetAttribute("SegmentSize", segmentSize);
+    EXPECT_EQ(segmentSize.Get(), connection_family(GetParam()) == mprecover::IpFamily::ipv6 ? 1428U : 1448U);
+    EXPECT_EQ(largest, 1500U + 2); // and the PPP header
+    EXPECT_EQ(sink.Bytes(), 1'000'000U);
+}
+
 // (g) The same seed gives the same losses, packet for packet; another seed other ones.
 std::pair<uint64_t, uint64_t>
-RunLossyTransfer(uint64_t seed)
+RunLossyTransfer(uint64_t seed, NetworkFamily family)
 {
-    WanTopology topology(MakeScenario({MakePath("a", 20, 10, 0.02)}, seed));
+    WanTopology topology(MakeScenario({MakePath("a", 20, 10, 0.02)}, seed, family));
     ClientTxMonitor monitor(topology);
     Sink sink(topology.GetServer(), kSinkPort);
     BulkSender sender(topology.CreateBoundTcpSocket(0),
@@ -397,14 +430,21 @@ RunLossyTransfer(uint64_t seed)
     return counts;
 }
 
-TEST_F(TopologyTest, SameSeedSameLosses)
+TEST_P(TopologyTest, SameSeedSameLosses)
 {
-    const auto first = RunLossyTransfer(7);
-    const auto again = RunLossyTransfer(7);
-    const auto other = RunLossyTransfer(8);
+    const auto first = RunLossyTransfer(7, GetParam());
+    const auto again = RunLossyTransfer(7, GetParam());
+    const auto other = RunLossyTransfer(8, GetParam());
     EXPECT_GT(first.second, 100'000U);
     EXPECT_EQ(first, again);
     EXPECT_NE(first, other);
 }
+
+INSTANTIATE_TEST_SUITE_P(Families,
+                         TopologyTest,
+                         ::testing::Values(NetworkFamily::ipv4, NetworkFamily::ipv6),
+                         [](const ::testing::TestParamInfo<NetworkFamily>& param) {
+                             return std::string(mprecover::name_of(param.param));
+                         });
 
 } // namespace

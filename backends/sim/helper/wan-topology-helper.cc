@@ -3,22 +3,14 @@
 #include <limits>
 
 #include "ns3/abort.h"
-#include "ns3/boolean.h"
-#include "ns3/config.h"
-#include "ns3/internet-stack-helper.h"
-#include "ns3/ipv4-list-routing-helper.h"
-#include "ns3/ipv4-list-routing.h"
-#include "ns3/ipv4-static-routing-helper.h"
-#include "ns3/ipv4-static-routing.h"
-#include "ns3/ipv4.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "backends/sim/helper/node-ip.h"
+#include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/linux-tcp-defaults.h"
 #include "backends/sim/model/linux-tcp-socket.h"
-#include "backends/sim/model/source-address-routing.h"
-#include "core/network/address_plan.h"
 
 namespace mprecover {
 namespace sim {
@@ -31,21 +23,6 @@ constexpr uint64_t kLanRate = 10'000'000'000; // the client's links to the route
 // A LAN link is a veth pair on Linux: no qdisc, and the peer's backlog takes up to
 // net.core.netdev_max_backlog packets. A burst of a thousand SYNs created at once fits.
 const char* const kLanQueue = "1000p";
-const Ipv4Mask kMask("255.255.255.0");
-
-// An address of the shared plan (core/network/address_plan.h) as ns-3 takes it.
-Ipv4Address
-PlanAddress(const std::string& address)
-{
-    return Ipv4Address(address.c_str());
-}
-
-// "10.1.2.0/24" -> 10.1.2.0
-Ipv4Address
-SubnetAddress(const std::string& subnet)
-{
-    return PlanAddress(subnet.substr(0, subnet.find('/')));
-}
 
 Time
 ToTime(Duration d)
@@ -81,25 +58,6 @@ Link(Ptr<Node> a, Ptr<Node> b, BitRate rate, Duration delay, ns3::QueueSize queu
     return p2p.Install(a, b);
 }
 
-// Adds the device to the node's IPv4 with one /24 address and brings it up. Addresses are
-// assigned by hand, not with Ipv4AddressHelper, because that helper also installs an FqCoDel
-// queue disc on the device, which would take the bottleneck queue's place.
-uint32_t
-AddInterface(Ptr<Node> node, Ptr<NetDevice> device, Ipv4Address address)
-{
-    auto ipv4 = node->GetObject<Ipv4>();
-    const uint32_t interface = ipv4->AddInterface(device);
-    ipv4->AddAddress(interface, Ipv4InterfaceAddress(address, kMask));
-    ipv4->SetUp(interface);
-    return interface;
-}
-
-Ptr<Ipv4StaticRouting>
-StaticRouting(Ptr<Node> node)
-{
-    return Ipv4StaticRoutingHelper().GetStaticRouting(node->GetObject<Ipv4>());
-}
-
 Ptr<PointToPointNetDevice>
 P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 {
@@ -108,7 +66,8 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 
 } // namespace
 
-// Addressing plan (core/network/address_plan.h), for path i with n = i + 1:
+// Addressing plan (core/network/address_plan.h), for path i with n = i + 1, on IPv4 (shown) or
+// IPv6 (2001:db8:1:n::/64, 2001:db8:2:n::/64, 2001:db8:3::/64, the same host numbers):
 //
 //              10.1.n.0/24                   10.2.n.0/24                    10.3.0.0/24
 //   client ───────────────── router[i] ───────────────────── aggregation ──────────────── server
@@ -116,55 +75,47 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 //     (.2, .3, … after each          rate, delay, loss, queue          link: rate,
 //      readdress)                    (both ways)                       delay
 //   LAN link: 10 Gbit/s, no delay, 1000-packet queues; the client's end has Linux's carrier and
-//   neighbour (ARP) behaviour (NeighbourQueueDisc).
+//   neighbour (ARP, NDP) behaviour (NeighbourQueueDisc).
 //
-// Routing is static. The client routes by source address (SourceAddressRouting over static
-// routing that only holds the connected routes). Router[i] routes the server's subnet to the
-// aggregation router, which routes 10.1.n.0/24 to router[i]; the server's default route goes to
-// the aggregation router. The routers have no default route: while the client's link is down, a
-// packet for it dies at router[i] instead of looping over the WAN hop until its TTL runs out.
-// No node but the routers forwards.
+// Every node runs the scenario's family only. Routing is static. The client routes by source
+// address (SourceAddressRouting over static routing that only holds the connected routes).
+// Router[i] routes the server's subnet to the aggregation router, which routes path i's LAN to
+// router[i]; the server's default route goes to the aggregation router. The routers have no
+// default route: while the client's link is down, a packet for it dies at router[i] instead of
+// looping over the WAN hop until its TTL runs out. No node but the routers forwards.
 WanTopology::WanTopology(const Scenario& scenario)
+    : m_plan(address_plan(connection_family(scenario.family)))
 {
     NS_ABORT_MSG_IF(scenario.paths.empty() || scenario.paths.size() > max_paths,
                     "WanTopology: scenario " << scenario.name << " has " << scenario.paths.size()
                                              << " paths; 1 to " << max_paths << " are supported");
     RngSeedManager::SetRun(scenario.seed);
-    ConfigureLinuxTcpDefaults();
+    ConfigureLinuxTcpDefaults(m_plan.family());
 
     m_client = CreateObject<Node>();
     m_aggregation = CreateObject<Node>();
     m_server = CreateObject<Node>();
 
-    InternetStackHelper stack;
-    stack.SetIpv6StackInstall(false);
-    Ipv4ListRoutingHelper clientRouting;
-    clientRouting.Add(Ipv4StaticRoutingHelper(), 0);
-    stack.SetRoutingHelper(clientRouting);
-    stack.Install(m_client);
-    // The client is a host: a packet for an address it no longer has must not bounce back.
-    m_client->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(false));
-    auto sourceRouting = CreateObject<SourceAddressRouting>();
-    DynamicCast<Ipv4ListRouting>(m_client->GetObject<Ipv4>()->GetRoutingProtocol())
-        ->AddRoutingProtocol(sourceRouting, 10);
-
-    stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
-    stack.Install(NodeContainer(m_aggregation, m_server));
+    NodeIp::InstallSourceRouted(m_client, m_plan.family());
+    NodeIp::Install(m_aggregation, m_plan.family(), true);
+    NodeIp::Install(m_server, m_plan.family(), false);
 
     const auto serverLink = Link(m_aggregation,
                                  m_server,
                                  scenario.server.rate,
                                  scenario.server.delay,
                                  ToNs3(mprecover::QueueSize{}, "the server link"));
-    AddInterface(m_aggregation, serverLink.Get(0), PlanAddress(ipv4_plan.aggregation_server_address()));
-    m_serverAddress = PlanAddress(ipv4_plan.server_address());
-    const uint32_t serverInterface = AddInterface(m_server, serverLink.Get(1), m_serverAddress);
-    StaticRouting(m_server)->SetDefaultRoute(PlanAddress(ipv4_plan.aggregation_server_address()), serverInterface);
+    const Address aggregationAddress = IpAddressFromText(m_plan.aggregation_server_address());
+    NodeIp(m_aggregation).AddInterface(serverLink.Get(0), aggregationAddress);
+    m_serverAddress = IpAddressFromText(m_plan.server_address());
+    NodeIp server(m_server);
+    server.SetDefaultRoute(aggregationAddress, server.AddInterface(serverLink.Get(1), m_serverAddress));
 
     for (PathId id = 0; id < scenario.paths.size(); ++id)
     {
         BuildPath(id, scenario.paths[id]);
-        sourceRouting->AddGateway(m_paths.back().clientInterface, PlanAddress(ipv4_plan.router_lan_address(id)));
+        NodeIp(m_client).AddSourceGateway(m_paths.back().clientInterface,
+                                          m_paths.back().routerLanAddress);
     }
     AssignStreams(0);
     // Traffic control takes up its queue discs when the node is initialized, in the
@@ -181,17 +132,17 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     path.delay = spec.delay;
     path.loss = spec.loss;
     path.router = CreateObject<Node>();
-    InternetStackHelper stack;
-    stack.SetIpv6StackInstall(false);
-    stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
-    stack.Install(path.router);
+    NodeIp::Install(path.router, m_plan.family(), true);
+    NodeIp router(path.router);
+    NodeIp aggregation(m_aggregation);
 
     const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize(kLanQueue));
     path.clientDevice = P2pDevice(lan, 0);
     path.neighbour = NeighbourQueueDisc::Install(path.clientDevice);
-    path.clientAddress = PlanAddress(ipv4_plan.client_address(id));
-    path.clientInterface = AddInterface(m_client, lan.Get(0), path.clientAddress);
-    path.routerLanInterface = AddInterface(path.router, lan.Get(1), PlanAddress(ipv4_plan.router_lan_address(id)));
+    path.clientAddress = IpAddressFromText(m_plan.client_address(id));
+    path.clientInterface = NodeIp(m_client).AddInterface(lan.Get(0), path.clientAddress);
+    path.routerLanAddress = IpAddressFromText(m_plan.router_lan_address(id));
+    path.routerLanInterface = router.AddInterface(lan.Get(1), path.routerLanAddress);
 
     // The path's queue sits on both ends of the WAN hop: it is the bottleneck either way.
     const auto wan =
@@ -200,9 +151,9 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     path.aggregationWanDevice = P2pDevice(wan, 1);
     path.wanChannel = DynamicCast<PointToPointChannel>(path.routerWanDevice->GetChannel());
     const uint32_t routerWanInterface =
-        AddInterface(path.router, wan.Get(0), PlanAddress(ipv4_plan.router_wan_address(id)));
+        router.AddInterface(wan.Get(0), IpAddressFromText(m_plan.router_wan_address(id)));
     const uint32_t aggregationWanInterface =
-        AddInterface(m_aggregation, wan.Get(1), PlanAddress(ipv4_plan.aggregation_wan_address(id)));
+        aggregation.AddInterface(wan.Get(1), IpAddressFromText(m_plan.aggregation_wan_address(id)));
 
     // Loss (and blackholes) on the receiving end of the WAN hop, in both directions.
     for (auto* errors : {&path.routerWanErrors, &path.aggregationWanErrors})
@@ -214,16 +165,12 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     path.aggregationWanDevice->SetReceiveErrorModel(path.aggregationWanErrors);
     ApplyErrorRate(path);
 
-    StaticRouting(path.router)
-        ->AddNetworkRouteTo(SubnetAddress(ipv4_plan.server_subnet()),
-                            kMask,
-                            PlanAddress(ipv4_plan.aggregation_wan_address(id)),
-                            routerWanInterface);
-    StaticRouting(m_aggregation)
-        ->AddNetworkRouteTo(SubnetAddress(ipv4_plan.lan_subnet(id)),
-                            kMask,
-                            PlanAddress(ipv4_plan.router_wan_address(id)),
-                            aggregationWanInterface);
+    router.AddNetworkRoute(m_plan.server_subnet(),
+                           IpAddressFromText(m_plan.aggregation_wan_address(id)),
+                           routerWanInterface);
+    aggregation.AddNetworkRoute(m_plan.lan_subnet(id),
+                                IpAddressFromText(m_plan.router_wan_address(id)),
+                                aggregationWanInterface);
     m_paths.push_back(path);
 }
 
@@ -251,13 +198,13 @@ WanTopology::GetClientDevice(PathId path) const
     return At(path, "GetClientDevice").clientDevice;
 }
 
-Ipv4Address
+Address
 WanTopology::GetClientAddress(PathId path) const
 {
     return At(path, "GetClientAddress").clientAddress;
 }
 
-Ipv4Address
+Address
 WanTopology::GetServerAddress() const
 {
     return m_serverAddress;
@@ -271,8 +218,8 @@ WanTopology::CreateBoundSocket(PathId path, TypeId socketFactory) const
     auto socket = socketFactory == TcpSocketFactory::GetTypeId()
                       ? CreateLinuxTcpSocket(m_client)
                       : Socket::CreateSocket(m_client, socketFactory);
-    NS_ABORT_MSG_IF(socket->Bind(InetSocketAddress(p.clientAddress, 0)) != 0,
-                    "WanTopology: binding a socket to " << p.clientAddress << " on path "
+    NS_ABORT_MSG_IF(socket->Bind(IpSocketAddress(p.clientAddress, 0)) != 0,
+                    "WanTopology: binding a socket to " << IpAddressToText(p.clientAddress) << " on path "
                                                         << p.spec.name << " failed");
     socket->BindToNetDevice(p.clientDevice);
     return socket;
@@ -324,7 +271,7 @@ WanTopology::SetLinkDown(PathId path)
         return;
     }
     p.neighbour->SetCarrier(false);
-    p.router->GetObject<Ipv4>()->SetDown(p.routerLanInterface);
+    NodeIp(p.router).SetDown(p.routerLanInterface);
     Notify(path, LinkChange::carrier_down);
 }
 
@@ -336,7 +283,7 @@ WanTopology::SetLinkUp(PathId path)
     {
         return;
     }
-    p.router->GetObject<Ipv4>()->SetUp(p.routerLanInterface);
+    NodeIp(p.router).SetUp(p.routerLanInterface, {p.routerLanAddress});
     p.neighbour->SetCarrier(true);
     Notify(path, LinkChange::carrier_up);
 }
@@ -358,7 +305,7 @@ WanTopology::RestoreSpec(PathId path)
     SetWan(p, p.spec.rate, p.spec.delay, p.spec.loss);
 }
 
-Ipv4Address
+Address
 WanTopology::Readdress(PathId path)
 {
     Path& p = At(path, "Readdress");
@@ -366,11 +313,11 @@ WanTopology::Readdress(PathId path)
                     "WanTopology: Readdress: path " << p.spec.name << " ran out of addresses");
     // Remove before adding: static routing's NotifyRemoveAddress drops the subnet's connected
     // route, which NotifyAddAddress then re-creates.
-    auto clientIpv4 = m_client->GetObject<Ipv4>();
-    clientIpv4->RemoveAddress(p.clientInterface, p.clientAddress);
+    NodeIp client(m_client);
+    client.RemoveAddress(p.clientInterface, p.clientAddress);
     Notify(path, LinkChange::address_gone);
-    p.clientAddress = PlanAddress(ipv4_plan.client_address(path, ++p.readdresses));
-    clientIpv4->AddAddress(p.clientInterface, Ipv4InterfaceAddress(p.clientAddress, kMask));
+    p.clientAddress = IpAddressFromText(m_plan.client_address(path, ++p.readdresses));
+    client.AddAddress(p.clientInterface, p.clientAddress);
     Notify(path, LinkChange::address_back);
     return p.clientAddress;
 }

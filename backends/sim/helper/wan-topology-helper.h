@@ -8,11 +8,12 @@
 
 #include "engine/events.h"
 #include "engine/ids.h"
+#include "core/network/address_plan.h"
 #include "core/scenario/scenario.h"
 #include "backends/sim/model/neighbour-queue-disc.h"
 #include "ns3/callback.h"
 #include "ns3/error-model.h"
-#include "ns3/ipv4-address.h"
+#include "ns3/address.h"
 #include "ns3/node.h"
 #include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-net-device.h"
@@ -22,7 +23,8 @@ namespace mprecover {
 namespace sim {
 
 /**
- * Builds the scenario's network in the current simulation and injects the path faults.
+ * Builds the scenario's network in the current simulation, on its family's stack (IPv4 or IPv6,
+ * one code path: addresses are ns3::Address, ip-address.h), and injects the path faults.
  *
  * Build it before Simulator::Run(); the fault methods may be called at any simulated time, e.g.
  * from Simulator::Schedule. The nodes live until Simulator::Destroy(). The constructor sets
@@ -47,9 +49,10 @@ class WanTopology
     uint32_t GetPathCount() const;
     /// The client's device on the path (its LAN link to the path's router).
     ns3::Ptr<ns3::NetDevice> GetClientDevice(PathId path) const;
-    /// The client's current address on the path; Readdress changes it.
-    ns3::Ipv4Address GetClientAddress(PathId path) const;
-    ns3::Ipv4Address GetServerAddress() const;
+    /// The client's current address on the path (an Ipv4Address or an Ipv6Address); Readdress
+    /// changes it.
+    ns3::Address GetClientAddress(PathId path) const;
+    ns3::Address GetServerAddress() const;
 
     /**
      * A socket of `socketFactory` (TcpSocketFactory, UdpSocketFactory) on the client, bound to
@@ -90,7 +93,7 @@ class WanTopology
      * then address_back) and returns it. Sockets bound to the old address can send nothing any
      * more; new ones must be created for the new address.
      */
-    ns3::Ipv4Address Readdress(PathId path);
+    ns3::Address Readdress(PathId path);
 
   private:
     struct Path
@@ -106,8 +109,9 @@ class WanTopology
         ns3::Ptr<ns3::RateErrorModel> aggregationWanErrors;
         uint32_t clientInterface = 0;
         uint32_t routerLanInterface = 0;
+        ns3::Address routerLanAddress;
         unsigned readdresses = 0; ///< how often the client's address changed
-        ns3::Ipv4Address clientAddress;
+        ns3::Address clientAddress;
         BitRate rate = 0; ///< the WAN hop's current values
         Duration delay{};
         Ratio loss = 0.0;
@@ -122,10 +126,11 @@ class WanTopology
     void ApplyErrorRate(Path& path);
     void Notify(PathId path, LinkChange change);
 
+    const AddressPlan& m_plan; ///< the scenario's family's
     ns3::Ptr<ns3::Node> m_client;
     ns3::Ptr<ns3::Node> m_aggregation;
     ns3::Ptr<ns3::Node> m_server;
-    ns3::Ipv4Address m_serverAddress;
+    ns3::Address m_serverAddress;
     std::vector<Path> m_paths;
     LinkChangeCallback m_linkChange;
 };

@@ -14,7 +14,7 @@ namespace sim
 {
 
 void
-ConfigureLinuxTcpDefaults()
+ConfigureLinuxTcpDefaults(IpFamily family)
 {
     using namespace ns3;
     // RTO. Linux: srtt + rttvar, rttvar never below tcp_rto_min_us (200 ms) (__tcp_set_rto).
@@ -37,8 +37,10 @@ ConfigureLinuxTcpDefaults()
     // RTO, so a lone segment after a loss would time out before its delayed ACK comes back.
     Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(MilliSeconds(40)));
     Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(2));
-    // MSS on a 1500-byte MTU with timestamps: 1500 - 20 - 20 - 12.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    // ns-3 does not derive the MSS from the MTU and the IP header: Linux's, set by family.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize",
+                       UintegerValue(family == IpFamily::ipv6 ? linux_tcp::kIpv6SegmentSize
+                                                              : linux_tcp::kIpv4SegmentSize));
     Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10)); // TCP_INIT_CWND
     // tcp_wmem[2]; Linux autotunes both buffers and they never limit a window here, nor do these
     // (100 Mbit/s over a 300 ms round trip).

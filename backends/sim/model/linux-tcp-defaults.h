@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "core/network/address_plan.h"
+
 namespace mprecover
 {
 namespace sim
@@ -28,6 +30,10 @@ inline constexpr int64_t kMaxRtoMs = 120'000;
 /// connection gives up once its oldest unacknowledged segment's first retransmission of the
 /// episode is older than this, at its next timeout.
 inline constexpr int64_t kDataGiveUpMs = 924'600;
+/// The MSS on a 1500-byte MTU with timestamps: 1500 - IP header - 20 (TCP) - 12 (timestamps),
+/// the IP header being 20 bytes on IPv4 and 40 on IPv6.
+inline constexpr uint32_t kIpv4SegmentSize = 1448;
+inline constexpr uint32_t kIpv6SegmentSize = 1428;
 } // namespace linux_tcp
 
 /**
@@ -35,11 +41,12 @@ inline constexpr int64_t kDataGiveUpMs = 924'600;
  * own in brackets): RTO = srtt + max(200 ms, 4 rttvar) with a 200 ms floor (MinRto 1 s,
  * ClockGranularity 1 ms), 1 s before the first RTT sample (1 s + 1 ms), SYN timeout 1 s (3 s)
  * and 1 + 6 + 4 SYNs (6), delayed ACK 40 ms (200 ms) every 2 segments, SACK, timestamps, window
- * scaling, initial window 10, 1448-byte segments (536), 4 MiB buffers (128 KiB), Cubic with
- * PRR; data retransmissions stop by time (LinuxTcpSocket), not by ns-3's count (6).
- * Sockets take the defaults when they are created: call it before building a topology.
+ * scaling, initial window 10, the family's MSS (536): 1448 bytes on IPv4, 1428 on IPv6, 4 MiB
+ * buffers (128 KiB), Cubic with PRR; data retransmissions stop by time (LinuxTcpSocket), not by
+ * ns-3's count (6). Sockets take the defaults when they are created: call it before building a
+ * topology.
  */
-void ConfigureLinuxTcpDefaults();
+void ConfigureLinuxTcpDefaults(IpFamily family);
 
 } // namespace sim
 } // namespace mprecover

@@ -5,7 +5,9 @@
 
 #include "ns3/abort.h"
 #include "ns3/icmpv4.h"
+#include "ns3/icmpv6-header.h"
 #include "ns3/ipv4-end-point.h"
+#include "ns3/ipv6-end-point.h"
 #include "ns3/object-factory.h"
 #include "ns3/rtt-estimator.h"
 #include "ns3/simulator.h"
@@ -68,7 +70,7 @@ LinuxTcpSocket::LinuxTcpSocket() = default;
 LinuxTcpSocket::LinuxTcpSocket(const LinuxTcpSocket& socket)
     : TcpSocketBase(socket)
 {
-    m_icmpCallback = MakeCallback(&LinuxTcpSocket::HandleIcmp, this);
+    WatchIcmp();
 }
 
 LinuxTcpSocket::~LinuxTcpSocket() = default;
@@ -79,7 +81,14 @@ void
 LinuxTcpSocket::NotifyConstructionCompleted()
 {
     TcpSocketBase::NotifyConstructionCompleted();
+    WatchIcmp();
+}
+
+void
+LinuxTcpSocket::WatchIcmp()
+{
     m_icmpCallback = MakeCallback(&LinuxTcpSocket::HandleIcmp, this);
+    m_icmpCallback6 = MakeCallback(&LinuxTcpSocket::HandleIcmp6, this);
 }
 
 void
@@ -213,6 +222,23 @@ LinuxTcpSocket::HandleIcmp(Ipv4Address, uint8_t, uint8_t type, uint8_t code, uin
     {
         return;
     }
+    HandleUnreachable(info, true);
+}
+
+void
+LinuxTcpSocket::HandleIcmp6(Ipv6Address, uint8_t, uint8_t type, uint8_t code, uint32_t info)
+{
+    if (type != Icmpv6Header::ICMPV6_ERROR_DESTINATION_UNREACHABLE ||
+        (code != Icmpv6Header::ICMPV6_NO_ROUTE && code != Icmpv6Header::ICMPV6_ADDR_UNREACHABLE))
+    {
+        return;
+    }
+    HandleUnreachable(info, code == Icmpv6Header::ICMPV6_NO_ROUTE);
+}
+
+void
+LinuxTcpSocket::HandleUnreachable(uint32_t info, bool revert)
+{
     if (m_state == SYN_SENT)
     {
         // tcp_done_with_error: the connect fails (ns-3 has one errno for both codes).
@@ -222,7 +248,7 @@ LinuxTcpSocket::HandleIcmp(Ipv4Address, uint8_t, uint8_t type, uint8_t code, uin
         return;
     }
     // A soft error for a connection: only the backoff may change.
-    if (m_txBuffer->Size() > 0 && SequenceNumber32(info) == m_txBuffer->HeadSequence())
+    if (revert && m_txBuffer->Size() > 0 && SequenceNumber32(info) == m_txBuffer->HeadSequence())
     {
         RevertOneBackoff();
     }
@@ -277,11 +303,21 @@ LinuxTcpSocket::HeldSince(SequenceNumber32 seq, Time& queuedAt)
         m_neighbourLookedUp = true;
         m_neighbour = NeighbourQueueDisc::On(m_boundnetdevice);
     }
-    return m_neighbour && m_endPoint != nullptr &&
-           m_neighbour->HeldSince(m_endPoint->GetLocalAddress(),
-                                  m_endPoint->GetLocalPort(),
-                                  seq.GetValue(),
-                                  queuedAt);
+    if (!m_neighbour)
+    {
+        return false;
+    }
+    if (m_endPoint != nullptr)
+    {
+        return m_neighbour->HeldSince(m_endPoint->GetLocalAddress(),
+                                      m_endPoint->GetLocalPort(),
+                                      seq.GetValue(),
+                                      queuedAt);
+    }
+    return m_endPoint6 != nullptr && m_neighbour->HeldSince(m_endPoint6->GetLocalAddress(),
+                                                            m_endPoint6->GetLocalPort(),
+                                                            seq.GetValue(),
+                                                            queuedAt);
 }
 
 Ptr<Socket>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv6-address.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
@@ -21,7 +22,7 @@ class NeighbourQueueDisc;
 
 /**
  * ns-3's TcpSocketBase, with Linux's rules where they differ (net/ipv4/tcp_timer.c,
- * tcp_ipv4.c, tcp_output.c):
+ * tcp_ipv4.c, tcp_output.c, net/ipv6/tcp_ipv6.c):
  *  - SYN timeouts: 1 s for the first five (tcp_syn_linear_timeouts), then doubling; the
  *    connect fails with ETIMEDOUT at the timeout after the eleventh SYN, 131 s after the first.
  *    A SYN-ACK is retransmitted 5 times, doubling from 1 s (tcp_synack_retries).
@@ -31,9 +32,12 @@ class NeighbourQueueDisc;
  *    connection gives up by time, not by a count (linux_tcp::kDataGiveUpMs).
  *  - A local ICMP host or network unreachable, as the NeighbourQueueDisc reports when the
  *    gateway's ARP entry fails, ends a connect (tcp_v4_err; ns-3 has one errno for both,
- *    ERROR_NOROUTETOHOST, reported as EHOSTUNREACH), and when it quotes the oldest unacknowledged segment of a connection in
- *    backoff it undoes one backoff step and retransmits at once if that shorter timeout has
- *    passed since the segment was last sent (RFC 6069, tcp_ld_RTO_revert).
+ *    ERROR_NOROUTETOHOST, reported as EHOSTUNREACH), and when it quotes the oldest
+ *    unacknowledged segment of a connection in backoff it undoes one backoff step and
+ *    retransmits at once if that shorter timeout has passed since the segment was last sent
+ *    (RFC 6069, tcp_ld_RTO_revert). On IPv6 (tcp_v6_err) an ICMPv6 no route or address
+ *    unreachable ends a connect the same way, but only "no route" undoes a backoff step: a
+ *    failed NDP entry reports "address unreachable", which leaves a connection's backoff alone.
  *  - A retransmission whose previous copy still waits in the device's neighbour queue does not
  *    renew the segment's send time (skb_still_in_host_queue; the queue disc drops the copy).
  * Not modelled: the tail loss probe and RACK (ns-3 3.37 has neither), the jiffy rounding and
@@ -83,6 +87,12 @@ class LinuxTcpSocket : public ns3::TcpSocketBase
   private:
     /// tcp_v4_err for a destination unreachable; `info` carries the quoted TCP sequence number.
     void HandleIcmp(ns3::Ipv4Address source, uint8_t ttl, uint8_t type, uint8_t code, uint32_t info);
+    /// tcp_v6_err for a destination unreachable; `info` as for HandleIcmp.
+    void HandleIcmp6(ns3::Ipv6Address source, uint8_t ttl, uint8_t type, uint8_t code, uint32_t info);
+    /// What both do with a host unreachable: a connect fails; a connection whose oldest
+    /// unacknowledged segment `info` quotes undoes one backoff step if `revert` (RFC 6069).
+    void HandleUnreachable(uint32_t info, bool revert);
+    void WatchIcmp();
     /// tcp_ld_RTO_revert.
     void RevertOneBackoff();
     void FailConnect();

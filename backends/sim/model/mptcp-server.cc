@@ -1,9 +1,9 @@
 #include "mptcp-server.h"
 
+#include "ip-address.h"
 #include "linux-tcp-socket.h"
 #include "mptcp-records.h"
 
-#include "ns3/inet-socket-address.h"
 
 #include <algorithm>
 
@@ -29,7 +29,7 @@ MptcpServer::MptcpServer(Ptr<Node> node, uint16_t port, uint32_t ackBytes, Time 
       m_ackDelay(ackDelay)
 {
     m_listener = CreateLinuxTcpSocket(node);
-    m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+    m_listener->Bind(AnySocketAddress(node, port));
     m_listener->Listen();
     m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                   MakeCallback(&MptcpServer::HandleAccept, this));

@@ -1,5 +1,6 @@
 #include "mptcp-subflow.h"
 
+#include "ip-address.h"
 #include "linux-tcp-socket.h"
 #include "tcp-abort.h"
 
@@ -47,10 +48,10 @@ MptcpSubflow::Watch()
     m_socket->GetAttribute("SndBufSize", value);
     m_sndBufSize = static_cast<uint32_t>(value.Get());
     Address local;
-    if (m_socket->GetSockName(local) == 0 && InetSocketAddress::IsMatchingType(local))
+    if (m_socket->GetSockName(local) == 0 && IsIpSocketAddress(local))
     {
-        m_localPort = InetSocketAddress::ConvertFrom(local).GetPort();
-        m_localAddress = InetSocketAddress::ConvertFrom(local).GetIpv4();
+        m_localPort = PortOfSocketAddress(local);
+        m_localAddress = IpOfSocketAddress(local);
     }
 
     m_socket->SetConnectCallback(MakeCallback(&MptcpSubflow::HandleConnected, this),

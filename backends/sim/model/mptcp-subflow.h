@@ -110,8 +110,8 @@ class MptcpSubflow : private MptcpRecordSink
     {
         return m_localPort;
     }
-    /// The address the subflow's socket is bound to.
-    ns3::Ipv4Address GetLocalAddress() const
+    /// The address the subflow's socket is bound to (an Ipv4Address or an Ipv6Address).
+    ns3::Address GetLocalAddress() const
     {
         return m_localAddress;
     }
@@ -221,7 +221,7 @@ class MptcpSubflow : private MptcpRecordSink
     bool m_backup = false;
     ns3::Ptr<ns3::Socket> m_socket;
     uint16_t m_localPort = 0;
-    ns3::Ipv4Address m_localAddress;
+    ns3::Address m_localAddress;
     ns3::Address m_server;
     std::vector<uint8_t> m_firstRecord;
     ns3::EventId m_connectEvent; ///< a handshake that has not started yet

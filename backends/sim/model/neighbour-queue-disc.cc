@@ -3,8 +3,12 @@
 #include "ns3/abort.h"
 #include "ns3/drop-tail-queue.h"
 #include "ns3/icmpv4.h"
+#include "ns3/icmpv6-header.h"
 #include "ns3/ip-l4-protocol.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-queue-disc-item.h"
+#include "ns3/ipv6-l3-protocol.h"
+#include "ns3/ipv6-queue-disc-item.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-header.h"
@@ -87,11 +91,10 @@ NeighbourQueueDisc::Install(Ptr<NetDevice> device)
 {
     Ptr<Node> node = device->GetNode();
     Ptr<TrafficControlLayer> tc = node->GetObject<TrafficControlLayer>();
-    Ptr<Ipv4L3Protocol> ipv4 = node->GetObject<Ipv4L3Protocol>();
-    NS_ABORT_MSG_IF(!tc || !ipv4,
+    NS_ABORT_MSG_IF(!tc || (!node->GetObject<Ipv4L3Protocol>() && !node->GetObject<Ipv6L3Protocol>()),
                     "NeighbourQueueDisc: node " << node->GetId() << " has no internet stack");
     Ptr<NeighbourQueueDisc> disc = CreateObject<NeighbourQueueDisc>();
-    disc->m_ipv4 = ipv4;
+    disc->m_node = node;
     tc->SetRootQueueDiscOnDevice(device, disc);
     return disc;
 }
@@ -109,7 +112,7 @@ NeighbourQueueDisc::DoDispose()
     m_failEvent.Cancel();
     m_resolveEvent.Cancel();
     m_held.clear();
-    m_ipv4 = nullptr;
+    m_node = nullptr;
     QueueDisc::DoDispose();
 }
 
@@ -156,14 +159,23 @@ NeighbourQueueDisc::Describe(Ptr<const QueueDiscItem> item) const
     Held held;
     held.truesize = item->GetSize() + m_skbOverhead;
     held.queuedAt = Simulator::Now();
-    Ptr<const Ipv4QueueDiscItem> ip = DynamicCast<const Ipv4QueueDiscItem>(item);
-    if (!ip)
+    uint8_t protocol = 0;
+    if (Ptr<const Ipv4QueueDiscItem> ip = DynamicCast<const Ipv4QueueDiscItem>(item))
+    {
+        held.source = ip->GetHeader().GetSource();
+        protocol = ip->GetHeader().GetProtocol();
+    }
+    else if (Ptr<const Ipv6QueueDiscItem> ip6 = DynamicCast<const Ipv6QueueDiscItem>(item))
+    {
+        held.source = ip6->GetHeader().GetSource();
+        protocol = ip6->GetHeader().GetNextHeader(); // the sim sends no extension headers
+    }
+    else
     {
         return held;
     }
-    held.source = ip->GetHeader().GetSource();
     std::array<uint8_t, 14> tcp{}; // ports, sequence, ack, data offset, flags
-    if (ip->GetHeader().GetProtocol() != TcpL4Protocol::PROT_NUMBER ||
+    if (protocol != TcpL4Protocol::PROT_NUMBER ||
         item->GetPacket()->CopyData(tcp.data(), tcp.size()) != tcp.size())
     {
         return held;
@@ -177,7 +189,7 @@ NeighbourQueueDisc::Describe(Ptr<const QueueDiscItem> item) const
 }
 
 bool
-NeighbourQueueDisc::HeldSince(Ipv4Address source,
+NeighbourQueueDisc::HeldSince(const Address& source,
                               uint16_t port,
                               uint32_t sequence,
                               Time& queuedAt) const
@@ -311,31 +323,49 @@ NeighbourQueueDisc::Fail()
 void
 NeighbourQueueDisc::ReportUnreachable(Ptr<const QueueDiscItem> item) const
 {
-    Ptr<const Ipv4QueueDiscItem> ip = DynamicCast<const Ipv4QueueDiscItem>(item);
-    if (!ip)
-    {
-        return;
-    }
-    const Ipv4Header header = ip->GetHeader();
-    Ptr<IpL4Protocol> transport = m_ipv4->GetProtocol(header.GetProtocol());
     std::array<uint8_t, 8> quoted{};
-    if (!transport || item->GetPacket()->CopyData(quoted.data(), quoted.size()) != quoted.size())
+    if (item->GetPacket()->CopyData(quoted.data(), quoted.size()) != quoted.size())
     {
         return;
     }
-    const uint32_t info =
-        header.GetProtocol() == TcpL4Protocol::PROT_NUMBER ? BigEndian32(&quoted[4]) : 0;
-    // Linux delivers it through the loopback device: after this event, in the queue's order.
-    Simulator::ScheduleNow([transport, header, info, quoted]() {
-        transport->ReceiveIcmp(header.GetSource(),
-                               64,
-                               Icmpv4Header::ICMPV4_DEST_UNREACH,
-                               Icmpv4DestinationUnreachable::ICMPV4_HOST_UNREACHABLE,
-                               info,
-                               header.GetSource(),
-                               header.GetDestination(),
-                               quoted.data());
-    });
+    // Either family's addresses: the transport protocol has a ReceiveIcmp for each.
+    auto report = [&quoted](Ptr<IpL4Protocol> transport,
+                            auto source,
+                            auto destination,
+                            uint8_t protocol,
+                            uint8_t type,
+                            uint8_t code) {
+        if (!transport)
+        {
+            return;
+        }
+        const uint32_t info = protocol == TcpL4Protocol::PROT_NUMBER ? BigEndian32(&quoted[4]) : 0;
+        // Linux delivers it through the loopback device: after this event, in the queue's order.
+        Simulator::ScheduleNow([transport, source, destination, type, code, info, quoted]() {
+            transport
+                ->ReceiveIcmp(source, 64, type, code, info, source, destination, quoted.data());
+        });
+    };
+    if (Ptr<const Ipv4QueueDiscItem> ip = DynamicCast<const Ipv4QueueDiscItem>(item))
+    {
+        const Ipv4Header& header = ip->GetHeader();
+        report(m_node->GetObject<Ipv4L3Protocol>()->GetProtocol(header.GetProtocol()),
+               header.GetSource(),
+               header.GetDestination(),
+               header.GetProtocol(),
+               Icmpv4Header::ICMPV4_DEST_UNREACH,
+               Icmpv4DestinationUnreachable::ICMPV4_HOST_UNREACHABLE);
+    }
+    else if (Ptr<const Ipv6QueueDiscItem> ip6 = DynamicCast<const Ipv6QueueDiscItem>(item))
+    {
+        const Ipv6Header& header = ip6->GetHeader();
+        report(m_node->GetObject<Ipv6L3Protocol>()->GetProtocol(header.GetNextHeader()),
+               header.GetSource(),
+               header.GetDestination(),
+               header.GetNextHeader(),
+               Icmpv6Header::ICMPV6_ERROR_DESTINATION_UNREACHABLE,
+               Icmpv6Header::ICMPV6_ADDR_UNREACHABLE);
+    }
 }
 
 } // namespace sim

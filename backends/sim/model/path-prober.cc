@@ -4,15 +4,19 @@
 #include <cstring>
 #include <vector>
 
-#include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-header.h"
 #include "ns3/ipv4-routing-protocol.h"
 #include "ns3/ipv4.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6-route.h"
+#include "ns3/ipv6-routing-protocol.h"
+#include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/udp-socket-factory.h"
+#include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/probe-responder.h"
 
 namespace mprecover {
@@ -45,9 +49,23 @@ ReadId(const uint8_t* in)
     return id;
 }
 
+// Whether the node's routing (Ipv4 or Ipv6, with its header and address types) has a route
+// from `source` through `device` to `destination`.
+template <class Ip, class Header, class IpAddress>
+bool
+RouteExists(Ptr<Node> node, const Address& source, const Address& destination, Ptr<NetDevice> device)
+{
+    Header header;
+    header.SetSource(IpAddress::ConvertFrom(source));
+    header.SetDestination(IpAddress::ConvertFrom(destination));
+    Socket::SocketErrno error = Socket::ERROR_NOTERROR;
+    const auto routing = node->GetObject<Ip>()->GetRoutingProtocol();
+    return routing->RouteOutput(nullptr, header, device, error) != nullptr;
+}
+
 } // namespace
 
-PathProber::PathProber(SocketFactory sockets, Ipv4Address responder)
+PathProber::PathProber(SocketFactory sockets, const Address& responder)
     : m_sockets(sockets),
       m_responder(responder)
 {
@@ -129,7 +147,7 @@ PathProber::StartUdpEcho(const Probe& probe, uint16_t port, uint32_t bytes)
     probe.socket->SetRecvCallback(MakeCallback(&PathProber::HandleEcho, this));
     return probe.socket->SendTo(Create<Packet>(payload.data(), bytes),
                                 0,
-                                InetSocketAddress(m_responder, port)) >= 0;
+                                IpSocketAddress(m_responder, port)) >= 0;
 }
 
 // ns-3's UDP sends from a bound address without looking a route up, so unlike Linux's sendto
@@ -141,12 +159,18 @@ PathProber::HasRoute(Ptr<Socket> socket) const
 {
     Address local;
     socket->GetSockName(local);
-    Ipv4Header header;
-    header.SetSource(InetSocketAddress::ConvertFrom(local).GetIpv4());
-    header.SetDestination(m_responder);
-    Socket::SocketErrno error = Socket::ERROR_NOTERROR;
-    const auto routing = socket->GetNode()->GetObject<Ipv4>()->GetRoutingProtocol();
-    return routing->RouteOutput(nullptr, header, socket->GetBoundNetDevice(), error) != nullptr;
+    const Address source = IpOfSocketAddress(local);
+    if (IsIpv6Address(m_responder))
+    {
+        return RouteExists<Ipv6, Ipv6Header, Ipv6Address>(socket->GetNode(),
+                                                          source,
+                                                          m_responder,
+                                                          socket->GetBoundNetDevice());
+    }
+    return RouteExists<Ipv4, Ipv4Header, Ipv4Address>(socket->GetNode(),
+                                                      source,
+                                                      m_responder,
+                                                      socket->GetBoundNetDevice());
 }
 
 bool
@@ -157,7 +181,7 @@ PathProber::StartTcp(const Probe& probe)
     probe.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                                     MakeCallback(&PathProber::HandleConnectFailed, this));
     probe.socket->SetRecvCallback(MakeCallback(&PathProber::HandleReply, this));
-    return probe.socket->Connect(InetSocketAddress(m_responder, ProbeResponder::kTcpPort)) == 0;
+    return probe.socket->Connect(IpSocketAddress(m_responder, ProbeResponder::kTcpPort)) == 0;
 }
 
 void

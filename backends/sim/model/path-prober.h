@@ -8,7 +8,7 @@
 #include "engine/ids.h"
 #include "ns3/callback.h"
 #include "ns3/event-id.h"
-#include "ns3/ipv4-address.h"
+#include "ns3/address.h"
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
 
@@ -19,7 +19,7 @@ namespace sim {
  * Sends probes through one path to a ProbeResponder and reports their answers.
  *
  * - ping, dns: a UDP echo (ProbeResponder::kPingPort, kDnsPort), answered when the echo of
- *   the probe's id comes back;
+ *   the probe's id comes back (for ping, as many bytes as ping's ICMP echo, on either family);
  * - tcp: a TCP connect to ProbeResponder::kTcpPort, answered by the SYN-ACK;
  * - http: that connect, a small request, answered by the reply.
  *
@@ -40,7 +40,8 @@ class PathProber
     static constexpr uint32_t kDnsBytes = 40;  ///< about a DNS query for a short name
     static constexpr const char* kHttpRequest = "GET /generate_204 HTTP/1.1\r\nHost: probe\r\n\r\n";
 
-    PathProber(SocketFactory sockets, ns3::Ipv4Address responder);
+    /// `responder`: the ProbeResponder's address, an Ipv4Address or an Ipv6Address.
+    PathProber(SocketFactory sockets, const ns3::Address& responder);
     PathProber(const PathProber&) = delete;
     PathProber& operator=(const PathProber&) = delete;
     /// Closes the probes still waiting; they report nothing.
@@ -76,7 +77,7 @@ class PathProber
     void Finish(ns3::Socket* key, bool report, bool ok);
 
     SocketFactory m_sockets;
-    ns3::Ipv4Address m_responder;
+    ns3::Address m_responder;
     ResultCallback m_result;
     std::map<ns3::Socket*, Probe> m_probes; ///< the probes waiting, by their socket
 };

@@ -1,7 +1,7 @@
 #include "backends/sim/model/probe-responder.h"
 
+#include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/linux-tcp-socket.h"
-#include "ns3/inet-socket-address.h"
 #include "ns3/abort.h"
 #include "ns3/packet.h"
 #include "ns3/udp-socket-factory.h"
@@ -39,7 +39,7 @@ ProbeResponder::StartApplication()
     m_dnsSocket = OpenUdpEcho(kDnsPort);
 
     m_tcpListener = CreateLinuxTcpSocket(GetNode());
-    NS_ABORT_MSG_IF(m_tcpListener->Bind(InetSocketAddress(Ipv4Address::GetAny(), kTcpPort)) != 0,
+    NS_ABORT_MSG_IF(m_tcpListener->Bind(AnySocketAddress(GetNode(), kTcpPort)) != 0,
                     "ProbeResponder: binding TCP port " << kTcpPort << " failed");
     m_tcpListener->Listen();
     m_tcpListener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
@@ -62,7 +62,7 @@ Ptr<Socket>
 ProbeResponder::OpenUdpEcho(uint16_t port)
 {
     auto socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
-    NS_ABORT_MSG_IF(socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0,
+    NS_ABORT_MSG_IF(socket->Bind(AnySocketAddress(GetNode(), port)) != 0,
                     "ProbeResponder: binding UDP port " << port << " failed");
     socket->SetRecvCallback(MakeCallback(&ProbeResponder::HandleEcho, this));
     return socket;
