@@ -13,6 +13,7 @@ import json
 import os
 
 import pytest
+import yaml
 
 from conftest import SCENARIOS, SOURCE, default_policy, mprecover, netns_unavailable
 
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.skipif(netns_unavailable() is not None, reason=str(netn
 ONLY = os.environ.get("MPRECOVER_SCENARIO")
 CHOSEN = [s for s in SCENARIOS if ONLY is None or s.stem == ONLY]
 BASELINE = SOURCE / "results" / "baseline" / "comparison.json"
+
+
+def scenario_family(scenario):
+    """The file's topology.family (left out: ipv4)."""
+    return (yaml.safe_load(scenario.read_text()).get("topology") or {}).get("family", "ipv4")
 
 
 def outage(summary, path, kind=None):
@@ -103,16 +109,21 @@ def check_wan_readdress(s, policy):
         assert o["rebuild_latency_s"]["max"] <= bound(s) + 0.3, o
 
 
-def check_subflow_rows(run_dir, s):
+# The server's address in the scenario's family (topology.family; dual connects over IPv6).
+SERVER_ADDRESS = {"ipv4": "10.3.0.2", "ipv6": "2001:db8:3::2", "dual": "2001:db8:3::2"}
+
+
+def check_subflow_rows(run_dir, s, family):
     """timeseries.csv has the kernel's tcp_info of every established subflow every 100 ms: on
-    each path the scenario has, from the path's client address to the server's port, with a
-    round trip at least the path's (the delay line's) and counters that only grow."""
+    each path the scenario has, to the server's address of the scenario's family, with a round
+    trip at least the path's (the delay line's) and counters that only grow."""
     assert s["scheduler"] == "default", s["scheduler"]
     with open(run_dir / "timeseries.csv", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["scope"] == "subflow"]
     assert rows, "no subflow rows"
     paths = {p["name"]: p for p in s["paths"]}
     assert {r["path"] for r in rows} <= set(paths)
+    assert {r["remote_address"] for r in rows} == {SERVER_ADDRESS[family]}
     # The kernel may give a re-created subflow the port its predecessor had (seen with omr's
     # endpoint flap after a reset): its counters start again, after a sub_established.
     with open(run_dir / "events.csv", newline="") as f:
@@ -227,6 +238,8 @@ def check_wan_blackhole_requests(s, policy):
 
 FIGURES = {
     "wan-reset": check_wan_reset,
+    "wan-reset-ipv6": check_wan_reset,
+    "wan-readdress-dual": check_wan_readdress,
     "wan-reset-video": check_wan_reset_video,
     "wan-blackhole": lambda s, p: check_survivors(s, p, "blackhole"),
     "wan-linkdown": lambda s, p: check_survivors(s, p, "down"),
@@ -245,9 +258,12 @@ FIGURES = {
 # wan-blackhole's case under requests, so the kernel's own recovery and the default policy's do. mptcpd, which follows
 # addresses only, is the kernel policy again where no address changes: through a reset (wan-reset
 # checks so), a blackhole or a link down (its client address stays), and on three-wan-many-conns
-# (0 of 100 rebuilt, as kernel): the reference has it for those, CI leaves it out.
+# (0 of 100 rebuilt, as kernel): the reference has it for those, CI leaves it out. wan-reset-ipv6 is
+# wan-reset's case over IPv6: the bug and its fix; wan-readdress-dual keeps every policy, as
+# mptcpd there sees a new address of each family.
 POLICIES = {
     "iperf3-reset": ["kernel", "rebuild"],
+    "wan-reset-ipv6": ["kernel", "rebuild"],
     "wan-reset-download": ["kernel", "rebuild"],
     "wan-blackhole-requests": ["kernel", "rebuild"],
     "wan-reset-video": ["kernel", "rebuild"],
@@ -265,6 +281,7 @@ def test_runs_on_the_live_kernel_and_agrees_with_the_sim(scenario, tmp_path):
                   *policies, "--out", tmp_path, cwd=SOURCE, timeout=1800)
     assert r.returncode == 0, r.stdout + r.stderr
     (compared,) = json.loads((tmp_path / "comparison.json").read_text())["scenarios"]
+    family = scenario_family(scenario)
     assert compared["runs"], "the baseline holds every policy on netns"
     for run in compared["runs"]:
         s = json.loads((tmp_path / run["run_dirs"][0] / "summary.json").read_text())
@@ -277,7 +294,7 @@ def test_runs_on_the_live_kernel_and_agrees_with_the_sim(scenario, tmp_path):
             assert o["connections"] >= o["rebuilt"] == o["recreated"] + o["replaced"] + o["resumed"]
         if policy == "mptcpd":
             assert (tmp_path / run["run_dirs"][0] / "mptcpd.log").is_file(), "the daemon's log is kept"
-        check_subflow_rows(tmp_path / run["run_dirs"][0], s)
+        check_subflow_rows(tmp_path / run["run_dirs"][0], s, family)
         if scenario.stem == "iperf3-reset":
             check_iperf3_reset(s, policy, tmp_path / run["run_dirs"][0])
         elif scenario.stem in FIGURES:
