@@ -172,7 +172,10 @@ void outage_figure_table(std::ostream& out, const ScenarioComparison& s, const O
 
 void scenario_section(std::ostream& out, const ScenarioComparison& s, const std::filesystem::path& dir) {
   out << "## " << s.name << "\n\n";
-  out << "`" << s.file << "`: longest round trip " << formatted("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
+  out << "`" << s.file << "`: ";
+  if (s.family == "ipv6") out << "IPv6 (2001:db8::/32); ";
+  if (s.family == "dual") out << "dual-stack, connections over IPv6; ";
+  out << "longest round trip " << formatted("%.0f", s.round_trip_s * 1000) << " ms; probe interval";
   for (const auto& [policy, interval] : s.probe_interval_s) out << " " << policy << " " << count(interval) << " s";
   out << ".\n\n";
   for (const std::string& reason : s.not_run) out << "Not run on " << reason << ".\n\n";

@@ -104,6 +104,7 @@ ScenarioComparison describe_for_comparison(const Scenario& scenario, const std::
   ScenarioComparison c;
   c.name = scenario.name;
   c.file = scenario.source_file;
+  c.family = name_of(scenario.family);
   for (const PathSpec& p : scenario.paths)
     c.round_trip_s = std::max(c.round_trip_s, 2 * to_seconds(p.delay + scenario.server.delay));
   for (const std::string& policy : policies) {
@@ -147,6 +148,7 @@ OrderedJson to_json(const Comparison& comparison) {
     for (const ParityVerdict& verdict : s.parity) parity.push_back(to_json(verdict));
     scenarios.push_back({{"name", s.name},
                          {"file", s.file},
+                         {"family", s.family},
                          {"round_trip_s", s.round_trip_s},
                          {"probe_interval_s", s.probe_interval_s},
                          {"outage_changes_delay", s.outage_changes_delay},
@@ -181,6 +183,7 @@ Comparison comparison_from_json(const Json& json, const std::string& origin) {
       ScenarioComparison sc;
       sc.name = s.at("name").get<std::string>();
       sc.file = s.at("file").get<std::string>();
+      sc.family = s.value("family", "ipv4");  // written before topology.family: IPv4
       sc.round_trip_s = s.at("round_trip_s").get<double>();
       for (const auto& [policy, interval] : s.at("probe_interval_s").get<std::map<std::string, double>>())
         sc.probe_interval_s[canonical_policy(policy)] = interval;

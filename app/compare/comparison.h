@@ -33,6 +33,7 @@ Tolerance default_tolerance(const std::string& backend);
 struct ScenarioComparison {
   std::string name;
   std::string file;
+  std::string family = "ipv4";  // topology.family: the network's addresses
   double round_trip_s = 0;
   std::map<std::string, double> probe_interval_s;  // per policy
   std::vector<bool> outage_changes_delay;

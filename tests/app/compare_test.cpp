@@ -270,6 +270,23 @@ TEST(CompareReport, HasTheRulesATableRowPerRunAndTheVerdicts) {
   EXPECT_NE(md.find("**Parity (sim vs netns):** rebuild agree."), std::string::npos) << md;
 }
 
+// The network's family is in comparison.json and in the scenario's line of the report; a file
+// written before topology.family reads as IPv4.
+TEST(CompareReport, SaysWhichFamilyTheNetworkWas) {
+  Comparison c = baseline_with(reset_run("sim", 25.042, 0.084));
+  EXPECT_EQ(compare_report_markdown(c, "/nonexistent").find("IPv6"), std::string::npos);
+  c.scenarios[0].family = "ipv6";
+  EXPECT_NE(compare_report_markdown(c, "/nonexistent").find("`: IPv6 (2001:db8::/32); longest round trip"),
+            std::string::npos);
+  c.scenarios[0].family = "dual";
+  EXPECT_NE(compare_report_markdown(c, "/nonexistent").find("`: dual-stack, connections over IPv6; longest"),
+            std::string::npos);
+  EXPECT_EQ(comparison_from_json(nlohmann::json::parse(to_json(c).dump()), "test").scenarios[0].family, "dual");
+  nlohmann::json older = nlohmann::json::parse(to_json(c).dump());
+  older["scenarios"][0].erase("family");
+  EXPECT_EQ(comparison_from_json(older, "old").scenarios[0].family, "ipv4");
+}
+
 // Request/response figures survive comparison.json and get a table of their own, a row per run.
 TEST(CompareReport, RequestFiguresHaveATableAndSurviveJson) {
   RunFigures run = reset_run("sim", 25.042, 0.084);
