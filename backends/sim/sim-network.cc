@@ -418,15 +418,12 @@ make_sim_network(const Scenario& scenario)
     return std::make_unique<sim::SimNetwork>(scenario);
 }
 
-// The topology, the probes and the MPTCP model run on either of ns-3's stacks.
+// The topology, the probes and the MPTCP model run on ns-3's IPv4 or IPv6 stack, or on both
+// (dual: the connections on IPv6, each link with an address of each family).
 std::optional<std::string>
-sim_family_unavailable(NetworkFamily family)
+sim_family_unavailable(NetworkFamily /* family */)
 {
-    if (family != NetworkFamily::dual)
-    {
-        return std::nullopt;
-    }
-    return "the simulated network has one family at a time so far (dual-stack links are netns only)";
+    return std::nullopt;
 }
 
 } // namespace mprecover

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4-header.h"
 #include "ns3/ipv4.h"
 #include "ns3/ipv6-header.h"
@@ -70,14 +72,37 @@ InterfaceForAddress(Ptr<Node> node, const Address& address)
     return node->GetObject<Ipv4>()->GetInterfaceForAddress(Ipv4Address::ConvertFrom(address));
 }
 
+// The device's interface in the node's stack of `family` (each stack numbers its own).
 inline int32_t
-InterfaceForDevice(Ptr<Node> node, Ptr<NetDevice> device)
+InterfaceForDevice(Ptr<Node> node, Ptr<NetDevice> device, IpFamily family)
 {
-    if (node->GetObject<Ipv6>())
+    if (family == IpFamily::ipv6)
     {
         return node->GetObject<Ipv6>()->GetInterfaceForDevice(device);
     }
     return node->GetObject<Ipv4>()->GetInterfaceForDevice(device);
+}
+
+// A TCP socket on the client bound to the path's address of `family` and to its device, as
+// WanTopology::CreateBoundTcpSocket makes them in the connection family.
+inline Ptr<Socket>
+BoundTcpSocket(const WanTopology& topology, PathId path, IpFamily family)
+{
+    auto socket = Socket::CreateSocket(topology.GetClient(), TcpSocketFactory::GetTypeId());
+    EXPECT_EQ(socket->Bind(IpSocketAddress(topology.GetClientAddress(path, family), 0)), 0);
+    socket->BindToNetDevice(topology.GetClientDevice(path));
+    return socket;
+}
+
+// The wildcard address of `family` with `port`.
+inline Address
+AnySocketAddressOf(IpFamily family, uint16_t port)
+{
+    if (family == IpFamily::ipv6)
+    {
+        return Inet6SocketAddress(Ipv6Address::GetAny(), port);
+    }
+    return InetSocketAddress(Ipv4Address::GetAny(), port);
 }
 
 inline void
@@ -93,8 +118,9 @@ RunUntil(double seconds)
     Simulator::Run();
 }
 
-// Every packet the client transmits, by the path of the device it leaves on. An address belongs
-// to the path it was assigned on (tell the monitor of a readdress's new one with Own).
+// Every packet the client transmits, by the path of the device it leaves on. An address, of
+// either family, belongs to the path it was assigned on (tell the monitor of a readdress's new
+// ones with Own).
 class ClientTxMonitor
 {
   public:
@@ -103,7 +129,10 @@ class ClientTxMonitor
         m_packets.resize(topology.GetPathCount());
         for (PathId path = 0; path < topology.GetPathCount(); ++path)
         {
-            Own(topology.GetClientAddress(path), path);
+            for (IpFamily family : topology.GetFamilies())
+            {
+                Own(topology.GetClientAddress(path, family), path);
+            }
             topology.GetClientDevice(path)->TraceConnectWithoutContext(
                 "PhyTxBegin",
                 MakeCallback(&ClientTxMonitor::OnTx, this, path));
@@ -172,10 +201,17 @@ class ClientTxMonitor
 class Sink
 {
   public:
+    /// Listens on `port` in the connection family.
     Sink(Ptr<Node> server, uint16_t port)
+        : Sink(server, AnySocketAddress(server, port))
+    {
+    }
+
+    /// Listens on `local`, a wildcard socket address of one family.
+    Sink(Ptr<Node> server, const Address& local)
     {
         m_listener = Socket::CreateSocket(server, TcpSocketFactory::GetTypeId());
-        m_listener->Bind(AnySocketAddress(server, port));
+        m_listener->Bind(local);
         m_listener->Listen();
         m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                       MakeCallback(&Sink::OnAccept, this));

@@ -1,5 +1,6 @@
-// WanTopology and the path probes on small scenarios, on IPv4 and on IPv6: every packet leaves
-// by its path, and each fault does what it says and no more.
+// WanTopology and the path probes on small scenarios, on IPv4, IPv6 and dual-stack networks
+// (whose connections are IPv6): every packet leaves by its path, and each fault does what it
+// says and no more.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -220,7 +221,7 @@ TEST_P(TopologyTest, ReaddressReplacesTheClientAddress)
     EXPECT_EQ(IpAddressToText(newAddress), address_plan(connection_family(GetParam())).client_address(1, 1));
     EXPECT_EQ(InterfaceForAddress(client, oldAddress), -1);
     EXPECT_EQ(InterfaceForAddress(client, newAddress),
-              InterfaceForDevice(client, topology.GetClientDevice(1)));
+              InterfaceForDevice(client, topology.GetClientDevice(1), connection_family(GetParam())));
     ASSERT_TRUE(monitor.LastFrom(oldAddress).has_value());
     EXPECT_LT(*monitor.LastFrom(oldAddress), Seconds(1.0));
     EXPECT_GT(sink.BytesFrom(oldAddress), 1'000'000U);
@@ -442,7 +443,7 @@ TEST_P(TopologyTest, SameSeedSameLosses)
 
 INSTANTIATE_TEST_SUITE_P(Families,
                          TopologyTest,
-                         ::testing::Values(NetworkFamily::ipv4, NetworkFamily::ipv6),
+                         ::testing::Values(NetworkFamily::ipv4, NetworkFamily::ipv6, NetworkFamily::dual),
                          [](const ::testing::TestParamInfo<NetworkFamily>& param) {
                              return std::string(mprecover::name_of(param.param));
                          });

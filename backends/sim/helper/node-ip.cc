@@ -1,5 +1,7 @@
 #include "backends/sim/helper/node-ip.h"
 
+#include <algorithm>
+
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/config.h"
@@ -16,6 +18,7 @@
 #include "ns3/ipv6.h"
 #include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/source-address-routing.h"
+#include "engine/enum_names.h"
 
 namespace mprecover {
 namespace sim {
@@ -55,13 +58,20 @@ StaticRouting6(Ptr<Node> node)
     return Ipv6StaticRoutingHelper().GetStaticRouting(node->GetObject<Ipv6>());
 }
 
+bool
+Runs(const std::vector<IpFamily>& families, IpFamily family)
+{
+    return std::find(families.begin(), families.end(), family) != families.end();
+}
+
+// A helper installing the stacks of `families` in one go, with one set of transport protocols.
 InternetStackHelper
-StackOf(IpFamily family)
+StackOf(const std::vector<IpFamily>& families)
 {
     InternetStackHelper stack;
-    stack.SetIpv4StackInstall(family == IpFamily::ipv4);
-    stack.SetIpv6StackInstall(family == IpFamily::ipv6);
-    if (family == IpFamily::ipv6)
+    stack.SetIpv4StackInstall(Runs(families, IpFamily::ipv4));
+    stack.SetIpv6StackInstall(Runs(families, IpFamily::ipv6));
+    if (Runs(families, IpFamily::ipv6))
     {
         // No duplicate address detection: the plan's addresses are unique, and DAD would keep
         // each new address (a readdress's too) unusable for a second.
@@ -72,53 +82,83 @@ StackOf(IpFamily family)
 
 } // namespace
 
-void
-NodeIp::Install(Ptr<Node> node, IpFamily family, bool forwarding)
+std::vector<IpFamily>
+NetworkFamilies(NetworkFamily network)
 {
-    InternetStackHelper stack = StackOf(family);
-    if (family == IpFamily::ipv4)
+    std::vector<IpFamily> families;
+    for (IpFamily family : {IpFamily::ipv4, IpFamily::ipv6})
     {
-        stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
-        stack.Install(node);
-        node->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(forwarding));
-        return;
+        if (has_family(network, family))
+        {
+            families.push_back(family);
+        }
     }
-    stack.SetRoutingHelper(Ipv6StaticRoutingHelper());
-    stack.Install(node);
-    node->GetObject<Ipv6>()->SetAttribute("IpForward", BooleanValue(forwarding));
+    return families;
 }
 
 void
-NodeIp::InstallSourceRouted(Ptr<Node> node, IpFamily family)
+NodeIp::Install(Ptr<Node> node, const std::vector<IpFamily>& families, bool forwarding)
 {
-    InternetStackHelper stack = StackOf(family);
-    if (family == IpFamily::ipv4)
+    InternetStackHelper stack = StackOf(families);
+    stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
+    stack.SetRoutingHelper(Ipv6StaticRoutingHelper());
+    stack.Install(node);
+    for (IpFamily family : families)
     {
-        Ipv4ListRoutingHelper routing;
-        routing.Add(Ipv4StaticRoutingHelper(), 0);
-        stack.SetRoutingHelper(routing);
-        stack.Install(node);
+        NodeIp(node, family).SetForwarding(forwarding);
+    }
+}
+
+void
+NodeIp::InstallSourceRouted(Ptr<Node> node, const std::vector<IpFamily>& families)
+{
+    InternetStackHelper stack = StackOf(families);
+    Ipv4ListRoutingHelper routing4;
+    routing4.Add(Ipv4StaticRoutingHelper(), 0);
+    stack.SetRoutingHelper(routing4);
+    Ipv6ListRoutingHelper routing6;
+    routing6.Add(Ipv6StaticRoutingHelper(), 0);
+    stack.SetRoutingHelper(routing6);
+    stack.Install(node);
+    for (IpFamily family : families)
+    {
+        NodeIp host(node, family);
         // A host: a packet for an address it no longer has must not bounce back.
-        node->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(false));
-        DynamicCast<Ipv4ListRouting>(node->GetObject<Ipv4>()->GetRoutingProtocol())
+        host.SetForwarding(false);
+        host.AddSourceRouting();
+    }
+}
+
+NodeIp::NodeIp(Ptr<Node> node, IpFamily family)
+    : m_node(node),
+      m_family(family)
+{
+    NS_ABORT_MSG_IF(family == IpFamily::ipv4 ? !node->GetObject<Ipv4>() : !node->GetObject<Ipv6>(),
+                    "NodeIp: node " << node->GetId() << " has no " << name_of(family) << " stack");
+}
+
+void
+NodeIp::SetForwarding(bool forwarding)
+{
+    if (m_family == IpFamily::ipv4)
+    {
+        m_node->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(forwarding));
+        return;
+    }
+    m_node->GetObject<Ipv6>()->SetAttribute("IpForward", BooleanValue(forwarding));
+}
+
+void
+NodeIp::AddSourceRouting()
+{
+    if (m_family == IpFamily::ipv4)
+    {
+        DynamicCast<Ipv4ListRouting>(m_node->GetObject<Ipv4>()->GetRoutingProtocol())
             ->AddRoutingProtocol(CreateObject<SourceAddressRouting>(), 10);
         return;
     }
-    Ipv6ListRoutingHelper routing;
-    routing.Add(Ipv6StaticRoutingHelper(), 0);
-    stack.SetRoutingHelper(routing);
-    stack.Install(node);
-    node->GetObject<Ipv6>()->SetAttribute("IpForward", BooleanValue(false));
-    DynamicCast<Ipv6ListRouting>(node->GetObject<Ipv6>()->GetRoutingProtocol())
+    DynamicCast<Ipv6ListRouting>(m_node->GetObject<Ipv6>()->GetRoutingProtocol())
         ->AddRoutingProtocol(CreateObject<SourceAddressRouting6>(), 10);
-}
-
-NodeIp::NodeIp(Ptr<Node> node)
-    : m_node(node),
-      m_family(node->GetObject<Ipv4>() ? IpFamily::ipv4 : IpFamily::ipv6)
-{
-    NS_ABORT_MSG_IF(!node->GetObject<Ipv4>() && !node->GetObject<Ipv6>(),
-                    "NodeIp: node " << node->GetId() << " has no internet stack");
 }
 
 uint32_t

@@ -1,5 +1,6 @@
 // A node's IP layer, IPv4 or IPv6, behind one interface: what the topology does to a node
-// (stack, interfaces, addresses, static routes, up/down) written once for both families.
+// (stacks, interfaces, addresses, static routes, up/down) written once for both families, and
+// done for each family the network has.
 #pragma once
 
 #include <cstdint>
@@ -15,27 +16,34 @@
 namespace mprecover {
 namespace sim {
 
+/// The families of a network, which every node of it runs: the scenario's one, or IPv4 and IPv6
+/// (dual).
+std::vector<IpFamily> NetworkFamilies(NetworkFamily network);
+
 /**
- * The IP stack of one node of the topology, which runs one family (the scenario's), never both.
- * Addresses are ns3::Address holding an Ipv4Address or an Ipv6Address (ip-address.h); every
- * subnet is the plan's prefix length (/24 or /64).
+ * The IP stack of one family on one node of the topology. A node runs each of the network's
+ * families (one, or both on a dual network), and each stack numbers its own interfaces: an
+ * interface index belongs to a family. Addresses are ns3::Address holding an Ipv4Address or an
+ * Ipv6Address (ip-address.h); every subnet is the plan's prefix length (/24 or /64).
  */
 class NodeIp
 {
   public:
     /**
-     * Installs the family's internet stack with static routing; the node forwards or not (ns-3's
-     * IPv4 forwards by default, its IPv6 does not). For IPv6, duplicate address
+     * Installs the internet stack of each of `families` with static routing; the node forwards
+     * or not (ns-3's IPv4 forwards by default, its IPv6 does not). With IPv6, duplicate address
      * detection is off (Icmpv6L4Protocol DAD), so that an address is usable at once.
      */
-    static void Install(ns3::Ptr<ns3::Node> node, IpFamily family, bool forwarding);
+    static void Install(ns3::Ptr<ns3::Node> node, const std::vector<IpFamily>& families, bool forwarding);
     /**
-     * Installs the stack of a multi-homed host that routes by source address: SourceAddressRouting
-     * above static routing, which holds the connected routes only; the host does not forward.
+     * Installs the stacks of a multi-homed host that routes by source address: in each family,
+     * source-address routing above static routing, which holds the connected routes only; the
+     * host does not forward.
      */
-    static void InstallSourceRouted(ns3::Ptr<ns3::Node> node, IpFamily family);
+    static void InstallSourceRouted(ns3::Ptr<ns3::Node> node, const std::vector<IpFamily>& families);
 
-    explicit NodeIp(ns3::Ptr<ns3::Node> node);
+    /// The node's stack of `family`, which Install put there.
+    NodeIp(ns3::Ptr<ns3::Node> node, IpFamily family);
 
     /// Adds the device with one address and brings it up. By hand, not with the address helpers,
     /// because they also install an FqCoDel queue disc on the device, which would take the
@@ -55,6 +63,10 @@ class NodeIp
     void AddSourceGateway(uint32_t interface, const ns3::Address& gateway);
 
   private:
+    void SetForwarding(bool forwarding);
+    /// Puts SourceAddressRouting (SourceAddressRouting6) at the top of the list routing.
+    void AddSourceRouting();
+
     ns3::Ptr<ns3::Node> m_node;
     IpFamily m_family;
 };

@@ -11,6 +11,7 @@
 #include "backends/sim/model/ip-address.h"
 #include "backends/sim/model/linux-tcp-defaults.h"
 #include "backends/sim/model/linux-tcp-socket.h"
+#include "engine/enum_names.h"
 
 namespace mprecover {
 namespace sim {
@@ -66,8 +67,8 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 
 } // namespace
 
-// Addressing plan (core/network/address_plan.h), for path i with n = i + 1, on IPv4 (shown) or
-// IPv6 (2001:db8:1:n::/64, 2001:db8:2:n::/64, 2001:db8:3::/64, the same host numbers):
+// Addressing plan (core/network/address_plan.h), for path i with n = i + 1, on IPv4 (shown),
+// IPv6 (2001:db8:1:n::/64, 2001:db8:2:n::/64, 2001:db8:3::/64, the same host numbers) or both:
 //
 //              10.1.n.0/24                   10.2.n.0/24                    10.3.0.0/24
 //   client ───────────────── router[i] ───────────────────── aggregation ──────────────── server
@@ -77,45 +78,51 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 //   LAN link: 10 Gbit/s, no delay, 1000-packet queues; the client's end has Linux's carrier and
 //   neighbour (ARP, NDP) behaviour (NeighbourQueueDisc).
 //
-// Every node runs the scenario's family only. Routing is static. The client routes by source
-// address (SourceAddressRouting over static routing that only holds the connected routes).
+// Every node runs the network's families (one, or both on a dual network, each link then having
+// an address of each), and everything below is done for each family. Routing is static. The
+// client routes by source address (SourceAddressRouting over static routing that only holds the
+// connected routes).
 // Router[i] routes the server's subnet to the aggregation router, which routes path i's LAN to
 // router[i]; the server's default route goes to the aggregation router. The routers have no
 // default route: while the client's link is down, a packet for it dies at router[i] instead of
 // looping over the WAN hop until its TTL runs out. No node but the routers forwards.
 WanTopology::WanTopology(const Scenario& scenario)
-    : m_plan(address_plan(connection_family(scenario.family)))
+    : m_connectionFamily(connection_family(scenario.family)),
+      m_families(NetworkFamilies(scenario.family))
 {
     NS_ABORT_MSG_IF(scenario.paths.empty() || scenario.paths.size() > max_paths,
                     "WanTopology: scenario " << scenario.name << " has " << scenario.paths.size()
                                              << " paths; 1 to " << max_paths << " are supported");
     RngSeedManager::SetRun(scenario.seed);
-    ConfigureLinuxTcpDefaults(m_plan.family());
+    ConfigureLinuxTcpDefaults(m_connectionFamily);
 
     m_client = CreateObject<Node>();
     m_aggregation = CreateObject<Node>();
     m_server = CreateObject<Node>();
 
-    NodeIp::InstallSourceRouted(m_client, m_plan.family());
-    NodeIp::Install(m_aggregation, m_plan.family(), true);
-    NodeIp::Install(m_server, m_plan.family(), false);
+    NodeIp::InstallSourceRouted(m_client, m_families);
+    NodeIp::Install(m_aggregation, m_families, true);
+    NodeIp::Install(m_server, m_families, false);
 
     const auto serverLink = Link(m_aggregation,
                                  m_server,
                                  scenario.server.rate,
                                  scenario.server.delay,
                                  ToNs3(mprecover::QueueSize{}, "the server link"));
-    const Address aggregationAddress = IpAddressFromText(m_plan.aggregation_server_address());
-    NodeIp(m_aggregation).AddInterface(serverLink.Get(0), aggregationAddress);
-    m_serverAddress = IpAddressFromText(m_plan.server_address());
-    NodeIp server(m_server);
-    server.SetDefaultRoute(aggregationAddress, server.AddInterface(serverLink.Get(1), m_serverAddress));
+    for (IpFamily family : m_families)
+    {
+        const AddressPlan& plan = address_plan(family);
+        const Address aggregationAddress = IpAddressFromText(plan.aggregation_server_address());
+        NodeIp(m_aggregation, family).AddInterface(serverLink.Get(0), aggregationAddress);
+        const Address serverAddress = IpAddressFromText(plan.server_address());
+        m_serverAddresses[family] = serverAddress;
+        NodeIp server(m_server, family);
+        server.SetDefaultRoute(aggregationAddress, server.AddInterface(serverLink.Get(1), serverAddress));
+    }
 
     for (PathId id = 0; id < scenario.paths.size(); ++id)
     {
         BuildPath(id, scenario.paths[id]);
-        NodeIp(m_client).AddSourceGateway(m_paths.back().clientInterface,
-                                          m_paths.back().routerLanAddress);
     }
     AssignStreams(0);
     // Traffic control takes up its queue discs when the node is initialized, in the
@@ -132,28 +139,21 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     path.delay = spec.delay;
     path.loss = spec.loss;
     path.router = CreateObject<Node>();
-    NodeIp::Install(path.router, m_plan.family(), true);
-    NodeIp router(path.router);
-    NodeIp aggregation(m_aggregation);
+    NodeIp::Install(path.router, m_families, true);
 
     const auto lan = Link(m_client, path.router, kLanRate, Duration{}, ns3::QueueSize(kLanQueue));
     path.clientDevice = P2pDevice(lan, 0);
     path.neighbour = NeighbourQueueDisc::Install(path.clientDevice);
-    path.clientAddress = IpAddressFromText(m_plan.client_address(id));
-    path.clientInterface = NodeIp(m_client).AddInterface(lan.Get(0), path.clientAddress);
-    path.routerLanAddress = IpAddressFromText(m_plan.router_lan_address(id));
-    path.routerLanInterface = router.AddInterface(lan.Get(1), path.routerLanAddress);
-
     // The path's queue sits on both ends of the WAN hop: it is the bottleneck either way.
     const auto wan =
         Link(path.router, m_aggregation, spec.rate, spec.delay, ToNs3(spec.queue, "path " + spec.name));
     path.routerWanDevice = P2pDevice(wan, 0);
     path.aggregationWanDevice = P2pDevice(wan, 1);
     path.wanChannel = DynamicCast<PointToPointChannel>(path.routerWanDevice->GetChannel());
-    const uint32_t routerWanInterface =
-        router.AddInterface(wan.Get(0), IpAddressFromText(m_plan.router_wan_address(id)));
-    const uint32_t aggregationWanInterface =
-        aggregation.AddInterface(wan.Get(1), IpAddressFromText(m_plan.aggregation_wan_address(id)));
+    for (IpFamily family : m_families)
+    {
+        path.ip[family] = AddressPath(id, family, path, lan.Get(1));
+    }
 
     // Loss (and blackholes) on the receiving end of the WAN hop, in both directions.
     for (auto* errors : {&path.routerWanErrors, &path.aggregationWanErrors})
@@ -164,14 +164,31 @@ WanTopology::BuildPath(PathId id, const PathSpec& spec)
     path.routerWanDevice->SetReceiveErrorModel(path.routerWanErrors);
     path.aggregationWanDevice->SetReceiveErrorModel(path.aggregationWanErrors);
     ApplyErrorRate(path);
-
-    router.AddNetworkRoute(m_plan.server_subnet(),
-                           IpAddressFromText(m_plan.aggregation_wan_address(id)),
-                           routerWanInterface);
-    aggregation.AddNetworkRoute(m_plan.lan_subnet(id),
-                                IpAddressFromText(m_plan.router_wan_address(id)),
-                                aggregationWanInterface);
     m_paths.push_back(path);
+}
+
+WanTopology::PathIp
+WanTopology::AddressPath(PathId id, IpFamily family, const Path& path, Ptr<NetDevice> routerLan)
+{
+    const AddressPlan& plan = address_plan(family);
+    NodeIp client(m_client, family);
+    NodeIp router(path.router, family);
+    NodeIp aggregation(m_aggregation, family);
+    PathIp ip;
+    ip.clientAddress = IpAddressFromText(plan.client_address(id));
+    ip.clientInterface = client.AddInterface(path.clientDevice, ip.clientAddress);
+    ip.routerLanAddress = IpAddressFromText(plan.router_lan_address(id));
+    ip.routerLanInterface = router.AddInterface(routerLan, ip.routerLanAddress);
+    const Address routerWanAddress = IpAddressFromText(plan.router_wan_address(id));
+    const Address aggregationWanAddress = IpAddressFromText(plan.aggregation_wan_address(id));
+    const uint32_t routerWanInterface = router.AddInterface(path.routerWanDevice, routerWanAddress);
+    const uint32_t aggregationWanInterface =
+        aggregation.AddInterface(path.aggregationWanDevice, aggregationWanAddress);
+
+    router.AddNetworkRoute(plan.server_subnet(), aggregationWanAddress, routerWanInterface);
+    aggregation.AddNetworkRoute(plan.lan_subnet(id), routerWanAddress, aggregationWanInterface);
+    client.AddSourceGateway(ip.clientInterface, ip.routerLanAddress);
+    return ip;
 }
 
 Ptr<Node>
@@ -198,28 +215,52 @@ WanTopology::GetClientDevice(PathId path) const
     return At(path, "GetClientDevice").clientDevice;
 }
 
+const std::vector<IpFamily>&
+WanTopology::GetFamilies() const
+{
+    return m_families;
+}
+
 Address
 WanTopology::GetClientAddress(PathId path) const
 {
-    return At(path, "GetClientAddress").clientAddress;
+    return GetClientAddress(path, m_connectionFamily);
+}
+
+Address
+WanTopology::GetClientAddress(PathId path, IpFamily family) const
+{
+    const Path& p = At(path, "GetClientAddress");
+    NS_ABORT_MSG_IF(p.ip.count(family) == 0,
+                    "WanTopology: GetClientAddress: the network has no " << name_of(family));
+    return p.ip.at(family).clientAddress;
 }
 
 Address
 WanTopology::GetServerAddress() const
 {
-    return m_serverAddress;
+    return GetServerAddress(m_connectionFamily);
+}
+
+Address
+WanTopology::GetServerAddress(IpFamily family) const
+{
+    NS_ABORT_MSG_IF(m_serverAddresses.count(family) == 0,
+                    "WanTopology: GetServerAddress: the network has no " << name_of(family));
+    return m_serverAddresses.at(family);
 }
 
 Ptr<Socket>
 WanTopology::CreateBoundSocket(PathId path, TypeId socketFactory) const
 {
     const Path& p = At(path, "CreateBoundSocket");
+    const Address& address = p.ip.at(m_connectionFamily).clientAddress;
     // Every TCP socket behaves as Linux's (LinuxTcpSocket), not only those of the MPTCP model.
     auto socket = socketFactory == TcpSocketFactory::GetTypeId()
                       ? CreateLinuxTcpSocket(m_client)
                       : Socket::CreateSocket(m_client, socketFactory);
-    NS_ABORT_MSG_IF(socket->Bind(IpSocketAddress(p.clientAddress, 0)) != 0,
-                    "WanTopology: binding a socket to " << IpAddressToText(p.clientAddress) << " on path "
+    NS_ABORT_MSG_IF(socket->Bind(IpSocketAddress(address, 0)) != 0,
+                    "WanTopology: binding a socket to " << IpAddressToText(address) << " on path "
                                                         << p.spec.name << " failed");
     socket->BindToNetDevice(p.clientDevice);
     return socket;
@@ -271,7 +312,10 @@ WanTopology::SetLinkDown(PathId path)
         return;
     }
     p.neighbour->SetCarrier(false);
-    NodeIp(p.router).SetDown(p.routerLanInterface);
+    for (const auto& [family, ip] : p.ip)
+    {
+        NodeIp(p.router, family).SetDown(ip.routerLanInterface);
+    }
     Notify(path, LinkChange::carrier_down);
 }
 
@@ -283,7 +327,10 @@ WanTopology::SetLinkUp(PathId path)
     {
         return;
     }
-    NodeIp(p.router).SetUp(p.routerLanInterface, {p.routerLanAddress});
+    for (const auto& [family, ip] : p.ip)
+    {
+        NodeIp(p.router, family).SetUp(ip.routerLanInterface, {ip.routerLanAddress});
+    }
     p.neighbour->SetCarrier(true);
     Notify(path, LinkChange::carrier_up);
 }
@@ -311,15 +358,23 @@ WanTopology::Readdress(PathId path)
     Path& p = At(path, "Readdress");
     NS_ABORT_MSG_IF(p.readdresses >= max_readdresses,
                     "WanTopology: Readdress: path " << p.spec.name << " ran out of addresses");
-    // Remove before adding: static routing's NotifyRemoveAddress drops the subnet's connected
-    // route, which NotifyAddAddress then re-creates.
-    NodeIp client(m_client);
-    client.RemoveAddress(p.clientInterface, p.clientAddress);
+    // Every family's address changes, as when a reconnect brings a new IPv4 lease and a new
+    // prefix; the engine hears of the path once (its connections' family). Remove before
+    // adding: static routing's NotifyRemoveAddress drops the subnet's connected route, which
+    // NotifyAddAddress then re-creates.
+    for (auto& [family, ip] : p.ip)
+    {
+        NodeIp(m_client, family).RemoveAddress(ip.clientInterface, ip.clientAddress);
+    }
     Notify(path, LinkChange::address_gone);
-    p.clientAddress = IpAddressFromText(m_plan.client_address(path, ++p.readdresses));
-    client.AddAddress(p.clientInterface, p.clientAddress);
+    ++p.readdresses;
+    for (auto& [family, ip] : p.ip)
+    {
+        ip.clientAddress = IpAddressFromText(address_plan(family).client_address(path, p.readdresses));
+        NodeIp(m_client, family).AddAddress(ip.clientInterface, ip.clientAddress);
+    }
     Notify(path, LinkChange::address_back);
-    return p.clientAddress;
+    return p.ip.at(m_connectionFamily).clientAddress;
 }
 
 void

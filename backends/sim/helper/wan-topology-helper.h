@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -23,8 +24,9 @@ namespace mprecover {
 namespace sim {
 
 /**
- * Builds the scenario's network in the current simulation, on its family's stack (IPv4 or IPv6,
- * one code path: addresses are ns3::Address, ip-address.h), and injects the path faults.
+ * Builds the scenario's network in the current simulation, on its families' stacks (IPv4, IPv6
+ * or both: one code path, run for each family; addresses are ns3::Address, ip-address.h), and
+ * injects the path faults, which act on every family.
  *
  * Build it before Simulator::Run(); the fault methods may be called at any simulated time, e.g.
  * from Simulator::Schedule. The nodes live until Simulator::Destroy(). The constructor sets
@@ -49,14 +51,20 @@ class WanTopology
     uint32_t GetPathCount() const;
     /// The client's device on the path (its LAN link to the path's router).
     ns3::Ptr<ns3::NetDevice> GetClientDevice(PathId path) const;
-    /// The client's current address on the path (an Ipv4Address or an Ipv6Address); Readdress
-    /// changes it.
+    /// The network's families, which every node runs: one, or IPv4 and IPv6 (dual).
+    const std::vector<IpFamily>& GetFamilies() const;
+    /// The client's current address on the path in the connection family (IPv6 on a dual
+    /// network), the one the sockets use; Readdress changes it.
     ns3::Address GetClientAddress(PathId path) const;
+    /// The client's current address on the path in `family`, one of GetFamilies().
+    ns3::Address GetClientAddress(PathId path, IpFamily family) const;
+    /// The server's address in the connection family.
     ns3::Address GetServerAddress() const;
+    ns3::Address GetServerAddress(IpFamily family) const;
 
     /**
      * A socket of `socketFactory` (TcpSocketFactory, UdpSocketFactory) on the client, bound to
-     * the path's current address and to its device. Both are needed: ns-3 3.37's TCP Connect
+     * the path's current address (the connection family's) and to its device. Both are needed: ns-3 3.37's TCP Connect
      * picks its local address from a route lookup by destination and bound device only, so
      * binding the address alone would not choose the path. Call it again after a readdress.
      * A TCP socket is a LinuxTcpSocket.
@@ -89,13 +97,23 @@ class WanTopology
     /// Gives the WAN hop back the scenario's rate, delay and loss (a blackhole stays).
     void RestoreSpec(PathId path);
     /**
-     * Replaces the client's address on the path by a new one in the same subnet (address_gone,
-     * then address_back) and returns it. Sockets bound to the old address can send nothing any
-     * more; new ones must be created for the new address.
+     * Replaces the client's address on the path in each family by a new one in the same subnet
+     * (one address_gone, then one address_back) and returns the connection family's. Sockets
+     * bound to an old address can send nothing any more; new ones must be created for the new
+     * address.
      */
     ns3::Address Readdress(PathId path);
 
   private:
+    /// A path's addresses and interfaces in one family (each stack numbers its interfaces).
+    struct PathIp
+    {
+        uint32_t clientInterface = 0;
+        uint32_t routerLanInterface = 0;
+        ns3::Address routerLanAddress;
+        ns3::Address clientAddress;
+    };
+
     struct Path
     {
         PathSpec spec;
@@ -107,11 +125,8 @@ class WanTopology
         ns3::Ptr<ns3::PointToPointChannel> wanChannel;
         ns3::Ptr<ns3::RateErrorModel> routerWanErrors;
         ns3::Ptr<ns3::RateErrorModel> aggregationWanErrors;
-        uint32_t clientInterface = 0;
-        uint32_t routerLanInterface = 0;
-        ns3::Address routerLanAddress;
-        unsigned readdresses = 0; ///< how often the client's address changed
-        ns3::Address clientAddress;
+        std::map<IpFamily, PathIp> ip; ///< in each of the network's families
+        unsigned readdresses = 0;      ///< how often the client's addresses changed
         BitRate rate = 0; ///< the WAN hop's current values
         Duration delay{};
         Ratio loss = 0.0;
@@ -119,6 +134,8 @@ class WanTopology
     };
 
     void BuildPath(PathId id, const PathSpec& spec);
+    /// Addresses the path's interfaces in `family` and routes the family through the path.
+    PathIp AddressPath(PathId id, IpFamily family, const Path& path, ns3::Ptr<ns3::NetDevice> routerLan);
     void CheckPath(PathId path, const char* action) const;
     const Path& At(PathId path, const char* action) const;
     Path& At(PathId path, const char* action);
@@ -126,11 +143,12 @@ class WanTopology
     void ApplyErrorRate(Path& path);
     void Notify(PathId path, LinkChange change);
 
-    const AddressPlan& m_plan; ///< the scenario's family's
+    IpFamily m_connectionFamily;
+    std::vector<IpFamily> m_families;
     ns3::Ptr<ns3::Node> m_client;
     ns3::Ptr<ns3::Node> m_aggregation;
     ns3::Ptr<ns3::Node> m_server;
-    ns3::Address m_serverAddress;
+    std::map<IpFamily, ns3::Address> m_serverAddresses;
     std::vector<Path> m_paths;
     LinkChangeCallback m_linkChange;
 };

@@ -6,6 +6,7 @@
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/ipv6-address.h"
+#include "ns3/ipv6.h"
 
 #include <arpa/inet.h>
 
@@ -119,11 +120,11 @@ PortOfSocketAddress(const Address& socketAddress)
 Address
 AnySocketAddress(Ptr<Node> node, uint16_t port)
 {
-    if (node->GetObject<Ipv4>())
+    if (node->GetObject<Ipv6>())
     {
-        return InetSocketAddress(Ipv4Address::GetAny(), port);
+        return Inet6SocketAddress(Ipv6Address::GetAny(), port);
     }
-    return Inet6SocketAddress(Ipv6Address::GetAny(), port);
+    return InetSocketAddress(Ipv4Address::GetAny(), port);
 }
 
 } // namespace sim

@@ -37,8 +37,9 @@ ns3::Address IpOfSocketAddress(const ns3::Address& socketAddress);
 /// The port of an InetSocketAddress or an Inet6SocketAddress.
 uint16_t PortOfSocketAddress(const ns3::Address& socketAddress);
 
-/// The wildcard address with `port` in the family of the node's stack: a node of the topology
-/// runs IPv4 or IPv6, never both.
+/// The wildcard address with `port` in the connection family of the node's stacks: IPv6 if the
+/// node runs it (a dual-stack network's connections are IPv6, as connection_family has it), else
+/// IPv4. ns-3's sockets are of one family: an IPv6 wildcard takes no IPv4 connection.
 ns3::Address AnySocketAddress(ns3::Ptr<ns3::Node> node, uint16_t port);
 
 } // namespace sim
