@@ -53,7 +53,7 @@ TEST(ShippedScenarios, EveryFileLoadsIsDescribedAndFitsASimulator) {
     EXPECT_FALSE(s.traffic[0].bytes) << s.name << ": connections are long-lived";
     EXPECT_FALSE(s.events.empty()) << s.name;
   }
-  EXPECT_EQ(count, 14u);
+  EXPECT_EQ(count, 16u);
 }
 
 TEST(ShippedScenarios, WanResetIsTheSeedsCase) {
