@@ -319,7 +319,10 @@ TEST(Topology, BuildsEveryShippedScenario) {
     Topology topology(scenario);
     Fd listener = test::listen_tcp(topology.server(), kPort);
     for (PathId p = 0; p < topology.path_count(); ++p) {
-      EXPECT_EQ(reach(topology, listener.get(), via_path(p)), ipv4_plan.client_address(p)) << "path " << p;
+      for (const AddressPlan& plan : topology.plans()) {
+        EXPECT_EQ(reach(topology, listener.get(), via_path(p, plan), plan), plan.client_address(p))
+            << "path " << p << " over " << name_of(plan.family());
+      }
     }
     const std::string qdisc = test::run_command("ip netns exec " + topology.router(0).name() + " tc qdisc show dev wan");
     EXPECT_NE(qdisc.find("tbf"), std::string::npos) << qdisc;
