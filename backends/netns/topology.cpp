@@ -24,14 +24,16 @@ std::uint64_t queue_bytes(const QueueSize& queue) {
 }
 
 Topology::Topology(const Scenario& scenario, const DelaySupport& delay)
-    : stem_(make_run_stem()), delay_(delay), server_delay_(scenario.server.delay) {
+    : stem_(make_run_stem()),
+      plan_(address_plan(connection_family(scenario.family))),
+      delay_(delay),
+      server_delay_(scenario.server.delay) {
   if (scenario.paths.empty() || scenario.paths.size() > max_paths) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,
                      std::to_string(scenario.paths.size()) + " paths; 1 to " + std::to_string(max_paths) +
                          " are supported");
   }
-  plans_.push_back(address_plan(connection_family(scenario.family)));
-  if (scenario.family == NetworkFamily::dual) plans_.push_back(ipv4_plan);
+  for (const IpFamily family : network_families(scenario.family)) plans_.push_back(address_plan(family));
   leftovers_removed_ = remove_leftover_namespaces();
   if (delay_.method == DelayMethod::none && scenario.netns.require_delay) {
     throw NetnsError("building the topology of", "scenario " + scenario.name,

@@ -35,8 +35,8 @@ class Topology {
 
   std::size_t path_count() const { return routers_.size(); }
   // The addresses of the connections' family (topology.family; of a dual-stack network, IPv6's).
-  const AddressPlan& plan() const { return plans_.front(); }
-  // Every family's addresses the network has: plan() first, then IPv4's on a dual-stack network.
+  const AddressPlan& plan() const { return plan_; }
+  // Every family's addresses the network has (network_families: plan()'s, or both on a dual-stack network).
   const std::vector<AddressPlan>& plans() const { return plans_; }
   // `mprecover-<pid>-<suffix>`: every namespace of this topology is `<stem>-<role>`.
   const std::string& stem() const { return stem_; }
@@ -77,6 +77,7 @@ class Topology {
   void put_client_routes(PathId p, const AddressPlan& plan);
 
   std::string stem_;
+  AddressPlan plan_;
   std::vector<AddressPlan> plans_;
   std::vector<std::string> leftovers_removed_;
   DelaySupport delay_;

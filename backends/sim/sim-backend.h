@@ -3,8 +3,6 @@
 #pragma once
 
 #include <memory>
-#include <optional>
-#include <string>
 
 #include "core/network/network_port.h"
 #include "core/scenario/scenario.h"
@@ -14,8 +12,5 @@ namespace mprecover {
 // Builds the scenario's network in ns-3. Runs in one process take turns (ns-3 keeps its simulator
 // in globals): this waits for the previous run's network to be destroyed.
 std::unique_ptr<NetworkPort> make_sim_network(const Scenario& scenario);
-
-// Why the simulation cannot model a network of `family`, or nothing when it can.
-std::optional<std::string> sim_family_unavailable(NetworkFamily family);
 
 }  // namespace mprecover

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "engine/enum_names.h"
 #include "engine/ids.h"
@@ -52,6 +53,14 @@ constexpr IpFamily connection_family(NetworkFamily network) {
 // Whether the network has addresses of `family` (dual: both).
 constexpr bool has_family(NetworkFamily network, IpFamily family) {
   return network == NetworkFamily::dual || connection_family(network) == family;
+}
+// The families the network has addresses of, IPv4 first: what a backend builds for each.
+inline std::vector<IpFamily> network_families(NetworkFamily network) {
+  std::vector<IpFamily> families;
+  for (const IpFamily family : {IpFamily::ipv4, IpFamily::ipv6}) {
+    if (has_family(network, family)) families.push_back(family);
+  }
+  return families;
 }
 
 // A scenario's paths: the kernel's in-kernel path manager takes at most 8 subflows per connection

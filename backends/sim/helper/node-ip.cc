@@ -82,20 +82,6 @@ StackOf(const std::vector<IpFamily>& families)
 
 } // namespace
 
-std::vector<IpFamily>
-NetworkFamilies(NetworkFamily network)
-{
-    std::vector<IpFamily> families;
-    for (IpFamily family : {IpFamily::ipv4, IpFamily::ipv6})
-    {
-        if (has_family(network, family))
-        {
-            families.push_back(family);
-        }
-    }
-    return families;
-}
-
 void
 NodeIp::Install(Ptr<Node> node, const std::vector<IpFamily>& families, bool forwarding)
 {

@@ -16,10 +16,6 @@
 namespace mprecover {
 namespace sim {
 
-/// The families of a network, which every node of it runs: the scenario's one, or IPv4 and IPv6
-/// (dual).
-std::vector<IpFamily> NetworkFamilies(NetworkFamily network);
-
 /**
  * The IP stack of one family on one node of the topology. A node runs each of the network's
  * families (one, or both on a dual network), and each stack numbers its own interfaces: an

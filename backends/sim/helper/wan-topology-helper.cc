@@ -88,7 +88,7 @@ P2pDevice(const NetDeviceContainer& devices, uint32_t index)
 // looping over the WAN hop until its TTL runs out. No node but the routers forwards.
 WanTopology::WanTopology(const Scenario& scenario)
     : m_connectionFamily(connection_family(scenario.family)),
-      m_families(NetworkFamilies(scenario.family))
+      m_families(network_families(scenario.family))
 {
     NS_ABORT_MSG_IF(scenario.paths.empty() || scenario.paths.size() > max_paths,
                     "WanTopology: scenario " << scenario.name << " has " << scenario.paths.size()
