@@ -17,7 +17,8 @@ const std::vector<BackendEntry>& compiled_backends() {
 #ifdef MPRECOVER_HAVE_SIM
     e.push_back({"sim", "ns-3 3.37 simulation with an MPTCP model over ns-3 TCP subflows", true,
                  [] { return std::optional<std::string>{}; }, {TrafficKind::bulk, TrafficKind::rate, TrafficKind::request_response},
-                 sim_family_unavailable, make_sim_network});
+                 // every family: ns-3's IPv4 and IPv6 stacks, or both (backends/sim/README.md)
+                 [](NetworkFamily) { return std::optional<std::string>{}; }, make_sim_network});
 #endif
 #ifdef MPRECOVER_HAVE_NETNS
     e.push_back({"netns", "network namespaces on this machine's kernel: kernel MPTCP over netlink, real sockets",

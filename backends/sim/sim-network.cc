@@ -418,12 +418,5 @@ make_sim_network(const Scenario& scenario)
     return std::make_unique<sim::SimNetwork>(scenario);
 }
 
-// The topology, the probes and the MPTCP model run on ns-3's IPv4 or IPv6 stack, or on both
-// (dual: the connections on IPv6, each link with an address of each family).
-std::optional<std::string>
-sim_family_unavailable(NetworkFamily /* family */)
-{
-    return std::nullopt;
-}
 
 } // namespace mprecover
